@@ -1,0 +1,124 @@
+"""The whole site's data, loaded and checked once per build.
+
+`load_site` is the one place that reads editors' files: records, stories and ledgers. It
+returns a `Site` (plain data, derived figures included) and every problem found. Pages and
+data files are made from the `Site` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from hooks.problems import Problem, shown
+from hooks.records import Channel, Records, load_channels, load_records
+
+
+@dataclass(frozen=True)
+class Output:
+    """One generated file: a Markdown page (rendered with the theme) or a finished file."""
+
+    src_uri: str
+    content: str | bytes
+    page: bool = False
+    in_nav: bool = False
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the pages are made from."""
+
+    root: Path
+    site_url: str
+    channels: dict[str, Channel]
+    records: Records
+    stories: dict[str, str]
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def absolute(self, url: str) -> str:
+        """The absolute address of a site-relative URL (what QR codes encode)."""
+        return self.site_url + url
+
+    def product_campaigns(self, pid: str) -> list[str]:
+        """Campaigns a product takes part in: named by the product or by the campaign."""
+        found = set(self.records.products[pid].campaigns)
+        found.update(c for c, camp in self.records.campaigns.items() if pid in camp.products)
+        return sorted(found)
+
+    def products_by_place(self) -> list[str]:
+        """Product ids sorted by province, county, then id."""
+        products = self.records.products
+        return sorted(products, key=lambda p: (products[p].origin.province, products[p].origin.county, p))
+
+
+def check_site_url(site_url: str | None) -> tuple[str, list[Problem]]:
+    """`site_url` is required: QR codes encode absolute addresses."""
+    fix = "set it in mkdocs.yml, like\n      site_url: https://harvest.example.org/"
+    if not site_url:
+        return "", [Problem("mkdocs.yml", None, "site_url", "the address where the site is published", "nothing", fix)]
+    parts = urlsplit(site_url)
+    if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
+        return "", [
+            Problem(
+                "mkdocs.yml", None, "site_url", "an address like https://harvest.example.org/", shown(site_url), fix
+            )
+        ]
+    return site_url if site_url.endswith("/") else site_url + "/", []
+
+
+def load_stories(docs_dir: Path, root: Path, products: Mapping[str, Any]) -> tuple[dict[str, str], list[Problem]]:
+    """`content/stories/<product-id>.md`; a story for no known product is a mistake."""
+    stories: dict[str, str] = {}
+    problems: list[Problem] = []
+    folder = docs_dir / "stories"
+    if not folder.is_dir():
+        return stories, problems
+    for file in sorted(folder.glob("*.md")):
+        rel = file.relative_to(root).as_posix()
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    "",
+                    "text saved as UTF-8",
+                    "bytes that are not UTF-8",
+                    "save the file as UTF-8 in your editor",
+                )
+            )
+            continue
+        if file.stem not in products:
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    "",
+                    "a story named after a product id in products/",
+                    shown(file.stem),
+                    f"rename it to <product-id>.md, or add products/{file.stem}.yml",
+                )
+            )
+            continue
+        stories[file.stem] = text.removeprefix("\ufeff")
+    return stories, problems
+
+
+def load_site(
+    root: Path, docs_dir: Path, site_url: str | None, extra: Mapping[str, Any] | None
+) -> tuple[Site | None, list[Problem]]:
+    """Read and check every record, story and ledger; None when anything is wrong."""
+    url, problems = check_site_url(site_url)
+    channels, more = load_channels(extra)
+    problems += more
+    records, more = load_records(root, docs_dir, channels)
+    problems += more
+    stories, more = load_stories(docs_dir, root, records.products)
+    problems += more
+    if problems:
+        return None, problems
+    return Site(root=root, site_url=url, channels=channels, records=records, stories=stories), []

@@ -1,0 +1,19 @@
+"""Every generated page and file of a site, in a stable order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hooks import campaign_pages, pages
+from hooks.catalog import Output, Site
+
+# Index pages an editor may replace by writing the same path under content/.
+OVERRIDABLE = frozenset({"products/index.md", "places/index.md", "campaigns/index.md"})
+
+
+def outputs(site: Site) -> Iterator[Output]:
+    """Pages, redirects, QR codes and data files, each once."""
+    yield from pages.product_outputs(site)
+    yield from pages.index_outputs(site)
+    yield from campaign_pages.campaign_outputs(site)
+    yield Output("data/products.json", pages.products_json(site))

@@ -1,0 +1,54 @@
+"""The MkDocs hook: turns MkDocs events into calls of the domain modules, nothing more.
+
+Listed once under `hooks:` in mkdocs.yml. Per-build state lives on the config object
+(`mkdocs serve` does not reload hooks), never in this module.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_ROOT = Path(__file__).resolve().parent.parent
+if str(_ROOT) not in sys.path:  # so that `hooks.*` imports work under plain `mkdocs build`
+    sys.path.insert(0, str(_ROOT))
+
+from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
+from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.plugins import get_plugin_logger  # noqa: E402
+from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
+
+from hooks import catalog, generate  # noqa: E402
+from hooks.problems import report  # noqa: E402
+
+log = get_plugin_logger("harvest")
+_KEY = "_harvest_site"
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Read and check every record and ledger before anything is written."""
+    root = Path(config.config_file_path).resolve().parent
+    site, problems = catalog.load_site(root, Path(config.docs_dir), config.site_url, config.extra)
+    if problems:
+        for problem in problems:
+            log.error(str(problem))
+        raise PluginError(report(problems).splitlines()[-1])
+    config.extra[_KEY] = site
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Add the generated pages and files; stories are shown inside product pages."""
+    site = config.extra[_KEY]
+    for file in list(files):
+        if file.src_uri.startswith("stories/") and file.src_uri.endswith(".md"):
+            files.remove(file)
+    for out in generate.outputs(site):
+        existing = files.get_file_from_path(out.src_uri)
+        if existing is not None:
+            if out.src_uri in generate.OVERRIDABLE:
+                continue  # an editor's own page wins over the generated one
+            files.remove(existing)
+        inclusion = InclusionLevel.NOT_IN_NAV if out.page and not out.in_nav else InclusionLevel.UNDEFINED
+        files.append(File.generated(config, out.src_uri, content=out.content, inclusion=inclusion))
+    return files

@@ -1,0 +1,464 @@
+"""Loading and checking product and campaign records.
+
+`load_records` reads every `products/*.yml` and `campaigns/*.yml`, checks each against the
+models in `models.py` and against the other files (channels, campaigns, images), and returns
+the records together with every problem found, each with file, line and field.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ValidationError
+
+from hooks import models
+from hooks.models import Campaign, Product
+from hooks.privacy import find_personal_data
+from hooks.problems import Problem, shown
+from hooks.yamlfile import YamlDoc, dotted, parse_yaml
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A place to buy, declared once in mkdocs.yml under `extra.channels`."""
+
+    id: str
+    label: str
+    domains: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Records:
+    """Every valid record, by id, sorted by id."""
+
+    products: dict[str, Product]
+    campaigns: dict[str, Campaign]
+    # Where each record came from, for messages found later (ledgers, stories).
+    files: dict[str, str]
+
+    def campaign_products(self, campaign_id: str) -> list[str]:
+        """The campaign's own list, joined with the products that name the campaign."""
+        listed = set(self.campaigns[campaign_id].products)
+        listed.update(pid for pid, p in self.products.items() if campaign_id in p.campaigns)
+        return sorted(listed)
+
+
+def load_channels(
+    extra: Mapping[str, Any] | None, path: str = "mkdocs.yml"
+) -> tuple[dict[str, Channel], list[Problem]]:
+    """Read `extra.channels` from the site config."""
+    problems: list[Problem] = []
+    raw = (extra or {}).get("channels")
+    example = "channels:\n      jd: {label: 京东, domains: [jd.com, 3.cn]}"
+    if not isinstance(raw, Mapping) or not raw:
+        return {}, [
+            Problem(
+                path,
+                None,
+                "extra.channels",
+                "a list of purchase channels under `extra:`",
+                shown(raw),
+                f"add under `extra:` for example\n      {example}",
+            )
+        ]
+    channels: dict[str, Channel] = {}
+    for cid, spec in sorted(raw.items()):
+        field = f"extra.channels.{cid}"
+        label = spec.get("label") if isinstance(spec, Mapping) else None
+        domains = spec.get("domains") if isinstance(spec, Mapping) else None
+        ok_domains = (
+            isinstance(domains, list)
+            and domains
+            and all(isinstance(d, str) and d == d.lower() and "." in d and "/" not in d for d in domains)
+        )
+        if not isinstance(cid, str) or not _is_slug(cid) or not isinstance(label, str) or not ok_domains:
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    field,
+                    "a channel id (lowercase letters, digits, dashes) with a label and a list of lowercase domains",
+                    shown(spec),
+                    f"write it like\n      {example}",
+                )
+            )
+            continue
+        channels[cid] = Channel(cid, label, tuple(domains))  # type: ignore[arg-type]
+    return channels, problems
+
+
+def _is_slug(text: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(models.SLUG_PATTERN, text)) and len(text) <= 64
+
+
+def _hint_for(field: str) -> str:
+    example = models.EXAMPLES.get(field)
+    return f"write it like\n      {example}" if example else "see the example record in README.md"
+
+
+def _pydantic_problems(err: ValidationError, path: str, doc: YamlDoc, model: type[BaseModel]) -> list[Problem]:
+    out: list[Problem] = []
+    for e in err.errors(include_url=False):
+        loc = tuple(e["loc"])
+        # pydantic puts the failing validator's name at the end of some locations.
+        loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+        field = dotted(loc)
+        name = next((str(p) for p in reversed(loc) if isinstance(p, str)), field)
+        line = doc.line(loc)
+        kind = e["type"]
+        got = shown(e.get("input"))
+        if kind == "missing":
+            out.append(
+                Problem(
+                    path,
+                    line,
+                    field,
+                    f'a field "{name}"',
+                    "no such field",
+                    f"add the line\n      {models.EXAMPLES.get(name, name + ': …')}",
+                )
+            )
+        elif kind == "extra_forbidden":
+            known = _known_fields(model, loc[:-1])
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+            fix = f'did you mean "{close[0]}"? ' if close else ""
+            out.append(
+                Problem(
+                    path,
+                    line,
+                    field,
+                    "one of the known fields: " + ", ".join(known),
+                    f'an unknown field "{loc[-1]}"',
+                    fix + "check the spelling, or remove the line",
+                )
+            )
+        else:
+            out.append(Problem(path, line, field, _expected(kind, name, e), got, _hint_for(name)))
+    return out
+
+
+def _known_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+        if current is None:
+            return []
+    return sorted(current.model_fields)
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _expected(kind: str, name: str, e: Any) -> str:
+    ctx = e.get("ctx") or {}
+    msg = str(e.get("msg", ""))
+    if "gtin_check_digit" in msg:
+        return "a GTIN whose last digit is its GS1 check digit"
+    if "two_places" in msg:
+        return "an amount with at most 2 decimal places, like 39.90"
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        if pattern == models.SLUG_PATTERN:
+            return "an id of lowercase letters, digits and single dashes, like baojing-oranges-2019"
+        if pattern == models.LINE_PATTERN:
+            return "plain text on one line, without < or > (markup is not allowed)"
+        if pattern == models.GTIN_PATTERN:
+            return "a GTIN of 8, 12, 13 or 14 digits, in quotes"
+        return "a 3-letter currency code in capitals, like CNY"
+    if kind == "string_too_long":
+        return f"at most {ctx.get('max_length')} characters"
+    if kind in ("string_too_short", "too_short"):
+        return "at least one item" if kind == "too_short" else "some text"
+    if kind in ("string_type",):
+        return "text" + (' in quotes, like "06901234567892"' if name == "gtin" else "")
+    if kind.startswith("date"):
+        return "a date written YYYY-MM-DD, like 2019-02-12"
+    if kind.startswith("decimal") or kind in ("greater_than", "finite_number"):
+        return "a number greater than 0, like 39.90" if kind == "greater_than" else "a number like 39.90"
+    if kind in ("list_type",):
+        return "a list, like [a, b]"
+    if kind in ("model_type", "dict_type"):
+        return "a group of fields"
+    return msg
+
+
+def _check_url(url: str, channel: Channel) -> str | None:
+    """None when the link may be published, else what is wrong with it."""
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        return "a link without spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return "a well-formed link"
+    if parts.scheme != "https":
+        return "a link that starts with https://"
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        return "a link without a user name or @ before the host"
+    if not any(host == d or host.endswith("." + d) for d in channel.domains):
+        return "a link on " + " or ".join(channel.domains) + f' (channel "{channel.id}")'
+    return None
+
+
+def _strings(value: Any, path: tuple[Any, ...] = ()) -> Iterable[tuple[tuple[Any, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            yield from _strings(v, (*path, str(k)))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, (*path, i))
+
+
+def _privacy(doc: YamlDoc, path: str) -> list[Problem]:
+    out = []
+    for loc, text in _strings(doc.data):
+        if loc and loc[-1] == "url":
+            # Item ids in a link's path are not personal; a query string may be.
+            parts = urlsplit(text) if text.startswith("http") else None
+            text = f"{parts.query} {parts.fragment}" if parts else text
+        kind = find_personal_data(text)
+        if kind:
+            out.append(
+                Problem(
+                    path,
+                    doc.line(loc),
+                    dotted(loc),
+                    "no personal data on a public page",
+                    f"what looks like {kind}",
+                    "remove it; name a cooperative or an office instead of a person's contact details",
+                )
+            )
+    return out
+
+
+def _load(
+    folder: Path, root: Path, model: type[BaseModel]
+) -> tuple[dict[str, tuple[Any, YamlDoc, str]], list[Problem]]:
+    found: dict[str, tuple[Any, YamlDoc, str]] = {}
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return found, problems
+    for file in sorted(folder.iterdir()):
+        rel = file.relative_to(root).as_posix()
+        if file.suffix == ".yaml":
+            problems.append(
+                Problem(rel, None, "", "a file name ending in .yml", file.name, f"rename it to {file.stem}.yml")
+            )
+            continue
+        if file.suffix != ".yml":
+            continue
+        if not _is_slug(file.stem):
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    "",
+                    "a file name that is an id: lowercase letters,"
+                    " digits and single dashes, at most 64, like baojing-navel-orange.yml",
+                    shown(file.name),
+                    "rename the file",
+                )
+            )
+            continue
+        try:
+            text = file.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = file.read_bytes()[: e.start].count(b"\n") + 1
+            problems.append(
+                Problem(
+                    rel,
+                    line,
+                    "",
+                    "text saved as UTF-8",
+                    "bytes that are not UTF-8",
+                    'save the file as UTF-8 in your editor ("Save with encoding")',
+                )
+            )
+            continue
+        doc, errs = parse_yaml(text.removeprefix("\ufeff"), rel)
+        problems += errs
+        if doc is None:
+            continue
+        if not isinstance(doc.data, dict):
+            problems.append(
+                Problem(
+                    rel,
+                    1,
+                    "",
+                    "fields written as `key: value`",
+                    shown(doc.data),
+                    "start from `python build.py new product <id>`",
+                )
+            )
+            continue
+        problems += _privacy(doc, rel)
+        try:
+            record = model.model_validate(doc.data)
+        except ValidationError as err:
+            problems += _pydantic_problems(err, rel, doc, model)
+            continue
+        found[file.stem] = (record, doc, rel)
+    return found, problems
+
+
+def load_records(root: Path, docs_dir: Path, channels: Mapping[str, Channel]) -> tuple[Records, list[Problem]]:
+    """Every product and campaign under `root`, checked, with every problem found."""
+    products, problems = _load(root / "products", root, Product)
+    campaigns, more = _load(root / "campaigns", root, Campaign)
+    problems += more
+    for product, doc, rel in products.values():
+        problems += _cross_check_product(product, doc, rel, root, docs_dir, channels, campaigns)
+    for _cid, (campaign, doc, rel) in campaigns.items():
+        if campaign.end is not None and campaign.end < campaign.start:
+            problems.append(
+                Problem(
+                    rel,
+                    doc.line(("end",)),
+                    "end",
+                    f"a date not before start ({campaign.start})",
+                    str(campaign.end),
+                    "correct the start or the end date",
+                )
+            )
+        for i, pid in enumerate(campaign.products):
+            if pid not in products:
+                problems.append(
+                    Problem(
+                        rel,
+                        doc.line(("products", i)),
+                        f"products[{i}]",
+                        "the id of a product in products/",
+                        shown(pid),
+                        _did_you_mean(pid, products) + f"add products/{pid}.yml or fix the id",
+                    )
+                )
+    files = {f"products/{k}": v[2] for k, v in products.items()}
+    files.update({f"campaigns/{k}": v[2] for k, v in campaigns.items()})
+    records = Records(
+        products={k: products[k][0] for k in sorted(products)},
+        campaigns={k: campaigns[k][0] for k in sorted(campaigns)},
+        files=files,
+    )
+    return records, problems
+
+
+def _did_you_mean(value: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(known), n=1)
+    return f'did you mean "{close[0]}"? ' if close else ""
+
+
+def _cross_check_product(
+    product: Product,
+    doc: YamlDoc,
+    rel: str,
+    root: Path,
+    docs_dir: Path,
+    channels: Mapping[str, Channel],
+    campaigns: Mapping[str, Any],
+) -> list[Problem]:
+    out: list[Problem] = []
+    for i, buy in enumerate(product.purchase):
+        channel = channels.get(buy.channel)
+        if channel is None:
+            out.append(
+                Problem(
+                    rel,
+                    doc.line(("purchase", i, "channel")),
+                    f"purchase[{i}].channel",
+                    "a channel declared in mkdocs.yml: " + ", ".join(sorted(channels)),
+                    shown(buy.channel),
+                    _did_you_mean(buy.channel, channels)
+                    + "use one of those, or declare the channel under extra.channels in mkdocs.yml",
+                )
+            )
+            continue
+        wrong = _check_url(buy.url, channel)
+        if wrong:
+            out.append(
+                Problem(
+                    rel,
+                    doc.line(("purchase", i, "url")),
+                    f"purchase[{i}].url",
+                    wrong,
+                    shown(buy.url),
+                    "copy the item's address from the shop's own page, like"
+                    f" https://{channel.domains[0]}/…; links elsewhere are never published",
+                )
+            )
+    seen_channels: set[str] = set()
+    for i, buy in enumerate(product.purchase):
+        if buy.channel in seen_channels:
+            out.append(
+                Problem(
+                    rel,
+                    doc.line(("purchase", i, "channel")),
+                    f"purchase[{i}].channel",
+                    "each channel once per product",
+                    shown(buy.channel),
+                    "keep one link per channel (each gets its own QR code)",
+                )
+            )
+        seen_channels.add(buy.channel)
+    for i, cid in enumerate(product.campaigns):
+        if cid not in campaigns:
+            out.append(
+                Problem(
+                    rel,
+                    doc.line(("campaigns", i)),
+                    f"campaigns[{i}]",
+                    "the id of a campaign in campaigns/",
+                    shown(cid),
+                    _did_you_mean(cid, campaigns) + f"add campaigns/{cid}.yml or fix the id",
+                )
+            )
+    for i, image in enumerate(product.images):
+        wrong = _check_image(image, docs_dir)
+        if wrong:
+            out.append(
+                Problem(
+                    rel,
+                    doc.line(("images", i)),
+                    f"images[{i}]",
+                    wrong,
+                    shown(image),
+                    f"put the picture in {docs_dir.relative_to(root).as_posix()}/images/"
+                    " and write its path like images/baojing-orange.jpg",
+                )
+            )
+    return out
+
+
+IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")
+
+
+def _check_image(image: str, docs_dir: Path) -> str | None:
+    pure = PurePosixPath(image)
+    if pure.is_absolute() or ".." in pure.parts or "\\" in image or ":" in image:
+        return "a path inside content/, like images/orange.jpg (no /, .. or drive letters at the start)"
+    if pure.suffix.lower() not in IMAGE_TYPES:
+        return "a picture file ending in " + ", ".join(IMAGE_TYPES)
+    target = (docs_dir / image).resolve()
+    if not target.is_relative_to(docs_dir.resolve()) or not target.is_file():
+        return "a picture that exists inside content/"
+    return None
