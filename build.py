@@ -112,8 +112,9 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
             config = _config(config_file, site_dir=str(tmp))
             mkdocs_build(config)
         except (Abort, ConfigurationError) as e:
-            detail = "" if "BuildError" in str(e) else f" {e}"
-            fail(f"The site was not built; {target.name}/ was left as it was.{detail}")
+            if "BuildError" in str(e):
+                sys.exit(1)  # the problems and what to do were printed above
+            fail(f"The site was not built; {target.name}/ was left as it was. {e}")
         old = target.with_name(target.name + ".old")
         if target.exists():
             shutil.rmtree(old, ignore_errors=True)

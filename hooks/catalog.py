@@ -117,7 +117,7 @@ def load_site(
     problems += more
     records, more = load_records(root, docs_dir, channels)
     problems += more
-    stories, more = load_stories(docs_dir, root, records.products)
+    stories, more = load_stories(docs_dir, root, records.files_of("products"))
     problems += more
     if problems:
         return None, problems

@@ -41,6 +41,10 @@ class Records:
     # Where each record came from, for messages found later (ledgers, stories).
     files: dict[str, str]
 
+    def files_of(self, kind: str) -> set[str]:
+        """Ids of every record file of a kind ("products" or "campaigns"), valid or not."""
+        return {key.split("/", 1)[1] for key in self.files if key.startswith(kind + "/")}
+
     def campaign_products(self, campaign_id: str) -> list[str]:
         """The campaign's own list, joined with the products that name the campaign."""
         listed = set(self.campaigns[campaign_id].products)
@@ -317,7 +321,7 @@ def _load(
             record = model.model_validate(doc.data)
         except ValidationError as err:
             problems += _pydantic_problems(err, rel, doc, model)
-            continue
+            record = None
         found[file.stem] = (record, doc, rel)
     return found, problems
 
@@ -327,9 +331,13 @@ def load_records(root: Path, docs_dir: Path, channels: Mapping[str, Channel]) ->
     products, problems = _load(root / "products", root, Product)
     campaigns, more = _load(root / "campaigns", root, Campaign)
     problems += more
-    for product, doc, rel in products.values():
-        problems += _cross_check_product(product, doc, rel, root, docs_dir, channels, campaigns)
-    for _cid, (campaign, doc, rel) in campaigns.items():
+    # Records with mistakes of their own still count as existing here, so that a mistake in
+    # one file is not reported again as "unknown id" in every file that names it.
+    for _record, doc, rel in products.values():
+        problems += _cross_check_product(doc, rel, root, docs_dir, channels, campaigns)
+    for campaign, doc, rel in campaigns.values():
+        if campaign is None:
+            continue
         if campaign.end is not None and campaign.end < campaign.start:
             problems.append(
                 Problem(
@@ -356,8 +364,8 @@ def load_records(root: Path, docs_dir: Path, channels: Mapping[str, Channel]) ->
     files = {f"products/{k}": v[2] for k, v in products.items()}
     files.update({f"campaigns/{k}": v[2] for k, v in campaigns.items()})
     records = Records(
-        products={k: products[k][0] for k in sorted(products)},
-        campaigns={k: campaigns[k][0] for k in sorted(campaigns)},
+        products={k: products[k][0] for k in sorted(products) if products[k][0] is not None},
+        campaigns={k: campaigns[k][0] for k in sorted(campaigns) if campaigns[k][0] is not None},
         files=files,
     )
     return records, problems
@@ -368,18 +376,28 @@ def _did_you_mean(value: str, known: Iterable[str]) -> str:
     return f'did you mean "{close[0]}"? ' if close else ""
 
 
+def _items(data: Any, key: str) -> list[tuple[int, Any]]:
+    value = data.get(key) if isinstance(data, dict) else None
+    return list(enumerate(value)) if isinstance(value, list) else []
+
+
 def _cross_check_product(
-    product: Product,
     doc: YamlDoc,
     rel: str,
     root: Path,
     docs_dir: Path,
     channels: Mapping[str, Channel],
-    campaigns: Mapping[str, Any],
+    campaigns: Iterable[str],
 ) -> list[Problem]:
+    """Checks that need other files. They read the raw record, so that they run (and report)
+    even when the record has other mistakes: every problem is told in one go."""
     out: list[Problem] = []
-    for i, buy in enumerate(product.purchase):
-        channel = channels.get(buy.channel)
+    seen_channels: set[str] = set()
+    for i, buy in _items(doc.data, "purchase"):
+        cid, url = (buy.get("channel"), buy.get("url")) if isinstance(buy, dict) else (None, None)
+        if not isinstance(cid, str):
+            continue  # the model check reports the missing or malformed channel
+        channel = channels.get(cid)
         if channel is None:
             out.append(
                 Problem(
@@ -387,41 +405,40 @@ def _cross_check_product(
                     doc.line(("purchase", i, "channel")),
                     f"purchase[{i}].channel",
                     "a channel declared in mkdocs.yml: " + ", ".join(sorted(channels)),
-                    shown(buy.channel),
-                    _did_you_mean(buy.channel, channels)
+                    shown(cid),
+                    _did_you_mean(cid, channels)
                     + "use one of those, or declare the channel under extra.channels in mkdocs.yml",
                 )
             )
-            continue
-        wrong = _check_url(buy.url, channel)
-        if wrong:
-            out.append(
-                Problem(
-                    rel,
-                    doc.line(("purchase", i, "url")),
-                    f"purchase[{i}].url",
-                    wrong,
-                    shown(buy.url),
-                    "copy the item's address from the shop's own page, like"
-                    f" https://{channel.domains[0]}/…; links elsewhere are never published",
-                )
-            )
-    seen_channels: set[str] = set()
-    for i, buy in enumerate(product.purchase):
-        if buy.channel in seen_channels:
+        elif cid in seen_channels:
             out.append(
                 Problem(
                     rel,
                     doc.line(("purchase", i, "channel")),
                     f"purchase[{i}].channel",
                     "each channel once per product",
-                    shown(buy.channel),
+                    shown(cid),
                     "keep one link per channel (each gets its own QR code)",
                 )
             )
-        seen_channels.add(buy.channel)
-    for i, cid in enumerate(product.campaigns):
-        if cid not in campaigns:
+        elif isinstance(url, str):
+            wrong = _check_url(url, channel)
+            if wrong:
+                out.append(
+                    Problem(
+                        rel,
+                        doc.line(("purchase", i, "url")),
+                        f"purchase[{i}].url",
+                        wrong,
+                        shown(url),
+                        "copy the item's address from the shop's own page, like"
+                        f" https://{channel.domains[0]}/…; links elsewhere are never published",
+                    )
+                )
+        seen_channels.add(cid)
+    known = set(campaigns)
+    for i, cid in _items(doc.data, "campaigns"):
+        if isinstance(cid, str) and cid not in known:
             out.append(
                 Problem(
                     rel,
@@ -429,11 +446,11 @@ def _cross_check_product(
                     f"campaigns[{i}]",
                     "the id of a campaign in campaigns/",
                     shown(cid),
-                    _did_you_mean(cid, campaigns) + f"add campaigns/{cid}.yml or fix the id",
+                    _did_you_mean(cid, known) + f"add campaigns/{cid}.yml or fix the id",
                 )
             )
-    for i, image in enumerate(product.images):
-        wrong = _check_image(image, docs_dir)
+    for i, image in _items(doc.data, "images"):
+        wrong = _check_image(image, docs_dir) if isinstance(image, str) else None
         if wrong:
             out.append(
                 Problem(

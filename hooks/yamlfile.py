@@ -32,7 +32,16 @@ def _decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     return value if value.is_finite() else text
 
 
+def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    # A date that does not exist (2019-02-30) stays text, so the record check can name it.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
+    except ValueError:
+        return str(node.value)
+
+
 _Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 # YAML 1.1 reads on/off/yes/no as booleans, so SPEC's own `verified: {on: 2019-02-12}` would
 # lose its key. Like YAML 1.2, only true and false are booleans here.
