@@ -1,0 +1,95 @@
+"""End-to-end: a tiny site of records that are not the examples, built with build.py."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from hooks.catalog import load_site
+from hooks.pages import product_page, products_json
+from tests.sitekit import PRODUCT, TinySite
+
+
+def _site(tiny: TinySite):  # type: ignore[no-untyped-def]
+    import yaml
+
+    config = yaml.safe_load((tiny.path / "mkdocs.yml").read_text(encoding="utf-8"))
+    site, problems = load_site(tiny.path, tiny.path / "content", config["site_url"], config["extra"])
+    assert problems == []
+    return site
+
+
+def test_generated_markdown_and_products_json_golden(tiny: TinySite, golden) -> None:  # type: ignore[no-untyped-def]
+    tiny.with_basics()
+    tiny.write("products/test-orange.yml", PRODUCT + 'gtin: "06901234567892"\n')
+    site = _site(tiny)
+    golden("tiny-product-page.md", product_page(site, "test-orange"))
+    golden("tiny-products.json", products_json(site).decode())
+
+
+def test_pages_links_and_redirects(tiny: TinySite) -> None:
+    tiny.with_basics()
+    tiny.write("products/test-orange.yml", PRODUCT + 'gtin: "06901234567892"\n')
+    result = tiny.build()
+    assert result.code == 0, result.err
+    page = tiny.read("products/test-orange/index.html")
+    assert "<h1>测试脐橙</h1>" in page
+    assert "¥39.90" in page and "5 kg 箱" in page
+    assert 'href="../../go/test-orange/jd/"' in page and "去京东购买" in page
+    assert "果园在山上。" in page  # the story
+    assert "测试小组" in page and 'datetime="2019-02-12"' in page
+    assert 'href="../../campaigns/test-campaign/"' in page
+    go = tiny.read("go/test-orange/jd/index.html")
+    assert '<meta http-equiv="refresh" content="0; url=https://item.jd.com/100001234567.html">' in go
+    assert '<a href="https://item.jd.com/100001234567.html">' in go
+    assert '<meta name="robots" content="noindex">' in go
+    gs1 = tiny.read("01/06901234567892/index.html")
+    assert 'url=../../products/test-orange/"' in gs1
+    assert not (tiny.path / "site" / "stories").exists()
+    # product pages are kept out of the navigation: the nav lists sections only
+    index = tiny.read("index.html")
+    assert "products/test-orange/" not in index
+    data = json.loads(tiny.read("data/products.json"))
+    assert data["products"][0]["purchase"][0]["go"] == "https://harvest.example.org/sub/go/test-orange/jd/"
+    campaign = tiny.read("campaigns/test-campaign/index.html")
+    assert "测试县商务局" in campaign and "¥1,000.00" in campaign and "测试脐橙" in campaign
+    county = tiny.read("places/湖南省/保靖县/index.html")
+    assert 'href="../../../products/test-orange/"' in county
+
+
+def test_text_from_records_is_escaped(tiny: TinySite) -> None:
+    tiny.with_basics()
+    tiny.write("products/test-orange.yml", PRODUCT.replace("producer: 测试合作社", 'producer: "A & B \\"合作社\\""')
+               .replace("测试小组", "'小组 *强调* [x](javascript:alert(1))'"))
+    result = tiny.build()
+    assert result.code == 0, result.err
+    page = tiny.read("products/test-orange/index.html")
+    assert "A &amp; B &quot;合作社&quot;" in page
+    assert "<em>强调</em>" not in page and 'href="javascript:' not in page
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {f.relative_to(folder).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
+            for f in sorted(folder.rglob("*")) if f.is_file()}
+
+
+def test_builds_are_byte_identical(tiny: TinySite) -> None:
+    tiny.with_basics()
+    assert tiny.build().code == 0
+    first = _tree_digest(tiny.path / "site")
+    assert tiny.build().code == 0
+    second = _tree_digest(tiny.path / "site")
+    assert first == second
+    assert any(re.match(r"products/test-orange/index.html", k) for k in first)
+
+
+def test_check_command(tiny: TinySite) -> None:
+    tiny.with_basics()
+    result = tiny.run("check")
+    assert result.code == 0 and "All good: 1 products, 1 campaigns" in result.out
+    tiny.write("products/bad.yml", "name: [\n")
+    result = tiny.run("check")
+    assert result.code == 1 and "products/bad.yml, line 2" in result.err and "Traceback" not in result.err
+    assert not (tiny.path / "site").exists()
