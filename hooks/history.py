@@ -1,0 +1,58 @@
+"""Find, in git, the version of a ledger that a sealed head was made from.
+
+When a sealed head no longer matches the ledger, the committed history usually still holds
+the sealed entries; finding them lets the build name the entry that changed and tell the
+editor which commit to restore from.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from hooks.checkpoint import SealedHead, SealedVersion
+from hooks.merkle import MerkleTree
+
+
+def _git(repo: Path, *args: str) -> bytes | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(repo), *args],
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def entry_lines(csv_bytes: bytes) -> list[bytes]:
+    """The entry lines of a ledger file: every line after the header, without line ends."""
+    rows = csv_bytes.split(b"\n")
+    if rows and rows[-1] == b"":
+        rows.pop()
+    return [row.removesuffix(b"\r") for row in rows[1:]]
+
+
+def sealed_lines_from_git(repo: Path, ledger_path: str, head: SealedHead) -> SealedVersion | None:
+    """The newest committed version of ``ledger_path`` whose first ``head.size`` entries hash
+    to ``head.root``: those lines and the commit id. None when ``repo`` is not a git
+    repository, git is missing, or no commit holds the sealed entries.
+    """
+    log = _git(repo, "log", "--format=%H", "--", ledger_path)
+    if not log:
+        return None
+    # "./" makes the path relative to `repo` even when it is below the top of the work tree.
+    spec = "./" + ledger_path.lstrip("/")
+    for commit in log.decode("ascii", "replace").split():
+        data = _git(repo, "show", f"{commit}:{spec}")
+        if data is None:
+            continue
+        lines = entry_lines(data)
+        if len(lines) < head.size:
+            continue
+        sealed = lines[: head.size]
+        if MerkleTree.from_leaves(sealed).root() == head.root:
+            return SealedVersion(sealed, commit)
+    return None

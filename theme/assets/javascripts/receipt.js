@@ -1,0 +1,372 @@
+/* Harvest Ledger: verify a donation receipt in the reader's browser.
+ *
+ * The ledger page holds <form data-receipt-form data-ledger="./"> with <input name="receipt">
+ * and an output element [data-receipt-result]. Given a receipt code, this script fetches,
+ * from the ledger's folder only: receipts/index.json and one receipt shard (code -> leaf
+ * index), the entry bundle holding the entry's line, the checkpoint, and the few C2SP
+ * tlog-tiles needed to rebuild the RFC 9162 inclusion proof; it hashes the line with WebCrypto
+ * and checks the proof against the checkpoint's root. Nothing is inserted as HTML.
+ * Plain ES2017, no library, no request outside the site.
+ */
+(function (global) {
+  "use strict";
+
+  var TILE_HEIGHT = 8;
+  var TILE_WIDTH = 256;
+  var HASH_SIZE = 32;
+  var COLUMNS = ["seq", "date", "type", "product", "channel", "quantity", "unit", "orders",
+    "amount", "currency", "party", "reference", "note"];
+  var TYPES = { donation: "捐赠", sale: "销售", disbursement: "拨付", expense: "支出" };
+
+  function concat(parts) {
+    var length = 0;
+    parts.forEach(function (p) { length += p.length; });
+    var out = new Uint8Array(length);
+    var at = 0;
+    parts.forEach(function (p) { out.set(p, at); at += p.length; });
+    return out;
+  }
+
+  async function sha256(bytes) {
+    return new Uint8Array(await global.crypto.subtle.digest("SHA-256", bytes));
+  }
+
+  /** RFC 6962 leaf hash: SHA-256(0x00 || line bytes). */
+  function leafHash(bytes) {
+    return sha256(concat([new Uint8Array([0]), bytes]));
+  }
+
+  /** RFC 6962 node hash: SHA-256(0x01 || left || right). */
+  function nodeHash(left, right) {
+    return sha256(concat([new Uint8Array([1]), left, right]));
+  }
+
+  function utf8(text) {
+    return new TextEncoder().encode(text);
+  }
+
+  function hex(bytes) {
+    return Array.prototype.map.call(bytes, function (b) {
+      return (b < 16 ? "0" : "") + b.toString(16);
+    }).join("");
+  }
+
+  function fromBase64(text) {
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) {
+      throw new Error("not base64: " + text);
+    }
+    var raw = global.atob(text);
+    var out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+    return out;
+  }
+
+  function equal(a, b) {
+    if (a.length !== b.length) return false;
+    for (var i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+
+  /** Checkpoint note body: origin, size and root; signature lines are ignored. */
+  function parseCheckpoint(text) {
+    var body = text.split("\n\n")[0].split("\n");
+    if (body.length < 3 || !body[0] || !/^(0|[1-9][0-9]*)$/.test(body[1])) {
+      throw new Error("the checkpoint is malformed");
+    }
+    var root = fromBase64(body[2]);
+    if (root.length !== HASH_SIZE) throw new Error("the checkpoint root is not a SHA-256 hash");
+    return { origin: body[0], size: Number(body[1]), root: root };
+  }
+
+  /** C2SP tlog-tiles index path: 1234067 -> "x001/x234/067". */
+  function tileIndexPath(n) {
+    var groups = [String(n % 1000).padStart(3, "0")];
+    n = Math.floor(n / 1000);
+    while (n > 0) {
+      groups.unshift("x" + String(n % 1000).padStart(3, "0"));
+      n = Math.floor(n / 1000);
+    }
+    return groups.join("/");
+  }
+
+  function tilePath(level, n, width) {
+    return "tile/" + level + "/" + tileIndexPath(n) + (width === TILE_WIDTH ? "" : ".p/" + width);
+  }
+
+  function entriesPath(n, width) {
+    return "tile/entries/" + tileIndexPath(n) + (width === TILE_WIDTH ? "" : ".p/" + width);
+  }
+
+  /** The lines of an entry bundle: each a big-endian uint16 length, then the bytes. */
+  function parseBundle(bytes) {
+    var lines = [];
+    var at = 0;
+    while (at < bytes.length) {
+      if (at + 2 > bytes.length) throw new Error("the entry bundle is truncated");
+      var length = bytes[at] * 256 + bytes[at + 1];
+      if (at + 2 + length > bytes.length) throw new Error("the entry bundle is truncated");
+      lines.push(bytes.subarray(at + 2, at + 2 + length));
+      at += 2 + length;
+    }
+    return lines;
+  }
+
+  /** One CSV line (no line breaks inside fields) as its fields. */
+  function parseCsvLine(text) {
+    var fields = [];
+    var field = "";
+    var quoted = false;
+    for (var i = 0; i < text.length; i++) {
+      var c = text[i];
+      if (quoted) {
+        if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
+        else if (c === '"') quoted = false;
+        else field += c;
+      } else if (c === '"' && field === "") quoted = true;
+      else if (c === ",") { fields.push(field); field = ""; }
+      else field += c;
+    }
+    fields.push(field);
+    return fields;
+  }
+
+  function entryFields(text) {
+    var values = parseCsvLine(text);
+    var entry = {};
+    COLUMNS.forEach(function (name, i) { entry[name] = values[i] === undefined ? "" : values[i]; });
+    return entry;
+  }
+
+  function isOdd(n) { return n % 2 === 1; }
+  function half(n) { return Math.floor(n / 2); }
+
+  /** RFC 9162 section 2.1.3.2: does proof show leaf at index in a tree of size with root? */
+  async function verifyInclusion(leaf, index, size, proof, root) {
+    if (!(index >= 0 && index < size)) return false;
+    var fn = index;
+    var sn = size - 1;
+    var r = leaf;
+    for (var i = 0; i < proof.length; i++) {
+      if (sn === 0) return false;
+      if (isOdd(fn) || fn === sn) {
+        r = await nodeHash(proof[i], r);
+        while (!isOdd(fn) && fn !== 0) { fn = half(fn); sn = half(sn); }
+      } else {
+        r = await nodeHash(r, proof[i]);
+      }
+      fn = half(fn);
+      sn = half(sn);
+    }
+    return sn === 0 && equal(r, root);
+  }
+
+  /** Reads hashes of complete subtrees from the tiles of a tree of `size` leaves. */
+  function TileReader(fetchBytes, size) {
+    this.fetchBytes = fetchBytes;
+    this.size = size;
+    this.cache = {};
+  }
+
+  TileReader.prototype.tile = function (level, n) {
+    var count = Math.floor(this.size / Math.pow(TILE_WIDTH, level));
+    var width = Math.min(TILE_WIDTH, count - n * TILE_WIDTH);
+    var path = tilePath(level, n, width);
+    if (!this.cache[path]) {
+      this.cache[path] = this.fetchBytes(path).then(function (bytes) {
+        if (bytes.length !== width * HASH_SIZE) throw new Error(path + " has the wrong size");
+        return bytes;
+      });
+    }
+    return this.cache[path];
+  };
+
+  /** The hash of the complete subtree of 2^height leaves number `index` at that height. */
+  TileReader.prototype.hashAt = async function (height, index) {
+    var level = Math.floor(height / TILE_HEIGHT);
+    var span = Math.pow(2, height % TILE_HEIGHT);
+    var first = index * span;
+    var n = Math.floor(first / TILE_WIDTH);
+    var bytes = await this.tile(level, n);
+    var hashes = [];
+    for (var i = 0; i < span; i++) {
+      var at = (first % TILE_WIDTH + i) * HASH_SIZE;
+      hashes.push(bytes.subarray(at, at + HASH_SIZE));
+    }
+    while (hashes.length > 1) {
+      var next = [];
+      for (var j = 0; j < hashes.length; j += 2) next.push(await nodeHash(hashes[j], hashes[j + 1]));
+      hashes = next;
+    }
+    return hashes[0];
+  };
+
+  function largestPowerBelow(n) {
+    var k = 1;
+    while (k * 2 < n) k *= 2;
+    return k;
+  }
+
+  /** MTH(D[start:end]) from the tiles, splitting as RFC 6962 does. */
+  async function subtreeHash(reader, start, end) {
+    var n = end - start;
+    var height = 0;
+    var power = 1;
+    while (power < n) { power *= 2; height++; }
+    if (power === n) return reader.hashAt(height, start / n);
+    var k = largestPowerBelow(n);
+    return nodeHash(await subtreeHash(reader, start, start + k),
+      await subtreeHash(reader, start + k, end));
+  }
+
+  /** The RFC 9162 inclusion proof of leaf `index` in a tree of `size`, read from tiles. */
+  async function inclusionProof(reader, index, size) {
+    var proof = [];
+    var start = 0;
+    var end = size;
+    while (end - start > 1) {
+      var k = largestPowerBelow(end - start);
+      if (index < start + k) {
+        proof.push(await subtreeHash(reader, start + k, end));
+        end = start + k;
+      } else {
+        proof.push(await subtreeHash(reader, start, start + k));
+        start += k;
+      }
+    }
+    return proof.reverse();
+  }
+
+  function fetcher(baseUrl, fetchImpl) {
+    var base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
+    var doFetch = fetchImpl || global.fetch.bind(global);
+    return async function (path) {
+      var response = await doFetch(base + path);
+      if (!response.ok) {
+        var error = new Error("could not load " + path + " (HTTP " + response.status + ")");
+        error.status = response.status;
+        throw error;
+      }
+      return new Uint8Array(await response.arrayBuffer());
+    };
+  }
+
+  function decode(bytes) {
+    return new TextDecoder("utf-8").decode(bytes);
+  }
+
+  /**
+   * Look a receipt code up and verify its entry. Resolves to {status, message, ...} with
+   * status "verified", "not-verified" (the proof or the data is wrong), "unknown" (no such
+   * receipt) or "error" (the files could not be loaded). Never rejects.
+   */
+  async function checkReceipt(baseUrl, code, options) {
+    var fetchBytes = fetcher(baseUrl, options && options.fetch);
+    code = String(code || "").trim();
+    if (!code) return { status: "unknown", code: code, message: "请输入收据编号（enter a receipt code）" };
+    try {
+      var meta = JSON.parse(decode(await fetchBytes("receipts/index.json")));
+      var digest = hex(await sha256(utf8(code)));
+      var shard = JSON.parse(decode(await fetchBytes("receipts/" + digest.slice(0, meta.prefix) + ".json")));
+      if (!Object.prototype.hasOwnProperty.call(shard, code)) {
+        return { status: "unknown", code: code,
+          message: "未找到收据编号 " + code + "（unknown receipt code）：请核对收据上的编号，包括字母、数字和连字符。" };
+      }
+      var index = shard[code];
+      var checkpoint = parseCheckpoint(decode(await fetchBytes("checkpoint")));
+      var result = { code: code, index: index, size: checkpoint.size, origin: checkpoint.origin,
+        root: hex(checkpoint.root) };
+      if (!(Number.isInteger(index) && index >= 0 && index < checkpoint.size)) {
+        result.status = "not-verified";
+        result.message = "收据指向的条目不在已发布的账本中（NOT verified: the entry is not in the checkpoint）";
+        return result;
+      }
+      var bundleCount = Math.ceil(checkpoint.size / TILE_WIDTH);
+      var bundleNumber = Math.floor(index / TILE_WIDTH);
+      var width = bundleNumber < bundleCount - 1 ? TILE_WIDTH : checkpoint.size - bundleNumber * TILE_WIDTH;
+      var lines = parseBundle(await fetchBytes(entriesPath(bundleNumber, width)));
+      var line = lines[index % TILE_WIDTH];
+      if (lines.length !== width || !line) throw new Error("the entry bundle has the wrong size");
+      result.line = decode(line);
+      result.entry = entryFields(result.line);
+      var proof = await inclusionProof(new TileReader(fetchBytes, checkpoint.size), index, checkpoint.size);
+      var ok = await verifyInclusion(await leafHash(line), index, checkpoint.size, proof, checkpoint.root);
+      if (ok && result.entry.reference !== code) ok = false;
+      result.status = ok ? "verified" : "not-verified";
+      result.message = ok
+        ? "已验证（verified）：这笔捐赠是账本第 " + (index + 1) + " 条，包含在共 " + checkpoint.size +
+          " 条的已发布账本中，与检查点的默克尔根一致。"
+        : "未通过验证（NOT verified）：这条记录与已发布的检查点不一致，账本可能被改动过。";
+      return result;
+    } catch (error) {
+      return { status: "error", code: code,
+        message: "无法完成验证（could not check）：" + (error && error.message ? error.message : String(error)) };
+    }
+  }
+
+  function add(parent, tag, text) {
+    var node = parent.ownerDocument.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    parent.appendChild(node);
+    return node;
+  }
+
+  /** Show a checkReceipt result in `output`, with textContent only. */
+  function render(output, result) {
+    while (output.firstChild) output.removeChild(output.firstChild);
+    output.setAttribute("data-status", result.status);
+    add(output, "p", result.message).className = "hl-receipt__status hl-receipt__status--" + result.status;
+    if (!result.entry) return;
+    var e = result.entry;
+    var list = add(output, "dl");
+    list.className = "hl-receipt__entry";
+    [["序号 seq", e.seq], ["日期 date", e.date], ["类型 type", (TYPES[e.type] || e.type)],
+      ["金额 amount", e.amount + " " + e.currency], ["捐赠方 party", e.party],
+      ["收据编号 receipt", e.reference], ["备注 note", e.note],
+      ["叶子序号 leaf index", String(result.index)],
+      ["检查点 checkpoint", result.origin + " · " + result.size + " · " + result.root]
+    ].forEach(function (row) {
+      if (row[1] === "" || row[1] === undefined) return;
+      add(list, "dt", row[0]);
+      add(list, "dd", row[1]);
+    });
+  }
+
+  function attach(form) {
+    if (form.getAttribute("data-receipt-ready")) return;
+    form.setAttribute("data-receipt-ready", "1");
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      var output = form.querySelector("[data-receipt-result]") ||
+        form.ownerDocument.querySelector("[data-receipt-result]");
+      var input = form.querySelector('input[name="receipt"]');
+      if (!output || !input) return;
+      output.setAttribute("data-status", "checking");
+      output.textContent = "正在验证…（checking）";
+      render(output, await checkReceipt(form.getAttribute("data-ledger") || "./", input.value));
+    });
+  }
+
+  function init() {
+    if (!global.document) return;
+    Array.prototype.forEach.call(global.document.querySelectorAll("form[data-receipt-form]"), attach);
+  }
+
+  global.HarvestReceipt = {
+    leafHash: leafHash, nodeHash: nodeHash, hex: hex, fromBase64: fromBase64,
+    parseCheckpoint: parseCheckpoint, tileIndexPath: tileIndexPath, tilePath: tilePath,
+    entriesPath: entriesPath, parseBundle: parseBundle, parseCsvLine: parseCsvLine,
+    verifyInclusion: verifyInclusion, TileReader: TileReader, subtreeHash: subtreeHash,
+    inclusionProof: inclusionProof, checkReceipt: checkReceipt, render: render, attach: attach,
+    init: init
+  };
+
+  if (global.document) {
+    if (global.document$ && typeof global.document$.subscribe === "function") {
+      global.document$.subscribe(init); // Material's instant navigation swaps pages in place
+    } else if (global.document.readyState === "loading") {
+      global.document.addEventListener("DOMContentLoaded", init);
+    } else {
+      init();
+    }
+  }
+})(typeof window !== "undefined" ? window : globalThis);
