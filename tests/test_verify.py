@@ -167,7 +167,7 @@ def test_receipt_proofs(site: Path) -> None:
 def test_browser_verifier_in_node(site: Path, tmp_path: Path) -> None:
     node = shutil.which("node")
     if node is None:
-        pytest.fail("node (v18 or later) is needed to test theme/assets/javascripts/receipt.js")
+        pytest.fail("node (v18 or later; CI installs nodejs) is needed to test theme/assets/javascripts/receipt.js")
     if not VECTORS.is_file():
         pytest.fail(f"the shared RFC 6962 test vectors are missing: expected {VECTORS}")
     tampered = tmp_path / "tampered"

@@ -5,6 +5,10 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 
+// Node 18 (Debian's nodejs) has WebCrypto only as node:crypto's webcrypto, not as a global.
+if (!globalThis.crypto || !globalThis.crypto.subtle) {
+  Object.defineProperty(globalThis, "crypto", { value: (await import("node:crypto")).webcrypto });
+}
 const script = fileURLToPath(new URL("../../theme/assets/javascripts/receipt.js", import.meta.url));
 vm.runInThisContext(await readFile(script, "utf8"), { filename: script });
 const R = globalThis.HarvestReceipt;
