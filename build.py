@@ -155,7 +155,7 @@ def check(config_file: Path) -> None:
     n = site.records
     click.echo(
         f"All good: {len(n.products)} products, {len(n.campaigns)} campaigns, "
-        f"{len(site.extras.get('ledgers', {}))} ledgers checked."
+        f"{len(site.books)} ledgers checked."
     )
 
 
@@ -241,6 +241,214 @@ def new_campaign(campaign_id: str) -> None:
 
     _new_file(ROOT / "campaigns" / f"{campaign_id}.yml", campaign_record(campaign_id))
     click.echo("Fill in the fields, then run: python build.py check")
+
+
+@cli.command()
+@click.option("--check", "check_only", is_flag=True, help="Only say whether the files are up to date (exit 1 if not).")
+def schemas(check_only: bool) -> None:
+    """Write schemas/product.schema.json and schemas/campaign.schema.json from hooks/models.py.
+
+    Editors' tools (VS Code with the YAML extension) read these files to underline mistakes
+    in records as you type. Run this after changing the record rules in hooks/models.py.
+
+    \b
+    Example:
+      python build.py schemas
+      python build.py schemas --check
+    """
+    from hooks.schemas import schema_texts
+
+    stale = []
+    for rel, text in schema_texts().items():
+        path = ROOT / rel
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
+        stale.append(rel)
+        if not check_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            click.echo(f"Wrote {rel}")
+    if check_only and stale:
+        fail(f"Out of date: {', '.join(stale)}; run: python build.py schemas")
+    if not stale:
+        click.echo("The schemas are up to date.")
+
+
+def _site_or_fail(config_file: Path):  # type: ignore[no-untyped-def]
+    """Load and check the whole site, or print every problem and exit 1."""
+    from mkdocs.exceptions import ConfigurationError
+
+    from hooks.catalog import load_site
+    from hooks.problems import report
+
+    _logging(False)
+    try:
+        config = _config(config_file)
+    except ConfigurationError as e:
+        fail(f"mkdocs.yml: {e}")
+    site, problems = load_site(config_file.parent.resolve(), Path(config.docs_dir), config.site_url, config.extra)
+    if problems or site is None:
+        fail(report(problems).replace("the site was not built and site/ was left as it was", "nothing was changed"))
+    return site
+
+
+@cli.command("import")
+@click.argument("campaign_id")
+@click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@config_option
+def import_(campaign_id: str, export: Path, config_file: Path) -> None:
+    """Append the entries of a spreadsheet export to ledgers/<campaign-id>.csv.
+
+    EXPORT is a CSV file saved from a spreadsheet or exported by a county office or a
+    platform: UTF-8, UTF-16, GBK or GB18030; English or Chinese column names (日期, 类型,
+    金额 …) in any order; amounts like ¥1,200.00, 1.5万 or ＋３００; dates like 2020年2月10日.
+    Lines before the header and summary lines after the data are skipped.
+
+    All or nothing: if any row cannot be read, nothing is appended and the row is named.
+    Importing the same export twice appends nothing the second time.
+
+    \b
+    Example:
+      python build.py import wanrong-apples-2020 ~/Downloads/直播销售明细.csv
+    """
+    from hooks.importer import import_export, summary
+    from hooks.problems import report
+    from hooks.records import load_channels, load_records
+
+    _logging(False)
+    config = _config(config_file)
+    root = config_file.parent.resolve()
+    channels, problems = load_channels(config.extra)
+    records, more = load_records(root, Path(config.docs_dir), channels)
+    if campaign_id not in records.files_of("campaigns"):
+        fail(f'There is no campaign "{campaign_id}": add campaigns/{campaign_id}.yml first '
+             "(python build.py new campaign <id>), or check the id.")
+    result, problems = import_export(
+        export, root / "ledgers" / f"{campaign_id}.csv", campaign=campaign_id,
+        products=records.files_of("products"), channels=channels, ledger_path=f"ledgers/{campaign_id}.csv",
+        export_label=export.name,
+    )
+    if problems or result is None:
+        fail(report(problems).replace("the site was not built and site/ was left as it was",
+                                      "nothing was appended; the ledger is unchanged"))
+    click.echo(summary(result))
+
+
+@cli.command()
+@click.argument("campaign_id")
+@click.option("--date", "day", default=None, help="The date of the seal, YYYY-MM-DD (default: today).")
+@config_option
+def seal(campaign_id: str, day: str | None, config_file: Path) -> None:
+    """Seal the ledger as it is now: append its size and Merkle root to ledgers/<id>.checkpoints.
+
+    From then on, every build checks that the sealed entries are still there, unchanged and
+    in the same order; an edited, deleted or reordered sealed entry stops the build. Commit
+    the .checkpoints file together with the ledger.
+
+    \b
+    Example:
+      python build.py seal baojing-oranges-2019
+    """
+    import datetime
+
+    from hooks.checkpoint import seal_line
+
+    site = _site_or_fail(config_file)
+    book = site.books.get(campaign_id)
+    if book is None:
+        fail(f'There is no ledger ledgers/{campaign_id}.csv for a campaign "{campaign_id}".')
+    try:
+        when = datetime.date.fromisoformat(day) if day else datetime.date.today()
+    except ValueError:
+        fail(f'--date takes a date written YYYY-MM-DD, like 2026-01-31, not "{day}".')
+    size = book.tree.size
+    if book.heads and book.heads[-1].size == size:
+        click.echo(f"Nothing to seal: the last seal already covers all {size} entries.")
+        return
+    path = site.root / "ledgers" / f"{campaign_id}.checkpoints"
+    with path.open("a", encoding="utf-8", newline="\n") as out:
+        out.write(seal_line(size, book.tree.root(), when))
+    click.echo(f"Sealed the first {size} entries of ledgers/{campaign_id}.csv (root {book.root_hex}).\n"
+               f"Commit ledgers/{campaign_id}.checkpoints with the ledger.")
+
+
+@cli.command()
+@click.argument("campaign_id")
+@click.argument("receipt")
+@config_option
+def proof(campaign_id: str, receipt: str, config_file: Path) -> None:
+    """Print the proof that a donation is in a campaign's ledger (c2sp.org/tlog-proof@v1).
+
+    The proof holds the entry's index, the hashes that lead from it to the Merkle root, and
+    the ledger's checkpoint. Anyone can check it without trusting this site.
+
+    \b
+    Example:
+      python build.py proof baojing-oranges-2019 BJ2019-0001
+    """
+    from hooks.checkpoint import checkpoint_note, checkpoint_origin
+    from hooks.verify import proof_for_receipt
+
+    site = _site_or_fail(config_file)
+    book = site.books.get(campaign_id)
+    if book is None:
+        fail(f'There is no ledger ledgers/{campaign_id}.csv for a campaign "{campaign_id}".')
+    note = checkpoint_note(checkpoint_origin(site.site_url, campaign_id), book.tree.size, book.tree.root(), site.signer)
+    try:
+        click.echo(proof_for_receipt(book.ledger.data, note, receipt), nl=False)
+    except LookupError as e:
+        reason = str(e).strip("'\"")
+        fail(reason[:1].upper() + reason[1:])
+
+
+@cli.command()
+@click.argument("site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--key", "verifier_key", default=None,
+              help="The verifier key published by the site (ledgers/verifier-key.txt), to check signatures.")
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A checkpoint you saved earlier: prove the ledger only grew since.")
+def verify(site_dir: Path, verifier_key: str | None, previous: Path | None) -> None:
+    """Check a built or downloaded site: every ledger against its checkpoint and proofs.
+
+    Recomputes each published ledger's Merkle root from its CSV, checks the checkpoint (and
+    its signature with --key), every consistency proof and the receipt look-up data. Prints
+    what it checked; exits 1 at the first thing that does not add up.
+
+    \b
+    Examples:
+      python build.py verify site
+      python build.py verify downloaded-site --previous saved-checkpoint.txt
+    """
+    from hooks.verify import verify_site
+
+    lines, failure = verify_site(
+        site_dir, verifier_key=verifier_key,
+        previous_checkpoint=previous.read_text(encoding="utf-8") if previous else None,
+    )
+    for line in lines:
+        click.echo(line)
+    if failure:
+        fail(f"NOT VERIFIED: {failure}")
+    click.echo("All checks passed.")
+
+
+@cli.command()
+@config_option
+def keygen(config_file: Path) -> None:
+    """Make a new Ed25519 key pair for signing the ledgers' checkpoints.
+
+    Keep the signer key secret: store it as the CI secret HARVEST_SIGNING_KEY (never in the
+    repository). The verifier key is published on the site for everyone.
+
+    \b
+    Example:
+      python build.py keygen
+    """
+    from hooks.checkpoint import generate_signer, key_name
+
+    config = _config(config_file)
+    signer, verifier = generate_signer(key_name(config.site_url or "https://example.org/"))
+    click.echo(f"Signer key (secret, for HARVEST_SIGNING_KEY):\n  {signer}\nVerifier key (public):\n  {verifier}")
 
 
 if __name__ == "__main__":

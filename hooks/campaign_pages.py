@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from hooks.catalog import Output, Site
 from hooks.html import e, front_matter, number, rel, yuan
+from hooks.ledger_pages import campaign_ledger_section
 from hooks.models import Campaign
 from hooks.pages import campaign_url, cards
 
@@ -30,7 +31,7 @@ def _goals(c: Campaign) -> str:
         target = f"{number(goal.amount)} {goal.unit}" if key == "sales_quantity" else yuan(goal.amount, goal.currency)
         rows.append(f'<tr><th scope="row">{e(label)}</th><td>{e(target)}</td></tr>')
     return (
-        '<h2 id="goals">活动目标</h2>\n<table class="hl-goals">\n<tr><th>目标</th><th>数额</th></tr>\n'
+        '<h2 id="goals">活动目标</h2>\n<table>\n<tr><th>目标</th><th>数额</th></tr>\n'
         + "\n".join(rows)
         + "\n</table>"
     )
@@ -47,15 +48,15 @@ def campaign_page(site: Site, cid: str) -> str:
         front_matter(title=e(c.name), description=e(c.summary), hl_campaign=cid),
         f"<h1>{e(c.name)}</h1>",
         f'<p class="hl-lead">{e(c.summary)}</p>',
-        f'<table class="hl-facts">\n{rows}\n</table>',
+        f'<table>\n{rows}\n</table>',
         "",
-        _goals(c),
+        "" if cid in site.books else _goals(c),  # with a ledger, the progress section shows the goals
         "",
         '<h2 id="products">活动产品</h2>',
         cards(site, here, site.records.campaign_products(cid)),
         "",
     ]
-    parts += site.extras.get("campaign_sections", {}).get(cid, [])
+    parts += [campaign_ledger_section(site, cid), ""]
     return "\n".join(parts) + "\n"
 
 

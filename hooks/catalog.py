@@ -7,12 +7,15 @@ data files are made from the `Site` only.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from hooks import checkpoint, citations
+from hooks.books import Book, load_books
 from hooks.problems import Problem, shown
 from hooks.records import Channel, Records, load_channels, load_records
 
@@ -36,7 +39,8 @@ class Site:
     channels: dict[str, Channel]
     records: Records
     stories: dict[str, str]
-    extras: dict[str, Any] = field(default_factory=dict)
+    books: dict[str, Book] = field(default_factory=dict)
+    signer: str | None = None  # the Ed25519 signer key from HARVEST_SIGNING_KEY, never from the repository
 
     def absolute(self, url: str) -> str:
         """The absolute address of a site-relative URL (what QR codes encode)."""
@@ -109,7 +113,8 @@ def load_stories(docs_dir: Path, root: Path, products: Mapping[str, Any]) -> tup
 
 
 def load_site(
-    root: Path, docs_dir: Path, site_url: str | None, extra: Mapping[str, Any] | None
+    root: Path, docs_dir: Path, site_url: str | None, extra: Mapping[str, Any] | None,
+    environ: Mapping[str, str] | None = None,
 ) -> tuple[Site | None, list[Problem]]:
     """Read and check every record, story and ledger; None when anything is wrong."""
     url, problems = check_site_url(site_url)
@@ -119,6 +124,23 @@ def load_site(
     problems += more
     stories, more = load_stories(docs_dir, root, records.files_of("products"))
     problems += more
+    books, more = load_books(root, records.campaigns, records.files_of("campaigns"),
+                             products=records.files_of("products"), channels=channels)
+    problems += more
+    signer, more = _signer(environ if environ is not None else os.environ)
+    problems += more
     if problems:
         return None, problems
-    return Site(root=root, site_url=url, channels=channels, records=records, stories=stories), []
+    site = Site(root=root, site_url=url, channels=channels, records=records, stories=stories, books=books,
+                signer=signer)
+    problems += citations.check_site(site, docs_dir)
+    return (None, problems) if problems else (site, [])
+
+
+def _signer(environ: Mapping[str, str]) -> tuple[str | None, list[Problem]]:
+    try:
+        return checkpoint.signer_from_env(environ), []
+    except ValueError as e:
+        return None, [Problem("HARVEST_SIGNING_KEY", None, "",
+                              "an Ed25519 signer key like PRIVATE+KEY+<name>+<hash>+<key>",
+                              "a malformed key", f"{e}. Make a new key with: python build.py keygen")]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hooks import campaign_pages, pages
+from hooks import campaign_pages, ledger_pages, opendata, pages
 from hooks.catalog import Output, Site
+from hooks.schemas import schema_texts
 
 # Index pages an editor may replace by writing the same path under content/.
-OVERRIDABLE = frozenset({"products/index.md", "places/index.md", "campaigns/index.md"})
+OVERRIDABLE = frozenset({"products/index.md", "places/index.md", "campaigns/index.md", "transparency/index.md"})
 
 
 def outputs(site: Site) -> Iterator[Output]:
@@ -16,4 +17,9 @@ def outputs(site: Site) -> Iterator[Output]:
     yield from pages.product_outputs(site)
     yield from pages.index_outputs(site)
     yield from campaign_pages.campaign_outputs(site)
+    yield from ledger_pages.ledger_outputs(site)
+    yield from ledger_pages.transparency_outputs(site)
     yield Output("data/products.json", pages.products_json(site))
+    yield Output("data/datapackage.json", opendata.datapackage(site))
+    for path, text in schema_texts().items():  # for editors' tools (yaml-language-server)
+        yield Output(path, text)

@@ -17,8 +17,9 @@ from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import get_plugin_logger  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
+from mkdocs.structure.pages import Page  # noqa: E402
 
-from hooks import catalog, generate  # noqa: E402
+from hooks import catalog, citations, generate  # noqa: E402
 from hooks.problems import report  # noqa: E402
 
 log = get_plugin_logger("harvest")
@@ -52,3 +53,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         inclusion = InclusionLevel.NOT_IN_NAV if out.page and not out.in_nav else InclusionLevel.UNDEFINED
         files.append(File.generated(config, out.src_uri, content=out.content, inclusion=inclusion))
     return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Cited figures ({{ figure … }}) become the values computed from the ledgers."""
+    return citations.substitute(config.extra[_KEY], markdown)

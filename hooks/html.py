@@ -55,7 +55,4 @@ def yuan(amount: Decimal, currency: str = "CNY") -> str:
 
 def number(value: Decimal) -> str:
     """A quantity with thousands separators and no trailing zeros (1,250.5)."""
-    normal = value.normalize()
-    if normal == normal.to_integral_value():
-        return f"{normal.to_integral_value():,}"
-    return f"{normal:,f}"
+    return f"{value.normalize():,f}"

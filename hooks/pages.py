@@ -98,7 +98,7 @@ def _facts(site: Site, pid: str) -> str:
     if p.gtin:
         rows.append(("商品条码 (GTIN)", p.gtin))
     body = "\n".join(f'<tr><th scope="row">{e(k)}</th><td>{e(v)}</td></tr>' for k, v in rows)
-    return f'<h2 id="facts">产品信息</h2>\n<table class="hl-facts">\n{body}\n</table>'
+    return f'<h2 id="facts">产品信息</h2>\n<table>\n{body}\n</table>'
 
 
 def _verification(p: Product) -> str:

@@ -1,0 +1,132 @@
+"""Every campaign's ledger, loaded once per build: entries, figures, Merkle tree, sealed heads.
+
+`load_books` reads `ledgers/<campaign-id>.csv` and `.checkpoints`, checks them, and derives
+all that pages and data files show. Nothing else reads a ledger file during a build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from hooks import checkpoint, history
+from hooks.figures import Figures, GoalProgress, compute_figures, goal_progress
+from hooks.ledger import Ledger, parse_ledger
+from hooks.merkle import MerkleTree
+from hooks.models import Campaign
+from hooks.problems import Problem, shown
+
+
+@dataclass(frozen=True)
+class Book:
+    """One campaign's ledger and everything derived from it."""
+
+    campaign: str
+    ledger: Ledger
+    figures: Figures
+    tree: MerkleTree
+    heads: tuple[checkpoint.SealedHead, ...]
+    goals: tuple[GoalProgress, ...]
+
+    @property
+    def root_hex(self) -> str:
+        return self.tree.root().hex()
+
+
+def campaign_goals(campaign: Campaign) -> dict[str, tuple[Decimal, str]]:
+    """A campaign's goals as `figures.goal_progress` takes them."""
+    goals: dict[str, tuple[Decimal, str]] = {}
+    if campaign.goals is None:
+        return goals
+    if campaign.goals.sales_quantity:
+        goals["sales_quantity"] = (campaign.goals.sales_quantity.amount, campaign.goals.sales_quantity.unit)
+    if campaign.goals.sales_amount:
+        goals["sales_amount"] = (campaign.goals.sales_amount.amount, campaign.goals.sales_amount.currency)
+    if campaign.goals.donations:
+        goals["donations"] = (campaign.goals.donations.amount, campaign.goals.donations.currency)
+    return goals
+
+
+def load_book(
+    root: Path, cid: str, campaign: Campaign, *, products: Collection[str], channels: Collection[str]
+) -> tuple[Book | None, list[Problem]]:
+    """Load, check and derive one ledger; a ledger with any problem is not published."""
+    rel = f"ledgers/{cid}.csv"
+    ledger, problems = parse_ledger((root / rel).read_bytes(), rel, cid, products=products, channels=channels)
+    if ledger is None:
+        return None, problems
+    lines = ledger.lines()
+    tree = MerkleTree.from_leaves(lines)
+    heads: list[checkpoint.SealedHead] = []
+    seal_rel = f"ledgers/{cid}.checkpoints"
+    if (root / seal_rel).is_file():
+        heads, more = checkpoint.read_checkpoints((root / seal_rel).read_bytes(), seal_rel)
+        problems += more
+        problems += checkpoint.check_sealed(
+            heads,
+            tree,
+            rel,
+            seal_rel,
+            lines=lines,
+            old_lines=lambda head: history.sealed_lines_from_git(root, rel, head),
+        )
+    if problems:
+        return None, problems
+    figures = compute_figures(ledger.entries)
+    goals = tuple(goal_progress(campaign_goals(campaign), figures))
+    return Book(cid, ledger, figures, tree, tuple(heads), goals), []
+
+
+def load_books(
+    root: Path,
+    campaigns: Mapping[str, Campaign],
+    campaign_files: Collection[str],
+    *,
+    products: Collection[str],
+    channels: Collection[str],
+) -> tuple[dict[str, Book], list[Problem]]:
+    """Every ledger under `root/ledgers/`, by campaign id, with every problem found."""
+    books: dict[str, Book] = {}
+    problems: list[Problem] = []
+    folder = root / "ledgers"
+    if not folder.is_dir():
+        return books, problems
+    for file in sorted(folder.iterdir()):
+        rel = file.relative_to(root).as_posix()
+        if file.suffix not in (".csv", ".checkpoints"):
+            continue
+        cid = file.stem
+        if cid not in campaign_files:
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    "",
+                    "a ledger named after a campaign in campaigns/",
+                    shown(cid),
+                    f"rename it to <campaign-id>{file.suffix}, or add campaigns/{cid}.yml",
+                )
+            )
+            continue
+        if file.suffix == ".checkpoints":
+            if not (folder / f"{cid}.csv").is_file():
+                problems.append(
+                    Problem(
+                        rel,
+                        None,
+                        "",
+                        f"the ledger ledgers/{cid}.csv beside it",
+                        "no ledger",
+                        "restore the ledger from git: sealed entries may never be removed",
+                    )
+                )
+            continue
+        if cid not in campaigns:
+            continue  # the campaign record has mistakes of its own, reported already
+        book, more = load_book(root, cid, campaigns[cid], products=products, channels=channels)
+        problems += more
+        if book is not None:
+            books[cid] = book
+    return books, problems
