@@ -451,5 +451,40 @@ def keygen(config_file: Path) -> None:
     click.echo(f"Signer key (secret, for HARVEST_SIGNING_KEY):\n  {signer}\nVerifier key (public):\n  {verifier}")
 
 
+@cli.command()
+@click.argument("ref")
+@config_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the report to this file (the CI workflow posts it on the pull request).")
+def diff(ref: str, config_file: Path, output: Path | None) -> None:
+    """Say, in Markdown, what the changes since REF do to the public site.
+
+    Compares the products, campaigns and ledgers committed at REF (a branch, tag or commit)
+    with the files in this folder: records added, removed or changed (and which fields),
+    entries appended to each ledger with every total and balance before and after, newly
+    sealed heads, and a loud warning for anything that edits, deletes or reorders ledger
+    entries or touches a sealed one.
+
+    \b
+    Examples:
+      python build.py diff origin/main
+      python build.py diff HEAD~3 --output change-report.md
+    """
+    from hooks.diff import change_report, read_state, read_state_at
+    from hooks.records import load_channels
+
+    _logging(False)
+    config = _config(config_file)
+    root = config_file.parent.resolve()
+    channels, _ = load_channels(config.extra)  # a broken channel list is `build.py check`'s to report
+    old, error = read_state_at(root, ref, channels)
+    if old is None:
+        fail(error)
+    text = change_report(old, read_state(root, channels), ref)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    click.echo(text, nl=False)
+
+
 if __name__ == "__main__":
     cli()
