@@ -54,10 +54,11 @@ def load_book(
 ) -> tuple[Book | None, list[Problem]]:
     """Load, check and derive one ledger; a ledger with any problem is not published."""
     rel = f"ledgers/{cid}.csv"
-    ledger, problems = parse_ledger((root / rel).read_bytes(), rel, cid, products=products, channels=channels)
-    if ledger is None:
-        return None, problems
-    lines = ledger.lines()
+    data = (root / rel).read_bytes()
+    ledger, problems = parse_ledger(data, rel, cid, products=products, channels=channels)
+    # Sealed heads are checked even when the ledger has other mistakes: a deleted or
+    # reordered entry must be told as rewritten history, not only as a numbering error.
+    lines = ledger.lines() if ledger is not None else history.entry_lines(data)
     tree = MerkleTree.from_leaves(lines)
     heads: list[checkpoint.SealedHead] = []
     seal_rel = f"ledgers/{cid}.checkpoints"
@@ -72,7 +73,7 @@ def load_book(
             lines=lines,
             old_lines=lambda head: history.sealed_lines_from_git(root, rel, head),
         )
-    if problems:
+    if problems or ledger is None:
         return None, problems
     figures = compute_figures(ledger.entries)
     goals = tuple(goal_progress(campaign_goals(campaign), figures))

@@ -6,6 +6,7 @@ Listed once under `hooks:` in mkdocs.yml. Per-build state lives on the config ob
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -28,6 +29,7 @@ _KEY = "_harvest_site"
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Read and check every record and ledger before anything is written."""
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # Material's search uses jieba; keep it quiet
     root = Path(config.config_file_path).resolve().parent
     site, problems = catalog.load_site(root, Path(config.docs_dir), config.site_url, config.extra)
     if problems:

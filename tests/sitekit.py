@@ -101,6 +101,12 @@ class TinySite:
         )
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
+    def run_plain(self, *args: str) -> Result:
+        """build.py with exactly these arguments (for commands without --config-file)."""
+        proc = subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True,
+                              cwd=self.path, timeout=300)
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
     def build(self) -> Result:
         return self.run("build")
 
