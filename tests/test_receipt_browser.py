@@ -1,0 +1,94 @@
+"""A donor checks a receipt on the ledger page: the inclusion proof is verified in Chromium
+itself (WebCrypto), against the published checkpoint, with no server but static files."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.sitekit import TinySite
+from tests.test_ledger_site import LEDGER
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium found: apt-get install chromium (CI does)")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TinySite, str]]:
+    site = TinySite(tmp_path_factory.mktemp("receipt") / "repo").with_basics()
+    site.write("ledgers/test-campaign.csv", LEDGER)
+    assert site.build().code == 0
+    handler = functools.partial(_Quiet, directory=str(site.path / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield site, f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def _check(base: str, code: str) -> tuple[str, str, list[str]]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(base + "ledgers/test-campaign/")
+        page.fill("input[name=receipt]", code)
+        page.click("form[data-receipt-form] button[type=submit]")
+        page.wait_for_function("document.querySelector('[data-receipt-result]').dataset.status", timeout=15000)
+        status, text = page.eval_on_selector("[data-receipt-result]", "e => [e.dataset.status, e.innerText]")
+        browser.close()
+    return status, text, requests
+
+
+def test_a_donor_verifies_a_receipt_in_the_browser(served: tuple[TinySite, str]) -> None:
+    _site, base = served
+    status, text, requests = _check(base, "R-002")
+    assert status == "verified", text
+    assert "R-002" in text and "200.00" in text
+    assert all(r.startswith(base) for r in requests), [r for r in requests if not r.startswith(base)]
+
+
+def test_unknown_receipt_is_said_plainly(served: tuple[TinySite, str]) -> None:
+    status, text, _ = _check(served[1], "R-404")
+    assert status == "unknown" and "R-404" in text
+
+
+def test_a_tampered_entry_is_not_verified(served: tuple[TinySite, str]) -> None:
+    site, base = served
+    bundle = next((site.path / "site/ledgers/test-campaign/tile/entries").rglob("*"))
+    if bundle.is_dir():
+        bundle = next(p for p in bundle.rglob("*") if p.is_file())
+    original = bundle.read_bytes()
+    try:
+        bundle.write_bytes(original.replace(b"200.00", b"900.00"))
+        status, text, _ = _check(base, "R-002")
+    finally:
+        bundle.write_bytes(original)
+    assert status == "not-verified", text
+
+
+def test_page_without_javascript_still_offers_the_csv(served: tuple[TinySite, str]) -> None:
+    site, _ = served
+    page = (site.path / "site/ledgers/test-campaign/index.html").read_text(encoding="utf-8")
+    assert 'href="../test-campaign.csv"' in page
+    assert Path(site.path / "site/ledgers/test-campaign/receipts/index.json").exists()
