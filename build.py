@@ -17,6 +17,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -50,7 +51,7 @@ def _config(config_file: Path, **overrides: object):  # type: ignore[no-untyped-
     return load_config(str(config_file), **overrides)
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Stop with a plain message and exit status 1 (never a traceback)."""
     click.echo(message, err=True)
     sys.exit(1)
@@ -66,7 +67,15 @@ def cli() -> None:
       python build.py build                      # build the site into site/
       python build.py serve                      # preview at http://127.0.0.1:8000/
       python build.py new product wanrong-apple  # start a new product record
+
+    Set HARVEST_ENGINE=properdocs to build with ProperDocs instead of MkDocs (see README.md).
     """
+    if os.environ.get("HARVEST_ENGINE", "").lower() == "properdocs":
+        # From here on every `import mkdocs…` (ours, the hook's, Material's) loads ProperDocs.
+        try:
+            import properdocs.replacement  # noqa: F401
+        except ImportError:
+            fail("HARVEST_ENGINE=properdocs, but ProperDocs is not installed: .venv/bin/pip install properdocs")
 
 
 config_option = click.option(
