@@ -1,0 +1,384 @@
+"""Every ledger rule of SPEC.md, good and bad, and the messages editors read."""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hooks.ledger import HEADER, MAX_PROBLEMS, Entry, Ledger, load_ledger, make_entry, parse_ledger
+from hooks.ledger_rules import LineChecker
+from hooks.problems import Problem
+
+PATH = "ledgers/baojing-oranges-2019.csv"
+PRODUCTS = {"baojing-navel-orange", "wanrong-apple"}
+CHANNELS = {"jd", "taobao", "douyin"}
+GOOD = [
+    "1,2019-02-20,donation,,,,,,5000.00,CNY,匿名,HL2019-000001,",
+    "2,2019-02-20,sale,baojing-navel-orange,jd,1250.5,kg,312,9975.00,CNY,京东用户,JD-0220,首批",
+    "3,2019-02-21,expense,,jd,,,,300.00,CNY,顺丰速运,FP0001,物流",
+    "4,2019-02-21,disbursement,baojing-navel-orange,,,,,2000.00,CNY,保靖县某村合作社,BF-1,",
+    "5,2019-02-22,sale,baojing-navel-orange,jd,-10,kg,-2,-79.80,CNY,京东用户,seq:2,退货",
+    '6,2019-02-22,donation,,,,,,100,CNY,"张先生, 李女士",HL2019-000002,"a note, with a comma"',
+]
+
+
+def ledger_bytes(lines: list[str], header: str = HEADER) -> bytes:
+    return (header + "\n" + "".join(line + "\n" for line in lines)).encode()
+
+
+def parse(data: bytes | list[str]) -> tuple[Ledger | None, list[Problem]]:
+    if isinstance(data, list):
+        data = ledger_bytes(data)
+    return parse_ledger(data, PATH, "baojing-oranges-2019", products=PRODUCTS, channels=CHANNELS)
+
+
+def where(problems: list[Problem]) -> set[tuple[int | None, str, int | None]]:
+    return {(p.line, p.field, p.column) for p in problems}
+
+
+def test_a_good_ledger_is_read_whole() -> None:
+    ledger, problems = parse(GOOD)
+    assert problems == []
+    assert ledger is not None
+    assert [e.seq for e in ledger.entries] == [1, 2, 3, 4, 5, 6]
+    assert [e.line for e in ledger.entries] == [2, 3, 4, 5, 6, 7]
+    sale = ledger.entries[1]
+    assert sale == Entry(2, date(2019, 2, 20), "sale", "baojing-navel-orange", "jd",
+                         Decimal("1250.5"), "kg", 312, Decimal("9975.00"), "CNY", "京东用户",
+                         "JD-0220", "首批", 3, None)
+    assert ledger.entries[0].quantity is None and ledger.entries[0].orders is None
+    correction = ledger.entries[4]
+    assert (correction.corrects, correction.amount, correction.quantity, correction.orders) == (
+        2, Decimal("-79.80"), Decimal("-10"), -2)
+    assert ledger.entries[5].party == "张先生, 李女士"
+    assert ledger.entries[5].note == "a note, with a comma"
+    assert ledger.data == ledger_bytes(GOOD)
+    assert ledger.lines() == [line.encode() for line in GOOD]
+
+
+def test_empty_ledgers_are_valid() -> None:
+    for data in (HEADER.encode(), (HEADER + "\n").encode()):
+        ledger, problems = parse(data)
+        assert problems == [] and ledger is not None and ledger.entries == ()
+        assert ledger.lines() == []
+
+
+def test_the_last_line_end_may_be_missing() -> None:
+    ledger, problems = parse(ledger_bytes(GOOD)[:-1])
+    assert problems == [] and ledger is not None and len(ledger.entries) == 6
+
+
+def test_entries_are_frozen_and_built_the_fast_way_equal() -> None:
+    fields = (1, date(2019, 2, 20), "donation", "", "", None, "", None, Decimal("5"), "CNY", "匿名",
+              "HL-1", "", 2, None)
+    fast = make_entry(*fields)
+    assert type(fast) is Entry
+    assert fast == Entry(*fields) and hash(fast) == hash(Entry(*fields))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.amount = Decimal(1)  # type: ignore[misc]
+    assert dataclasses.replace(fast, amount=Decimal(2)).amount == Decimal(2)
+
+
+def _replace(index: int, line: str) -> list[str]:
+    lines = list(GOOD)
+    lines[index - 1] = line
+    return lines
+
+
+# (entry number to replace, the new line, the problem's field and column)
+BAD = [
+    pytest.param(3, "3,2019-02-30,expense,,jd,,,,300.00,CNY,顺丰速运,FP0001,", "date", 2, id="no-such-day"),
+    pytest.param(3, "3,2019/02/21,expense,,jd,,,,300.00,CNY,顺丰速运,FP0001,", "date", 2, id="date-slashes"),
+    pytest.param(3, "3,2019-2-21,expense,,jd,,,,300.00,CNY,顺丰速运,FP0001,", "date", 2, id="date-short"),
+    pytest.param(3, "3,2019-02-21,Expense,,jd,,,,300.00,CNY,顺丰速运,FP0001,", "type", 3, id="type-case"),
+    pytest.param(3, "3,2019-02-21,支出,,jd,,,,300.00,CNY,顺丰速运,FP0001,", "type", 3, id="type-chinese"),
+    pytest.param(2, "2,2019-02-20,sale,,jd,1250.5,kg,312,9975.00,CNY,京东用户,JD-0220,", "product", 4,
+                 id="sale-without-product"),
+    pytest.param(2, "2,2019-02-20,sale,baojing-orange,jd,1250.5,kg,312,9975.00,CNY,京东用户,JD-0220,",
+                 "product", 4, id="unknown-product"),
+    pytest.param(4, "4,2019-02-21,disbursement,apple,,,,,2000.00,CNY,合作社,BF-1,", "product", 4,
+                 id="unknown-product-not-sale"),
+    pytest.param(2, "2,2019-02-20,sale,baojing-navel-orange,,1250.5,kg,312,9975.00,CNY,京东用户,JD-0220,",
+                 "channel", 5, id="sale-without-channel"),
+    pytest.param(2, "2,2019-02-20,sale,baojing-navel-orange,jdd,1250.5,kg,312,9975.00,CNY,京东用户,JD,",
+                 "channel", 5, id="unknown-channel"),
+    pytest.param(3, "3,2019-02-21,expense,,amazon,,,,300.00,CNY,顺丰速运,FP0001,", "channel", 5,
+                 id="unknown-channel-not-sale"),
+    pytest.param(2, "2,2019-02-20,sale,baojing-navel-orange,jd,,kg,312,9975.00,CNY,京东用户,JD-0220,",
+                 "quantity", 6, id="sale-without-quantity"),
+    pytest.param(2, "2,2019-02-20,sale,baojing-navel-orange,jd,0,kg,312,9975.00,CNY,京东用户,JD-0220,",
+                 "quantity", 6, id="quantity-zero"),
+    pytest.param(2, "2,2019-02-20,sale,baojing-navel-orange,jd,-5,kg,312,9975.00,CNY,京东用户,JD-0220,",
+                 "quantity", 6, id="quantity-negative"),
+    pytest.param(2, "2,2019-02-20,sale,baojing-navel-orange,jd,5 kg,kg,312,9975.00,CNY,京东用户,JD-0220,",
+                 "quantity", 6, id="quantity-with-unit"),
+    pytest.param(2, "2,2019-02-20,sale,baojing-navel-orange,jd,1.1234567,kg,3,9.00,CNY,京东用户,JD,",
+                 "quantity", 6, id="quantity-too-precise"),
+    pytest.param(2, "2,2019-02-20,sale,baojing-navel-orange,jd,1250.5,,312,9975.00,CNY,京东用户,JD-0220,",
+                 "unit", 7, id="sale-without-unit"),
+    pytest.param(2, "2,2019-02-20,sale,baojing-navel-orange,jd,1250.5,kg,,9975.00,CNY,京东用户,JD-0220,",
+                 "orders", 8, id="sale-without-orders"),
+    pytest.param(2, "2,2019-02-20,sale,baojing-navel-orange,jd,1250.5,kg,3.5,9975.00,CNY,京东用户,JD,",
+                 "orders", 8, id="orders-not-whole"),
+    pytest.param(2, "2,2019-02-20,sale,baojing-navel-orange,jd,1250.5,kg,-3,9975.00,CNY,京东用户,JD,",
+                 "orders", 8, id="orders-negative"),
+    pytest.param(1, "1,2019-02-20,donation,,,5,,,5000.00,CNY,匿名,HL2019-000001,", "quantity", 6,
+                 id="donation-with-quantity"),
+    pytest.param(1, "1,2019-02-20,donation,,,,kg,,5000.00,CNY,匿名,HL2019-000001,", "unit", 7,
+                 id="donation-with-unit"),
+    pytest.param(1, "1,2019-02-20,donation,,,,,3,5000.00,CNY,匿名,HL2019-000001,", "orders", 8,
+                 id="donation-with-orders"),
+    pytest.param(1, "1,2019-02-20,donation,,,,,,5000.001,CNY,匿名,HL2019-000001,", "amount", 9,
+                 id="amount-three-places"),
+    pytest.param(1, "1,2019-02-20,donation,,,,,,¥5000,CNY,匿名,HL2019-000001,", "amount", 9,
+                 id="amount-with-sign"),
+    pytest.param(1, "1,2019-02-20,donation,,,,,,1e3,CNY,匿名,HL2019-000001,", "amount", 9,
+                 id="amount-exponent"),
+    pytest.param(1, "1,2019-02-20,donation,,,,,,0.00,CNY,匿名,HL2019-000001,", "amount", 9,
+                 id="amount-zero"),
+    pytest.param(1, "1,2019-02-20,donation,,,,,,-5000.00,CNY,匿名,HL2019-000001,", "amount", 9,
+                 id="negative-without-correction"),
+    pytest.param(1, "1,2019-02-20,donation,,,,,,,CNY,匿名,HL2019-000001,", "amount", 9,
+                 id="amount-missing"),
+    pytest.param(1, "1,2019-02-20,donation,,,,,,10000000000000000.00,CNY,匿名,HL-1,", "amount", 9,
+                 id="amount-too-large"),
+    pytest.param(1, "1,2019-02-20,donation,,,,,,5000.00,cny,匿名,HL2019-000001,", "currency", 10,
+                 id="currency-lower-case"),
+    pytest.param(1, "1,2019-02-20,donation,,,,,,5000.00,RMB,匿名,HL2019-000001,", "currency", 10,
+                 id="currency-rmb"),
+    pytest.param(1, "1,2019-02-20,donation,,,,,,5000.00,CYN,匿名,HL2019-000001,", "currency", 10,
+                 id="currency-typo"),
+    pytest.param(1, "1,2019-02-20,donation,,,,,,5000.00,,匿名,HL2019-000001,", "currency", 10,
+                 id="currency-missing"),
+    pytest.param(1, "1,2019-02-20,donation,,,,,,5000.00,CNY,,HL2019-000001,", "party", 11,
+                 id="party-missing"),
+    pytest.param(1, "1,2019-02-20,donation,,,,,,5000.00,CNY,  ,HL2019-000001,", "party", 11,
+                 id="party-blank"),
+    pytest.param(1, "1,2019-02-20,donation,,,,,,5000.00,CNY,匿名,,", "reference", 12,
+                 id="donation-without-receipt"),
+    pytest.param(6, "6,2019-02-22,donation,,,,,,100,CNY,张先生,HL2019-000001,", "reference", 12,
+                 id="receipt-used-twice"),
+    pytest.param(3, "3,2019-02-21,expense,,jd,,,,300.00,CNY,顺丰速运,seq:1,", "reference", 12,
+                 id="seq-reference-on-positive-amount"),
+    pytest.param(5, "5,2019-02-22,sale,baojing-navel-orange,jd,-10,kg,-2,-79.80,CNY,京东用户,seq:7,",
+                 "reference", 12, id="correction-of-later-entry"),
+    pytest.param(5, "5,2019-02-22,sale,baojing-navel-orange,jd,-10,kg,-2,-79.80,CNY,京东用户,seq:5,",
+                 "reference", 12, id="correction-of-itself"),
+    pytest.param(5, "5,2019-02-22,sale,baojing-navel-orange,jd,-10,kg,-2,-79.80,CNY,京东用户,seq:0,",
+                 "reference", 12, id="correction-of-seq-0"),
+    pytest.param(5, "5,2019-02-22,sale,baojing-navel-orange,jd,-10,kg,-2,-79.80,CNY,京东用户,seq:1,",
+                 "reference", 12, id="correction-of-other-type"),
+    pytest.param(5, "5,2019-02-22,sale,baojing-navel-orange,jd,-10,kg,-2,-79.80,CNY,京东用户,seq: 2,",
+                 "reference", 12, id="correction-reference-spaced"),
+    pytest.param(5, "5,2019-02-22,sale,wanrong-apple,jd,-10,kg,-2,-79.80,CNY,京东用户,seq:2,", "product", 4,
+                 id="correction-of-other-product"),
+    pytest.param(5, "5,2019-02-22,sale,baojing-navel-orange,jd,-10,kg,-2,-79.80,USD,京东用户,seq:2,",
+                 "currency", 10, id="correction-in-other-currency"),
+    pytest.param(5, "5,2019-02-22,sale,baojing-navel-orange,jd,10,kg,-2,-79.80,CNY,京东用户,seq:2,",
+                 "quantity", 6, id="correction-with-positive-quantity"),
+    pytest.param(5, "5,2019-02-22,sale,baojing-navel-orange,jd,-10,kg,2,-79.80,CNY,京东用户,seq:2,",
+                 "orders", 8, id="correction-with-positive-orders"),
+    pytest.param(3, "3,2019-02-21,expense,,jd,,,,300.00,CNY,顺丰速运,FP0001", "", None, id="12-fields"),
+    pytest.param(3, "3,2019-02-21,expense,,jd,,,,1,300.00,CNY,顺丰速运,FP0001,", "", None, id="14-fields"),
+    pytest.param(3, '3,2019-02-21,expense,,jd,,,,300.00,CNY,顺丰速运,FP0001,"open quote', "", None,
+                 id="unclosed-quote"),
+    pytest.param(3, "", "", None, id="empty-line"),
+    pytest.param(3, "3,2019-02-21,expense,,jd,,,,300.00,CNY,顺丰速运,FP0001,联系 13800138000", "note", 13,
+                 id="mobile-in-note"),
+    pytest.param(1, "1,2019-02-20,donation,,,,,,5000.00,CNY,zhang@example.com,HL2019-000001,", "party", 11,
+                 id="email-as-party"),
+    pytest.param(1, "1,2019-02-20,donation,,,,,,5000.00,CNY,匿名,6222021234567890128,", "reference", 12,
+                 id="bank-card-as-reference"),
+    pytest.param(4, "4,2019-02-21,disbursement,,,,,,2000.00,CNY,户主 430124199001011234,BF-1,", "party", 11,
+                 id="id-card-in-party"),
+]
+
+
+@pytest.mark.parametrize(("index", "line", "field", "column"), BAD)
+def test_each_rule_is_checked(index: int, line: str, field: str, column: int | None) -> None:
+    ledger, problems = parse(_replace(index, line))
+    assert ledger is None
+    assert where(problems) == {(index + 1, field, column)}, [str(p) for p in problems]
+    for p in problems:
+        assert p.path == PATH and p.expected and p.got and p.fix
+
+
+def _shift(line: str, k: int) -> str:
+    """The line renumbered k further on, corrections too (seq:0 stays: it names no entry)."""
+    if not line:
+        return line
+    head, rest = line.split(",", 1)
+    rest = re.sub(r"seq:(\s*)([1-9][0-9]*)", lambda m: f"seq:{m[1]}{int(m[2]) + k}", rest)
+    return f"{int(head) + k},{rest}"
+
+
+@pytest.mark.parametrize(("index", "line", "field", "column"), BAD)
+def test_a_rule_broken_far_down_is_found(index: int, line: str, field: str, column: int | None) -> None:
+    """The same mistakes after many good lines, once every cache of the fast path is warm."""
+    warm = [f"{seq},2019-02-19,sale,baojing-navel-orange,jd,1250.5,kg,312,9975.00,CNY,京东用户,T{seq},"
+            for seq in range(1, 201)]
+    ledger, problems = parse(warm + [_shift(g, 200) for g in _replace(index, line)])
+    assert ledger is None
+    assert where(problems) == {(index + 201, field, column)}, [str(p) for p in problems]
+
+
+def test_exact_messages() -> None:
+    _, problems = parse(_replace(3, "3,2019-02-30,expense,,jd,,,,300.00,CNY,顺丰速运,FP0001,"))
+    assert str(problems[0]) == (
+        f"{PATH}, line 4, column 2: field \"date\"\n"
+        "    expected: a date written YYYY-MM-DD, e.g. 2019-02-20\n"
+        "    found:    \"2019-02-30\", a day that does not exist\n"
+        "    how to fix: write the date as year-month-day with four, two and two digits"
+    )
+    _, problems = parse(_replace(6, "6,2019-02-22,donation,,,,,,100,CNY,张先生,HL2019-000001,"))
+    assert problems == [Problem(
+        PATH, 7, "reference", "a receipt code used once in the ledger",
+        '"HL2019-000001", already on line 2',
+        "check the code; if this line repeats the donation on line 2, it is a duplicate", 12)]
+    _, problems = parse(_replace(1, "1,2019-02-20,donation,,,,,,5000.00,RMB,匿名,HL2019-000001,"))
+    assert (problems[0].got, problems[0].fix) == ('"RMB"', "write CNY")
+    _, problems = parse(_replace(3, "3,2019-02-21,支出,,jd,,,,300.00,CNY,顺丰速运,FP0001,"))
+    assert problems[0].fix == "write expense"
+
+
+def test_seq_gap_and_repeat_are_told_once() -> None:
+    gap = [GOOD[0], GOOD[1].replace("2,", "3,", 1)] + [g.replace(f"{i},", f"{i + 1},", 1)
+                                                        for i, g in enumerate(GOOD[2:4], 3)]
+    _, problems = parse(gap)
+    assert where(problems) == {(3, "seq", 1)}
+    assert problems[0].expected.startswith("2:") and problems[0].got == '"3"'
+    repeat = [GOOD[0], GOOD[0].replace("HL2019-000001", "HL2019-000009")]
+    _, problems = parse(repeat)
+    assert where(problems) == {(3, "seq", 1)}
+
+
+@pytest.mark.parametrize(
+    ("header", "field", "column"),
+    [
+        (HEADER.replace(",note", ""), "note", 13),
+        (HEADER.replace("product", "produt"), "product", 4),
+        (HEADER.replace("amount", "Amount"), "amount", 9),
+        (HEADER + ",extra", "extra", 14),
+        (HEADER.replace("seq,date", "date,seq"), "", None),
+        (HEADER.replace("seq,", "seq, "), "date", 2),
+    ],
+)
+def test_header_problems_name_the_column(header: str, field: str, column: int | None) -> None:
+    ledger, problems = parse(ledger_bytes(GOOD, header))
+    assert ledger is None
+    assert where(problems) == {(1, field, column)}
+    assert HEADER in problems[0].fix or HEADER in problems[0].expected
+
+
+def test_header_missing_or_chinese() -> None:
+    _, problems = parse("\n".join(GOOD).encode())
+    assert len(problems) == 1 and problems[0].fix == f"insert this line at the top of the file: {HEADER}"
+    _, problems = parse(ledger_bytes(GOOD, "序号,日期,类型,产品,渠道,数量,单位,订单数,金额,币种,对方,凭证号,备注"))
+    assert len(problems) == 1 and "python build.py import baojing-oranges-2019" in problems[0].fix
+    _, problems = parse(b"")
+    assert len(problems) == 1 and problems[0].got == "an empty file"
+
+
+def test_bom_is_a_problem_and_the_lines_are_still_checked() -> None:
+    data = b"\xef\xbb\xbf" + ledger_bytes(_replace(3, "3,2019-02-30,expense,,jd,,,,300.00,CNY,顺丰速运,F,"))
+    ledger, problems = parse(data)
+    assert ledger is None
+    assert where(problems) == {(1, "", None), (4, "date", 2)}
+    assert "BOM" in problems[0].expected
+
+
+def test_crlf_is_a_problem_that_says_how_to_fix() -> None:
+    data = ledger_bytes(_replace(2, GOOD[1].replace("jd", "jdd"))).replace(b"\n", b"\r\n")
+    ledger, problems = parse(data)
+    assert ledger is None
+    assert where(problems) == {(1, "", None), (3, "channel", 5)}
+    crlf = problems[0]
+    assert crlf.expected == "LF line ends (Unix)" and crlf.got == "CR LF line ends (Windows)"
+    assert "LF" in crlf.fix
+
+
+def test_gbk_is_sent_to_the_importer() -> None:
+    ledger, problems = parse(ledger_bytes(GOOD).decode().encode("gbk"))
+    assert ledger is None and len(problems) == 1
+    assert "GBK" in problems[0].got
+    assert "python build.py import baojing-oranges-2019" in problems[0].fix
+
+
+def test_utf16_is_sent_to_the_importer() -> None:
+    _, problems = parse(ledger_bytes(GOOD).decode().encode("utf-16"))
+    assert len(problems) == 1 and "UTF-16" in problems[0].got and "import" in problems[0].fix
+
+
+def test_broken_utf8_is_told_where() -> None:
+    data = ledger_bytes(GOOD).replace("物流".encode(), b"\xff\xfe\xfa")
+    ledger, problems = parse(data)
+    assert ledger is None
+    assert (4, "", None) in where(problems)
+    assert any("not UTF-8" in p.got for p in problems)
+
+
+def test_problems_are_capped() -> None:
+    lines = [f"{i},2019-02-30,donation,,,,,,1.00,CNY,匿名,HL-{i}," for i in range(1, 251)]
+    _, problems = parse(lines)
+    assert len(problems) == MAX_PROBLEMS + 1
+    assert problems[-1].got == "50 more problems not shown"
+    assert [p.line for p in problems[:3]] == [2, 3, 4]
+
+
+def test_load_ledger_reads_a_file(tmp_path: Path) -> None:
+    file = tmp_path / "x.csv"
+    file.write_bytes(ledger_bytes(GOOD))
+    ledger, problems = load_ledger(file, PATH, "x", products=PRODUCTS, channels=CHANNELS)
+    assert problems == [] and ledger is not None and len(ledger.entries) == 6
+    ledger, problems = load_ledger(tmp_path / "missing.csv", PATH, "x", products=PRODUCTS,
+                                   channels=CHANNELS)
+    assert ledger is None and problems[0].path == PATH and HEADER in problems[0].fix
+
+
+def test_parsing_leaves_the_garbage_collector_as_it_was() -> None:
+    assert gc.isenabled()
+    parse(GOOD)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parse(GOOD)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+_line = st.builds(
+    lambda kind, product, channel, qty, unit, orders, cents, party, note: (
+        f"{kind},{product if kind == 'sale' else ''},{channel if kind == 'sale' else ''},"
+        f"{qty if kind == 'sale' else ''},{unit if kind == 'sale' else ''},"
+        f"{orders if kind == 'sale' else ''},{cents // 100}.{cents % 100:02d},CNY,{party}",
+        note),
+    st.sampled_from(["donation", "sale", "disbursement", "expense"]),
+    st.sampled_from(sorted(PRODUCTS)), st.sampled_from(sorted(CHANNELS)),
+    st.sampled_from(["1", "2.5", "1250.5", "0.001"]), st.sampled_from(["kg", "箱", "5 kg box"]),
+    st.integers(0, 500), st.integers(1, 10**9), st.sampled_from(["匿名", "京东用户", '"a, b"']),
+    st.sampled_from(["", "备注", '"x, y"', 'say ""hi""']),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_line, max_size=30))
+def test_fast_path_and_full_check_agree(lines: list[tuple[str, str]]) -> None:
+    rows = [f"{i},2019-03-0{i % 9 + 1},{body},R-{i},{note}" for i, (body, note) in enumerate(lines, 1)]
+    ledger, problems = parse(rows)
+    assert problems == [] and ledger is not None
+    checker = LineChecker(PATH, PRODUCTS, CHANNELS, [])
+    slow: list[Entry | None] = []
+    for i, row in enumerate(rows, 1):
+        entry, _ = checker.check_line(row.encode(), i + 1, i, slow)
+        slow.append(entry)
+    assert checker.problems == []
+    assert list(ledger.entries) == slow
