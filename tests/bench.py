@@ -1,0 +1,416 @@
+"""`make bench`: what the project's build costs, against plain MkDocs + Material.
+
+Not a test (pytest collects test_*.py only): it prints figures and ratios. From the root:
+
+    .venv/bin/python tests/bench.py                   # 100, 1,000 and 5,000 products, 1M-entry ledger
+    .venv/bin/python tests/bench.py --quick           # 100 products, 100,000-entry ledger
+    .venv/bin/python tests/bench.py --sizes 100,1000 --repeat 3 --no-ledger --profile
+
+1. Products: N synthetic products built by the project (`build.py build`) and the same stories
+   built by plain MkDocs + Material as pages kept out of the nav. Wall seconds, CPU seconds and
+   peak memory (RSS) of each build, the ratio, and seconds per 1,000 products. Target: ratio at
+   most 1.2 and linear growth. When the ratio is above 1.2 (or with --profile) both builds are
+   run once more under cProfile and the time is split by where it goes.
+2. Ledgers: a tiny site built with and without a 1,000,000-entry ledger (target: at most 4 s
+   and peak memory under 1 GB), and the ledger's domain work (load and check, figures, Merkle
+   tree, receipt files) timed step by step in a child process.
+
+Every build runs in its own process; its peak RSS comes from os.wait4 on that process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import pstats
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests import bench_sites  # noqa: E402
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
+RATIO_TARGET = 1.2
+LEDGER_SECONDS_TARGET = 4.0
+LEDGER_MB_TARGET = 1024.0
+
+
+@dataclass(frozen=True)
+class Run:
+    """One child process: wall and CPU seconds, peak RSS in MB, exit status and its stderr."""
+
+    wall: float
+    cpu: float
+    peak_mb: float
+    code: int
+    out: str
+    err: str
+
+
+def run(cmd: Sequence[str], cwd: Path) -> Run:
+    """Run `cmd` and measure that one process (os.wait4 gives its own rusage)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), cwd=cwd, env=ENV, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(
+            wall,
+            usage.ru_utime + usage.ru_stime,
+            usage.ru_maxrss / 1024,
+            proc.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+        )
+
+
+def project_cmd(config: Path) -> list[str]:
+    return [sys.executable, str(ROOT / "build.py"), "build", "--config-file", str(config)]
+
+
+def plain_cmd(config: Path) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(config.parent / "site")]
+
+
+def checked(result: Run, what: str, must_exist: Path) -> Run:
+    """Stop the bench when a build failed: its figures would mean nothing."""
+    if result.code != 0 or not must_exist.exists():
+        sys.exit(
+            f"{what} failed (exit {result.code}, {must_exist} missing: {not must_exist.exists()}):\n"
+            f"{result.err[-3000:]}"
+        )
+    return result
+
+
+def best(runs: list[Run]) -> Run:
+    """The fastest of repeated runs (the others were slowed by something else on the machine)."""
+    return min(runs, key=lambda r: r.wall)
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. Products
+
+
+@dataclass(frozen=True)
+class SizeResult:
+    n: int
+    project: Run
+    plain: Run
+
+
+def write_sites(tmp: Path, n: int) -> tuple[Path, Path, str]:
+    """The project site and the plain site for `n` products; configs and one product id."""
+    items = bench_sites.products(n)
+    project = bench_sites.project_site(tmp / "project", items, bench_sites.campaign_ids(n))
+    plain = bench_sites.plain_site(tmp / "plain", items)
+    return project, plain, items[0].pid
+
+
+def bench_size(n: int, repeat: int) -> SizeResult:
+    with tempfile.TemporaryDirectory(prefix="hl-bench-") as name:
+        project, plain, pid = write_sites(Path(name), n)
+        ours: list[Run] = []
+        theirs: list[Run] = []
+        for _ in range(repeat):  # interleaved, so both see the same load on the machine
+            ours.append(
+                checked(
+                    run(project_cmd(project), project.parent),
+                    f"project build of {n}",
+                    project.parent / "site" / "products" / pid / "index.html",
+                )
+            )
+            theirs.append(
+                checked(
+                    run(plain_cmd(plain), plain.parent),
+                    f"plain build of {n}",
+                    plain.parent / "site" / "stories" / pid / "index.html",
+                )
+            )
+        return SizeResult(n, best(ours), best(theirs))
+
+
+def warm_up() -> None:
+    """One small build of each kind: jieba's dictionary cache and .pyc files are made once."""
+    with tempfile.TemporaryDirectory(prefix="hl-bench-") as name:
+        project, plain, _ = write_sites(Path(name), 5)
+        run(project_cmd(project), project.parent)
+        run(plain_cmd(plain), plain.parent)
+
+
+def print_products(results: list[SizeResult]) -> None:
+    print("\nProducts: project build vs plain MkDocs + Material (best run of each)")
+    head = (
+        f"{'N':>6} {'project s':>10} {'plain s':>8} {'ratio':>6} {'proj CPU':>9} {'plain CPU':>10}"
+        f" {'CPU ratio':>9} {'project MB':>11} {'plain MB':>9} {'proj s/1k':>10} {'plain s/1k':>11}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        a, b = r.project, r.plain
+        print(
+            f"{r.n:>6,} {a.wall:>10.2f} {b.wall:>8.2f} {a.wall / b.wall:>6.2f} {a.cpu:>9.2f} {b.cpu:>10.2f}"
+            f" {a.cpu / b.cpu:>9.2f} {a.peak_mb:>11.0f} {b.peak_mb:>9.0f}"
+            f" {a.wall / r.n * 1000:>10.2f} {b.wall / r.n * 1000:>11.2f}"
+        )
+    if len(results) > 1:
+        print("\nGrowth: added seconds per 1,000 added products between sizes (constant = linear)")
+        for lo, hi in itertools.pairwise(results):
+            k = (hi.n - lo.n) / 1000
+            print(
+                f"  {lo.n:>6,} -> {hi.n:>6,}: project {(hi.project.wall - lo.project.wall) / k:6.2f} s,"
+                f" plain {(hi.plain.wall - lo.plain.wall) / k:6.2f} s"
+            )
+    worst = max(r.project.wall / r.plain.wall for r in results)
+    verdict = "met" if worst <= RATIO_TARGET else "NOT met"
+    print(f"\nTarget ratio <= {RATIO_TARGET}: {verdict} (worst ratio {worst:.2f})")
+
+
+# ---------------------------------------------------------------------------------------------
+# Profile: where the project's time goes
+
+# (label, file suffix, function): cumulative seconds of that function in the profile
+SPOTS = (
+    ("whole build (mkdocs build)", "mkdocs/commands/build.py", "build"),
+    ("records, stories loaded and checked (on_config)", "hooks/harvest.py", "on_config"),
+    ("generated pages and files (on_files)", "hooks/harvest.py", "on_files"),
+    ("  QR codes inlined in product pages", "hooks/qr.py", "qr_svg_inline"),
+    ("  QR files for print shops (qr/*.svg)", "hooks/qr.py", "qr_svg_file"),
+    ("  both: of which segno.make (encoding)", "hooks/qr.py", "_code"),
+    ("  both: of which segno's choice of mask", "segno/encoder.py", "find_and_apply_best_mask"),
+    ("pages built (Markdown, templates, search)", "mkdocs/commands/build.py", "_build_page"),
+    ("  Markdown to HTML (Page.render)", "mkdocs/structure/pages.py", "render"),
+    ("  templates (Jinja)", "mkdocs/commands/build.py", "_build_template"),
+    ("  search index entries", "material/plugins/search/plugin.py", "on_page_context"),
+    ("    of which jieba segmentation", "material/plugins/search/plugin.py", "_segment_chinese"),
+    ("search index written", "material/plugins/search/plugin.py", "on_post_build"),
+    ("files copied or written", "mkdocs/structure/files.py", "copy_file"),
+)
+
+
+def spot_seconds(stats: pstats.Stats) -> dict[str, float]:
+    found = dict.fromkeys((label for label, _, _ in SPOTS), 0.0)
+    table = stats.stats  # type: ignore[attr-defined]
+    for (file, _line, func), (_cc, _nc, _tt, ct, _callers) in table.items():
+        for label, suffix, name in SPOTS:
+            if func == name and file.endswith(suffix):
+                found[label] += ct
+    return found
+
+
+def profile(n: int) -> None:
+    """Both builds of `n` products under cProfile; the time split by where it goes."""
+    print(f"\nProfile of both builds at N = {n:,} (cProfile; seconds are inflated by the profiler)")
+    with tempfile.TemporaryDirectory(prefix="hl-bench-") as name:
+        project, plain, _ = write_sites(Path(name), n)
+        results = []
+        for config, cmd in ((project, project_cmd(project)), (plain, plain_cmd(plain))):
+            prof = config.parent / "build.prof"
+            r = run([sys.executable, "-m", "cProfile", "-o", str(prof), *cmd[1:]], config.parent)
+            if r.code != 0:
+                sys.exit(f"profiled build failed:\n{r.err[-3000:]}")
+            results.append(pstats.Stats(str(prof)))
+        ours, theirs = (spot_seconds(s) for s in results)
+        print(f"  {'':<50} {'project':>8} {'plain':>8}")
+        for label, _, _ in SPOTS:
+            print(f"  {label:<50} {ours[label]:>8.2f} {theirs[label]:>8.2f}")
+        print("\n  Project build: functions with the most time of their own")
+        print_top(results[0], own=True, count=12)
+
+
+def print_top(stats: pstats.Stats, *, own: bool, count: int, within: str = "") -> None:
+    """The `count` functions with the most own (or cumulative) time, optionally only under `within`."""
+    table = stats.stats  # type: ignore[attr-defined]
+    rows = [kv for kv in table.items() if within in kv[0][0]]
+    rows.sort(key=lambda kv: -kv[1][2 if own else 3])
+    for (file, line, func), (_cc, nc, tt, ct, _callers) in rows[:count]:
+        where = "/".join(Path(file).parts[-2:])
+        print(f"  {tt:7.2f} s own {ct:7.2f} s cum {nc:>9,} calls  {where}:{line}({func})")
+
+
+def profile_ledger_build(config: Path) -> None:
+    """The tiny site with the ledger, built under cProfile: where the added time goes."""
+    prof = config.parent / "ledger.prof"
+    r = run([sys.executable, "-m", "cProfile", "-o", str(prof), *project_cmd(config)[1:]], config.parent)
+    if r.code != 0:
+        sys.exit(f"profiled build failed:\n{r.err[-3000:]}")
+    stats = pstats.Stats(str(prof))
+    print("\n  Profile of the build with the ledger (cProfile; seconds inflated by the profiler)")
+    print("  The project's own functions, by cumulative time:")
+    print_top(stats, own=False, count=25, within=str(ROOT / "hooks"))
+    print("  All functions, by own time:")
+    print_top(stats, own=True, count=15)
+
+
+# ---------------------------------------------------------------------------------------------
+# 2. Ledgers
+
+LEDGER_CAMPAIGN = "bench-ledger"
+
+
+def ledger_site(path: Path) -> Path:
+    """A tiny site whose products and channels are the ones the ledger generator uses."""
+    from tests.bench_ledger import PRODUCTS
+
+    items = bench_sites.products(len(PRODUCTS), ids=list(PRODUCTS))
+    items = [replace(p, campaign=LEDGER_CAMPAIGN) for p in items]
+    return bench_sites.project_site(path, items, [LEDGER_CAMPAIGN])
+
+
+def ledger_worker(csv: Path) -> None:
+    """In a child process: each step of the ledger's domain work, as JSON on stdout."""
+    from hooks.figures import compute_figures
+    from hooks.ledger import load_ledger
+    from hooks.merkle import MerkleTree
+    from hooks.tiles import donation_receipts, site_files
+    from tests.bench_ledger import CHANNELS, PRODUCTS
+
+    steps: list[tuple[str, float, float]] = []
+    last = time.perf_counter()
+
+    def step(name: str) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        steps.append((name, now - last, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+        last = now
+
+    ledger, problems = load_ledger(csv, f"ledgers/{csv.name}", csv.stem, products=PRODUCTS, channels=CHANNELS)
+    if ledger is None:
+        sys.exit("\n".join(str(p) for p in problems[:5]))
+    step("load_ledger (read, check every rule, entries)")
+    compute_figures(ledger.entries)
+    step("compute_figures (totals, sales, days)")
+    lines = ledger.lines()
+    tree = MerkleTree.from_leaves(lines)
+    step("Ledger.lines + MerkleTree.from_leaves")
+    receipts = donation_receipts(lines)
+    step("tiles.donation_receipts")
+    size = tree.size
+    files = site_files(tree, lines, receipts, [size // 2, size])
+    step("tiles.site_files (tiles, bundles, shards, proofs)")
+    largest = max(len(v) for v in files.values())
+    print(json.dumps({"steps": steps, "files": len(files), "largest": largest, "receipts": len(receipts)}))
+
+
+def bench_ledger(entries: int, repeat: int, profile_too: bool) -> None:
+    """A tiny site built without and with a ledger of `entries` entries, then the domain work."""
+    from tests.bench_ledger import write_ledger
+
+    print(f"\nLedger of {entries:,} entries")
+    with tempfile.TemporaryDirectory(prefix="hl-bench-") as name:
+        config = ledger_site(Path(name) / "site")
+        site = config.parent
+        index = site / "site" / "index.html"
+        without = best([checked(run(project_cmd(config), site), "tiny site build", index) for _ in range(repeat)])
+        csv = site / "ledgers" / f"{LEDGER_CAMPAIGN}.csv"
+        start = time.perf_counter()
+        write_ledger(csv, entries)
+        print(
+            f"  generated {csv.stat().st_size / 1e6:.0f} MB of entries in {time.perf_counter() - start:.1f} s"
+            " (not measured below)"
+        )
+        with_ = best(
+            [checked(run(project_cmd(config), site), "tiny site build with the ledger", index) for _ in range(repeat)]
+        )
+        wired = (site / "site" / "ledgers" / f"{LEDGER_CAMPAIGN}.csv").exists()
+        print(f"  {'build (best run)':<34} {'wall s':>7} {'CPU s':>7} {'peak MB':>8}")
+        for label, r in (("tiny site, no ledger", without), ("tiny site + ledger", with_)):
+            print(f"  {label:<34} {r.wall:>7.2f} {r.cpu:>7.2f} {r.peak_mb:>8.0f}")
+        added = with_.wall - without.wall
+        print(
+            f"  {'added by the ledger':<34} {added:>7.2f} {with_.cpu - without.cpu:>7.2f}"
+            f" {with_.peak_mb - without.peak_mb:>8.0f}"
+        )
+        ok = added <= LEDGER_SECONDS_TARGET and with_.peak_mb < LEDGER_MB_TARGET
+        if wired:
+            print(
+                f"  Target <= {LEDGER_SECONDS_TARGET:.0f} s added and < {LEDGER_MB_TARGET:.0f} MB peak:"
+                f" {'met' if ok else 'NOT met'}"
+            )
+            if profile_too or not ok:
+                profile_ledger_build(config)
+        else:
+            print(
+                "  NOTE: the build does not publish ledgers yet (no site/ledgers/*.csv): the ledger is not"
+                " wired into the build, so the figures above measure nothing of it. The domain"
+                " work below is what it will add."
+            )
+        ledger_domain(csv)
+
+
+def ledger_domain(csv: Path) -> None:
+    """The ledger's domain work step by step, in a child process of its own."""
+    worker = run([sys.executable, str(Path(__file__).resolve()), "--ledger-worker", str(csv)], ROOT)
+    if worker.code != 0:
+        sys.exit(f"ledger domain work failed:\n{worker.err[-3000:]}")
+    report = json.loads(worker.out)
+    print(f"\n  Domain work in one process (peak RSS of the process {worker.peak_mb:.0f} MB)")
+    print(f"  {'step':<52} {'s':>6} {'peak MB so far':>15}")
+    total = 0.0
+    for label, seconds, peak in report["steps"]:
+        total += seconds
+        print(f"  {label:<52} {seconds:>6.2f} {peak:>15.0f}")
+    print(f"  {'total':<52} {total:>6.2f}")
+    print(
+        f"  {report['files']:,} receipt/tile files, largest {report['largest']:,} bytes;"
+        f" {report['receipts']:,} receipt codes"
+    )
+    ok = total <= LEDGER_SECONDS_TARGET and worker.peak_mb < LEDGER_MB_TARGET
+    print(
+        f"  Domain work within {LEDGER_SECONDS_TARGET:.0f} s and {LEDGER_MB_TARGET:.0f} MB:"
+        f" {'yes' if ok else 'NO'} (writing the files and pages is not included)"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="only N=100 and a 100,000-entry ledger")
+    parser.add_argument("--sizes", help="product counts, comma-separated (default 100,1000,5000)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each build; the fastest counts")
+    parser.add_argument("--entries", type=int, help="ledger entries (default 1,000,000)")
+    parser.add_argument("--ledger-repeat", type=int, default=3, help="runs of each ledger build")
+    parser.add_argument("--profile", action="store_true", help="profile even when the ratio is met")
+    parser.add_argument("--profile-size", type=int, default=1000, help="products in the profiled build")
+    parser.add_argument("--no-products", action="store_true", help="skip the product builds")
+    parser.add_argument("--no-ledger", action="store_true", help="skip the ledger part")
+    parser.add_argument("--ledger-worker", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.ledger_worker:
+        ledger_worker(args.ledger_worker)
+        return
+    sizes = [100] if args.quick else [int(s.replace("_", "")) for s in (args.sizes or "100,1000,5000").split(",")]
+    entries = args.entries or (100_000 if args.quick else 1_000_000)
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    if not args.no_products:
+        warm_up()
+        results = []
+        for n in sizes:
+            results.append(bench_size(n, args.repeat))
+            r = results[-1]
+            print(f"  built {n:,} products: project {r.project.wall:.1f} s, plain {r.plain.wall:.1f} s", flush=True)
+        print_products(results)
+        worst = max(r.project.wall / r.plain.wall for r in results)
+        if args.profile or worst > RATIO_TARGET:
+            profile(min(args.profile_size, max(sizes)))
+    if not args.no_ledger:
+        bench_ledger(entries, args.ledger_repeat, args.profile)
+    print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
