@@ -4,19 +4,16 @@
 returns the entries with every problem found. A ledger with any problem is not returned: a
 public ledger is published whole or not at all.
 
-Ledgers grow to millions of lines, so most lines take a fast path: split at commas and look
-each field up in a cache of values already found valid. Any line the fast path is not sure
-of (a correction, a quoted note, a mistake) goes to `ledger_rules.check_line`, which checks
-every rule and says what is wrong. Personal data is looked for in all the bytes at once.
+Ledgers grow to millions of lines, so most lines take the fast path of `ledger_fast`; any
+line it is not sure of goes to `ledger_rules.LineChecker.check_line`, which checks every rule
+and says what is wrong. Personal data is looked for in all the bytes at once (`privacy`).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
-import io
-import itertools
-import re
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -134,6 +131,7 @@ def parse_ledger(data: bytes, path: str, campaign: str, *, products: Collection[
     Example: ``parse_ledger(b"seq,date,...,note\\n", "ledgers/x.csv", "x", products={"p"},
     channels={"jd"})`` is an empty ledger and no problems.
     """
+    from hooks.ledger_fast import read_entries
     from hooks.ledger_rules import LineChecker
 
     problems: list[Problem] = []
@@ -151,7 +149,7 @@ def parse_ledger(data: bytes, path: str, campaign: str, *, products: Collection[
         if problems:  # the line ends or the encoding are wrong: check every line slowly
             entries = _check_slowly(body, checker)
         else:
-            entries = _check_lines(body, checker)
+            entries = read_entries(body, checker)
     if suspects:
         rows = body.split(b"\n")
         for index in suspects:
@@ -199,7 +197,9 @@ def _file_problems(data: bytes, path: str, campaign: str, problems: list[Problem
                                 "save the file as plain “UTF-8”, not “UTF-8 with BOM” (in VS Code: click "
                                 "“UTF-8 with BOM” in the status bar, “Save with Encoding”, “UTF-8”)"))
     try:
-        body.decode("utf-8")
+        # The start tells a GBK file; each line is decoded later anyway, so a damaged line
+        # further down is still found (and told by its number).
+        codecs.utf_8_decode(body[:1 << 16], "strict", False)
     except UnicodeDecodeError:
         if _is_chinese_encoding(body):
             problems.append(Problem(path, None, "", "a file in UTF-8",
@@ -275,12 +275,6 @@ def _header_problems(first: bytes, path: str, campaign: str) -> list[Problem]:
     return out
 
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_POSITIVE_AMOUNT = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,2})?")
-_POSITIVE_QUANTITY = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,6})?")
-_ORDERS = re.compile(r"[0-9]{1,9}")
-
-
 def _check_slowly(body: bytes, check: LineChecker) -> list[Entry | None]:
     """Every entry line through `LineChecker`, CR line ends taken off."""
     rows = body.split(b"\n")
@@ -292,124 +286,6 @@ def _check_slowly(body: bytes, check: LineChecker) -> list[Entry | None]:
         checked, seq = check.check_line(rows[index].removesuffix(b"\r"), index + 1, seq + 1, entries)
         entries.append(checked)
     return entries
-
-
-def _check_lines(body: bytes, check: LineChecker) -> list[Entry | None]:
-    """Every entry line, in order: the Entry, or None where the line has problems.
-
-    A line is taken apart and each field looked up in a dict of values already found valid;
-    anything unexpected raises and sends the line to `LineChecker.check_line`.
-    """
-    from hooks.ledger_rules import CURRENCIES
-
-    entries: list[Entry | None] = []
-    append = entries.append
-    products = {p: p for p in check.products}
-    channels = {c: c for c in check.channels}
-    types = {t: t for t in TYPES}
-    currencies = {c: c for c in CURRENCIES}
-    receipts = check.receipts
-    dates: dict[str, date] = {}
-    amounts: dict[str, Decimal] = {}
-    quantities: dict[str, Decimal] = {}
-    orders_seen: dict[str, int] = {}
-    names: dict[str, str] = {}  # one object for each unit and party seen (never blank)
-    notes: dict[str, str] = {}  # and for each note
-    builder = _EntryBuilder
-    entry_class = Entry
-    reader = csv.reader
-    donation, sale = TYPES[0], TYPES[1]
-    lines = io.BytesIO(body)
-    next(lines)  # the header
-    # An entry's seq is its line number less one: the previous line's number, and the same
-    # int object (a million ints less). `shift` counts on from a wrong seq in a broken file.
-    prev = 1
-    shift = 0
-    for line_no, raw in zip(itertools.count(2), lines):
-        seq, prev = (prev + shift if shift else prev), line_no
-        try:
-            line = raw.decode()
-            fields = line.split(",") if '"' not in line else next(reader((line,), strict=True))
-            s, d, t, product, channel, q, unit, o, a, currency, party, ref, note = fields
-            if s != str(seq):
-                raise ValueError
-            day = dates.get(d)
-            if day is None:
-                day = dates[d] = _valid_date(d)
-            t = types[t]
-            amount = amounts.get(a)
-            if amount is None:
-                amount = amounts[a] = _positive(a, _POSITIVE_AMOUNT)
-            currency = currencies[currency]
-            if note[-1:] == "\n":
-                note = note[:-1]
-            note = notes.setdefault(note, note)
-            known = names.get(party)
-            if known is None:
-                if party.strip() == "":
-                    raise ValueError
-                known = names[party] = party
-            party = known
-            if ref[:4] == "seq:":
-                raise ValueError
-            if t is sale:
-                product = products[product]
-                channel = channels[channel]
-                quantity: Decimal | None = quantities.get(q)
-                if quantity is None:
-                    quantity = quantities[q] = _positive(q, _POSITIVE_QUANTITY)
-                orders: int | None = orders_seen.get(o)
-                if orders is None:
-                    orders = orders_seen[o] = _orders(o)
-                known = names.get(unit)
-                if known is None:
-                    if unit.strip() == "":
-                        raise ValueError
-                    known = names[unit] = unit
-                unit = known
-            else:
-                if q or unit or o:
-                    raise ValueError
-                quantity = orders = None
-                if product:
-                    product = products[product]
-                if channel:
-                    channel = channels[channel]
-                if t is donation:
-                    if not ref or ref in receipts:
-                        raise ValueError
-                    receipts[ref] = line_no
-            entry = builder(seq, day, t, product, channel, quantity, unit, orders, amount,
-                            currency, party, ref, note, line_no, None)
-            entry.__class__ = entry_class  # type: ignore[assignment]
-            append(entry)  # type: ignore[arg-type]
-        except (ValueError, KeyError, UnicodeDecodeError, csv.Error):
-            # Not sure: check every rule, with messages (and corrections).
-            checked, number = check.check_line(raw.removesuffix(b"\n"), line_no, seq, entries)
-            shift += number - seq
-            append(checked)
-    return entries
-
-
-def _valid_date(text: str) -> date:
-    if not _DATE.fullmatch(text):
-        raise ValueError(text)
-    return date.fromisoformat(text)
-
-
-def _orders(text: str) -> int:
-    if not _ORDERS.fullmatch(text):
-        raise ValueError(text)
-    return int(text)
-
-
-def _positive(text: str, pattern: re.Pattern[str]) -> Decimal:
-    if not pattern.fullmatch(text):
-        raise ValueError(text)
-    value = Decimal(text)
-    if not value:
-        raise ValueError(text)
-    return value
 
 
 def _personal_data(raw: bytes, line: int, path: str, problems: list[Problem]) -> None:

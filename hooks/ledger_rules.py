@@ -73,7 +73,8 @@ class LineChecker:
         except UnicodeDecodeError as err:
             self._add(line, "", "text in UTF-8", f"bytes that are not UTF-8 at byte {err.start + 1}",
                       "save the file as UTF-8 (in Excel: “CSV UTF-8”; in WPS or LibreOffice: "
-                      "character set “Unicode (UTF-8)”)")
+                      "character set “Unicode (UTF-8)”); rows saved in GBK go in through python "
+                      "build.py import <campaign-id> <file>, which converts them")
             return None, seq
         if not text.strip():
             self._add(line, "", "an entry (every line after the header is one entry)",

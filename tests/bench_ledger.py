@@ -110,30 +110,36 @@ def _peak_mb() -> float:
 
 def _baseline(file: Path) -> None:
     """For scale on this machine: csv.reader and Decimal(amount) over every row, nothing else."""
+    c0 = time.process_time()
     t0 = time.perf_counter()
     total = Decimal(0)
     with file.open(encoding="utf-8", newline="") as f:
         for row in csv.reader(f):
             if row[0] != "seq":
                 total += Decimal(row[8])
-    print(f"baseline csv.reader + Decimal(amount): {time.perf_counter() - t0:.2f} s, "
+    print(f"baseline csv.reader + Decimal(amount): {time.perf_counter() - t0:.2f} s "
+          f"({time.process_time() - c0:.2f} s CPU), "
           f"peak RSS {_peak_mb():.0f} MB")
 
 
 def _measure(file: Path) -> None:
     print(f"peak RSS before loading {_peak_mb():.0f} MB")
+    c0 = time.process_time()
     t0 = time.perf_counter()
     ledger, problems = load_ledger(file, "ledgers/bench.csv", "bench",
                                    products=PRODUCTS, channels=CHANNELS)
     t1 = time.perf_counter()
+    c1 = time.process_time()
     if ledger is None:
         print("\n".join(str(p) for p in problems[:5]))
         raise SystemExit(1)
-    print(f"load_ledger (read, check, build entries): {t1 - t0:.2f} s, peak RSS {_peak_mb():.0f} MB")
+    print(f"load_ledger (read, check, build entries): {t1 - t0:.2f} s ({c1 - c0:.2f} s CPU), "
+          f"peak RSS {_peak_mb():.0f} MB")
     figures = compute_figures(ledger.entries)
     t2 = time.perf_counter()
-    print(f"compute_figures: {t2 - t1:.2f} s, peak RSS {_peak_mb():.0f} MB")
-    print(f"load + figures: {t2 - t0:.2f} s; balance {figures.totals['CNY']['balance']} CNY, "
+    c2 = time.process_time()
+    print(f"compute_figures: {t2 - t1:.2f} s ({c2 - c1:.2f} s CPU), peak RSS {_peak_mb():.0f} MB")
+    print(f"load + figures: {t2 - t0:.2f} s ({c2 - c0:.2f} s CPU); balance {figures.totals['CNY']['balance']} CNY, "
           f"{len(figures.corrections)} corrected entries, {len(figures.days)} days")
 
 

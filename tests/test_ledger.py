@@ -13,7 +13,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hooks.ledger import HEADER, MAX_PROBLEMS, Entry, Ledger, load_ledger, make_entry, parse_ledger
+from hooks.ledger import (
+    HEADER,
+    MAX_PROBLEMS,
+    Entry,
+    Ledger,
+    load_ledger,
+    make_entry,
+    parse_ledger,
+)
+from hooks.ledger_fast import chunks
 from hooks.ledger_rules import LineChecker
 from hooks.problems import Problem
 
@@ -363,7 +372,8 @@ _line = st.builds(
         note),
     st.sampled_from(["donation", "sale", "disbursement", "expense"]),
     st.sampled_from(sorted(PRODUCTS)), st.sampled_from(sorted(CHANNELS)),
-    st.sampled_from(["1", "2.5", "1250.5", "0.001"]), st.sampled_from(["kg", "箱", "5 kg box"]),
+    st.sampled_from(["1", "2.5", "1250.5", "0.001"]),
+    st.sampled_from(["kg", "箱", "5 kg box", '"5 kg, box"']),
     st.integers(0, 500), st.integers(1, 10**9), st.sampled_from(["匿名", "京东用户", '"a, b"']),
     st.sampled_from(["", "备注", '"x, y"', 'say ""hi""']),
 )
@@ -382,3 +392,14 @@ def test_fast_path_and_full_check_agree(lines: list[tuple[str, str]]) -> None:
         slow.append(entry)
     assert checker.problems == []
     assert list(ledger.entries) == slow
+
+
+@pytest.mark.parametrize("size", [1, 3, 7, 64, 1 << 20])
+@pytest.mark.parametrize(
+    "body", [b"H", b"H\n", b"H\n\n", b"H\nA", b"H\nA\n", b"H\nA\n\nB\n", b"H\nAAAA\nBBBBBBBBB\nC\nDD"]
+)
+def test_lines_come_in_chunks_without_line_ends(body: bytes, size: int) -> None:
+    expected = body.split(b"\n")[1:]
+    if body.endswith(b"\n"):
+        expected.pop()
+    assert [line for chunk in chunks(body, size) for line in chunk.split(b"\n")] == expected
