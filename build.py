@@ -17,9 +17,14 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from hooks.catalog import Site
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
@@ -45,10 +50,10 @@ def _logging(verbose: bool) -> None:
     logger.propagate = False
 
 
-def _config(config_file: Path, **overrides: object):  # type: ignore[no-untyped-def]
+def _config(config_file: Path, site_dir: str | None = None) -> MkDocsConfig:
     from mkdocs.config import load_config
 
-    return load_config(str(config_file), **overrides)
+    return load_config(str(config_file), site_dir=site_dir) if site_dir else load_config(str(config_file))
 
 
 def fail(message: str) -> NoReturn:
@@ -283,7 +288,7 @@ def schemas(check_only: bool) -> None:
         click.echo("The schemas are up to date.")
 
 
-def _site_or_fail(config_file: Path):  # type: ignore[no-untyped-def]
+def _site_or_fail(config_file: Path) -> Site:
     """Load and check the whole site, or print every problem and exit 1."""
     from mkdocs.exceptions import ConfigurationError
 

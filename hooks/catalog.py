@@ -8,7 +8,7 @@ data files are made from the `Site` only.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,7 +73,7 @@ def check_site_url(site_url: str | None) -> tuple[str, list[Problem]]:
     return site_url if site_url.endswith("/") else site_url + "/", []
 
 
-def load_stories(docs_dir: Path, root: Path, products: Mapping[str, Any]) -> tuple[dict[str, str], list[Problem]]:
+def load_stories(docs_dir: Path, root: Path, products: Collection[str]) -> tuple[dict[str, str], list[Problem]]:
     """`content/stories/<product-id>.md`; a story for no known product is a mistake."""
     stories: dict[str, str] = {}
     problems: list[Problem] = []
