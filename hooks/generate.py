@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from hooks import campaign_pages, ledger_pages, opendata, pages
+from hooks import campaign_pages, images, ledger_pages, opendata, pages, print_pages
 from hooks.catalog import Output, Site
 from hooks.schemas import schema_texts
 
@@ -14,7 +14,11 @@ OVERRIDABLE = frozenset({"products/index.md", "places/index.md", "campaigns/inde
 
 def outputs(site: Site) -> Iterator[Output]:
     """Pages, redirects, QR codes and data files, each once."""
-    yield from pages.product_outputs(site)
+    docs_dir = site.root / "content"  # SPEC: product pictures are paths under content/
+    pictures = images.pictures(site, docs_dir)
+    yield from pages.product_outputs(site, pictures)
+    yield from images.outputs(pictures, docs_dir)
+    yield from print_pages.print_outputs(site, pictures)
     yield from pages.index_outputs(site)
     yield from campaign_pages.campaign_outputs(site)
     yield from ledger_pages.ledger_outputs(site)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from hooks.catalog import Output, Site
 from hooks.html import e, front_matter, rel, segment, yuan
+from hooks.images import Picture, picture_html
 from hooks.models import Product
 from hooks.qr import qr_svg_file, qr_svg_inline
 
@@ -49,8 +50,10 @@ def _price(product: Product) -> str:
     return f'<p class="hl-price"><strong>{e(yuan(p.amount, p.currency))}</strong> / {e(p.unit)}</p>'
 
 
-def product_page(site: Site, pid: str) -> str:
+def product_page(site: Site, pid: str, pictures: Mapping[str, Picture] | None = None) -> str:
     """The product page: name, price and buy buttons first, then story, facts and QR codes."""
+    from hooks.seo import product_meta  # seo.py uses this module's URLs
+
     p = site.records.products[pid]
     here = product_url(pid)
     o = p.origin
@@ -61,7 +64,13 @@ def product_page(site: Site, pid: str) -> str:
         for b in p.purchase
     )
     parts = [
-        front_matter(template="product.html", title=e(p.name), description=e(p.summary), hl_product=pid),
+        front_matter(
+            template="product.html",
+            title=e(p.name),
+            description=e(p.summary),
+            hl_product=pid,
+            hl_seo=product_meta(site, pid, pictures),
+        ),
         '<div class="hl-hero">',
         f"<h1>{e(p.name)}</h1>",
         f'<p class="hl-place"><a href="{rel(here, place_url(o.province, o.county))}">{place}</a></p>',
@@ -71,16 +80,16 @@ def product_page(site: Site, pid: str) -> str:
         "</div>",
         "",
     ]
-    if p.images:
-        parts += [
-            f'<p class="hl-image"><img src="{rel(here, p.images[0])}" alt="{e(p.name)}"'
-            ' width="1200" height="800" loading="lazy"></p>',
-            "",
-        ]
+    picture = (pictures or {}).get(p.images[0]) if p.images else None
+    if picture is not None:
+        parts += [f'<p class="hl-image">{picture_html(picture, here, p.name)}</p>', ""]
+    elif p.images:
+        parts += [f'<p class="hl-image"><img src="{rel(here, p.images[0])}" alt="{e(p.name)}" loading="lazy"></p>', ""]
     story = site.stories.get(pid)
     if story:
         parts += ['<h2 id="story">产品故事</h2>', "", story.strip(), ""]
     parts += [_facts(site, pid), "", _verification(p), "", _campaigns(site, pid), "", _qr_codes(site, pid)]
+    parts += ["", f'<p class="hl-poster-link"><a href="{rel(here, product_url(pid) + "poster/")}">打印本产品的 A4 海报</a></p>']
     return "\n".join(x for x in parts if x is not None) + "\n"
 
 
@@ -156,10 +165,10 @@ def redirect_html(target: str, title: str, note: str) -> str:
     )
 
 
-def product_outputs(site: Site) -> Iterator[Output]:
+def product_outputs(site: Site, pictures: Mapping[str, Picture] | None = None) -> Iterator[Output]:
     """Everything one product brings: its page, go/ redirects, QR files, GS1 Digital Link."""
     for pid, p in site.records.products.items():
-        yield Output(f"products/{pid}.md", product_page(site, pid), page=True)
+        yield Output(f"products/{pid}.md", product_page(site, pid, pictures), page=True)
         for b in p.purchase:
             label = site.channels[b.channel].label
             yield Output(

@@ -1,0 +1,173 @@
+"""Product pictures resized at build time to what a phone needs.
+
+An editor commits whatever the camera gave (often 4000 px and several MB); a shopper on a
+slow network should fetch a picture the width of the screen. Each product picture becomes
+WebP and JPEG copies 480 and 800 px wide (never wider than the original), served with
+`srcset` so that the browser picks one. Output bytes are deterministic: no metadata, fixed
+encoder settings, the same Pillow giving the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from hooks.catalog import Output, Site
+from hooks.html import e, rel
+from hooks.problems import Problem, shown
+
+WIDTHS = (480, 800)
+FORMATS = (("webp", "image/webp"), ("jpg", "image/jpeg"))
+# Wide screens show the picture in the content column (Material's is at most ~40rem there).
+SIZES = "(min-width: 60em) 40rem, 100vw"
+# Quality is stepped down until a copy fits its byte budget (bits a pixel): a plain picture
+# keeps the first quality, a very detailed one (foliage, gravel) is squeezed before it can
+# push a product page past its weight budget. The last step is used whatever it weighs.
+QUALITIES = (76, 68, 60, 52, 44)
+BITS_PER_PIXEL = {"webp": 0.8, "jpg": 1.2}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One resized copy: where it is published, its pixel size and format."""
+
+    url: str
+    width: int
+    height: int
+    ext: str
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A product picture (path under content/) and the copies made of it."""
+
+    src: str
+    width: int
+    height: int
+    variants: tuple[Variant, ...]
+
+    def largest(self, ext: str = "jpg") -> Variant:
+        """The widest copy in a format (JPEG by default: what sharing apps read)."""
+        return max((v for v in self.variants if v.ext == ext), key=lambda v: v.width)
+
+
+def plan(src: str, width: int, height: int) -> Picture:
+    """Which copies to make of a `width`×`height` picture at `src` (no upscaling)."""
+    widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
+    stem = posixpath.splitext(src)[0]
+    variants = tuple(
+        Variant(f"img/{stem}-{w}w.{ext}", w, max(1, round(height * w / width)), ext)
+        for ext, _ in FORMATS
+        for w in widths
+    )
+    return Picture(src, width, height, variants)
+
+
+def _size(path: Path) -> tuple[int, int] | None:
+    try:
+        with Image.open(path) as im:
+            return _oriented_size(im)
+    except (OSError, Image.DecompressionBombError):
+        return None
+
+
+def pictures(site: Site, docs_dir: Path) -> dict[str, Picture]:
+    """Every product picture, by path under content/, with the copies to make.
+
+    Only each file's header is read here (the size); the pixels are read in `outputs`.
+    A file that is not a picture gets no copies (`check` reports it to the editor).
+    """
+    found: dict[str, Picture] = {}
+    for product in site.records.products.values():
+        for src in product.images:
+            size = None if src in found else _size(docs_dir / src)
+            if size is not None:
+                found[src] = plan(src, *size)
+    return dict(sorted(found.items()))
+
+
+def check(site: Site, docs_dir: Path) -> list[Problem]:
+    """A product picture that is not a JPEG, PNG or WebP picture Pillow can read."""
+    problems = []
+    for pid, product in sorted(site.records.products.items()):
+        for i, src in enumerate(product.images):
+            if (docs_dir / src).is_file() and _size(docs_dir / src) is None:
+                problems.append(
+                    Problem(
+                        f"products/{pid}.yml",
+                        None,
+                        f"images[{i}]",
+                        "a JPEG, PNG or WebP picture",
+                        shown(src) + " cannot be read as a picture",
+                        "save the picture again as JPEG (for example with the phone's share or export"
+                        " function) and keep the same name, like images/baojing-orange.jpg",
+                    )
+                )
+    return problems
+
+
+def _oriented_size(im: Image.Image) -> tuple[int, int]:
+    # Phone photos are often stored sideways with an EXIF orientation tag.
+    orientation = im.getexif().get(0x0112, 1)
+    return (im.height, im.width) if orientation in (5, 6, 7, 8) else (im.width, im.height)
+
+
+def resize(data: bytes, picture: Picture) -> Iterator[Output]:
+    """The copies of one picture, from the original file's bytes."""
+    with Image.open(io.BytesIO(data)) as original:
+        im = ImageOps.exif_transpose(original)
+        if im.mode in ("RGBA", "LA", "P"):
+            im = im.convert("RGBA")
+            flat = Image.new("RGB", im.size, (255, 255, 255))
+            flat.paste(im, mask=im.getchannel("A"))
+            im = flat
+        im = im.convert("RGB")
+        for v in picture.variants:
+            small = im if v.width == im.width else im.resize((v.width, v.height), Image.Resampling.LANCZOS)
+            yield Output(v.url, encode(small, v.ext))
+
+
+def encode(im: Image.Image, ext: str) -> bytes:
+    """WebP or JPEG bytes, at the best quality of `QUALITIES` that fits the byte budget."""
+    budget = im.width * im.height * BITS_PER_PIXEL[ext] / 8
+    data = b""
+    for quality in QUALITIES:
+        out = io.BytesIO()
+        if ext == "webp":
+            im.save(out, "WEBP", quality=quality, method=4)
+        else:
+            im.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+        data = out.getvalue()
+        if len(data) <= budget:
+            break
+    return data
+
+
+def outputs(pics: Mapping[str, Picture], docs_dir: Path) -> Iterator[Output]:
+    """Every resized copy of every product picture."""
+    for src, picture in pics.items():
+        yield from resize((docs_dir / src).read_bytes(), picture)
+
+
+def picture_html(picture: Picture, here: str, alt: str, lazy: bool = True) -> str:
+    """A `<picture>` for the page at `here`: WebP where the browser takes it, JPEG otherwise.
+
+    `lazy=False` for pages that are printed: a lazy picture may not be loaded in time.
+    """
+    sources = []
+    for ext, mime in FORMATS:
+        srcset = ", ".join(f"{rel(here, v.url)} {v.width}w" for v in picture.variants if v.ext == ext)
+        sources.append((mime, srcset))
+    fallback = picture.largest("jpg")
+    loading = "lazy" if lazy else "eager"
+    return (
+        f'<picture><source type="{sources[0][0]}" srcset="{sources[0][1]}" sizes="{SIZES}">'
+        f'<img src="{rel(here, fallback.url)}" srcset="{sources[1][1]}" sizes="{SIZES}" alt="{e(alt)}"'
+        f' width="{fallback.width}" height="{fallback.height}" loading="{loading}"'
+        ' decoding="async"></picture>'
+    )
