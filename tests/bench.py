@@ -170,8 +170,9 @@ def print_products(results: list[SizeResult]) -> None:
         for lo, hi in itertools.pairwise(results):
             k = (hi.n - lo.n) / 1000
             print(
-                f"  {lo.n:>6,} -> {hi.n:>6,}: project {(hi.project.wall - lo.project.wall) / k:6.2f} s,"
-                f" plain {(hi.plain.wall - lo.plain.wall) / k:6.2f} s"
+                f"  {lo.n:>6,} -> {hi.n:>6,}: project {(hi.project.wall - lo.project.wall) / k:6.2f} s"
+                f" ({(hi.project.cpu - lo.project.cpu) / k:6.2f} CPU s),"
+                f" plain {(hi.plain.wall - lo.plain.wall) / k:6.2f} s ({(hi.plain.cpu - lo.plain.cpu) / k:6.2f} CPU s)"
             )
     worst = max(r.project.wall / r.plain.wall for r in results)
     verdict = "met" if worst <= RATIO_TARGET else "NOT met"
@@ -192,7 +193,7 @@ SPOTS = (
     ("  both: of which segno's choice of mask", "segno/encoder.py", "find_and_apply_best_mask"),
     ("pages built (Markdown, templates, search)", "mkdocs/commands/build.py", "_build_page"),
     ("  Markdown to HTML (Page.render)", "mkdocs/structure/pages.py", "render"),
-    ("  templates (Jinja)", "mkdocs/commands/build.py", "_build_template"),
+    ("  templates (Jinja render)", "jinja2/environment.py", "render"),
     ("  search index entries", "material/plugins/search/plugin.py", "on_page_context"),
     ("    of which jieba segmentation", "material/plugins/search/plugin.py", "_segment_chinese"),
     ("search index written", "material/plugins/search/plugin.py", "on_post_build"),
