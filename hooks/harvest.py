@@ -20,11 +20,12 @@ from mkdocs.plugins import get_plugin_logger  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
-from hooks import catalog, citations, generate  # noqa: E402
+from hooks import catalog, citations, generate, prepared  # noqa: E402
 from hooks.problems import report  # noqa: E402
 
 log = get_plugin_logger("harvest")
 _KEY = "_harvest_site"
+_PREPARED = "_harvest_prepared"  # src_uri -> HTML blocks kept out of Markdown, for one build
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -37,6 +38,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             log.error(str(problem))
         raise PluginError(report(problems).splitlines()[-1])
     config.extra[_KEY] = site
+    config.extra[_PREPARED] = {}
     return config
 
 
@@ -58,5 +60,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Cited figures ({{ figure … }}) become the values computed from the ledgers."""
-    return citations.substitute(config.extra[_KEY], markdown)
+    """Cited figures ({{ figure … }}) become the values computed from the ledgers; the
+    prepared HTML of generated pages is kept out of Markdown's way (see prepared.py)."""
+    markdown = citations.substitute(config.extra[_KEY], markdown)
+    if page.file.generated_by is None:
+        return markdown  # an editor's page: Markdown sees all of it
+    markdown, blocks = prepared.protect(markdown)
+    config.extra[_PREPARED][page.file.src_uri] = blocks
+    return markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Put the prepared HTML back into the rendered page."""
+    return prepared.restore(html, config.extra[_PREPARED].pop(page.file.src_uri, []))

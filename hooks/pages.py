@@ -146,8 +146,9 @@ def _qr_codes(site: Site, pid: str) -> str:
     ]
     figures.append(_qr_figure(site.absolute(product_url(pid)), "本页二维码（用于海报）"))
     return (
-        '<h2 id="qr">扫码购买</h2>\n<p>用手机扫描二维码，或长按识别。每个码下方是它的网址。</p>\n'
-        '<div class="hl-qr-grid">\n' + "\n".join(figures) + "\n</div>"
+        '<h2 id="qr">扫码购买</h2>\n<p data-search-exclude>用手机扫描二维码，或长按识别。每个码下方是它的网址。</p>\n'
+        # Addresses are not worth searching, and segmenting them is slow.
+        '<div class="hl-qr-grid" data-search-exclude>\n' + "\n".join(figures) + "\n</div>"
     )
 
 
@@ -198,7 +199,8 @@ def card(site: Site, here: str, pid: str) -> str:
 def cards(site: Site, here: str, pids: list[str]) -> str:
     if not pids:
         return "<p>暂无产品。</p>"
-    return '<ul class="hl-cards">\n' + "\n".join(card(site, here, pid) for pid in pids) + "\n</ul>"
+    # Cards repeat what each product page says: searching them would list a product many times.
+    return '<ul class="hl-cards" data-search-exclude>\n' + "\n".join(card(site, here, pid) for pid in pids) + "\n</ul>"
 
 
 def index_outputs(site: Site) -> Iterator[Output]:
