@@ -35,6 +35,7 @@ class Site:
     """Everything the pages are made from."""
 
     root: Path
+    docs_dir: Path  # content/: pages, stories and pictures
     site_url: str
     channels: dict[str, Channel]
     records: Records
@@ -131,7 +132,7 @@ def load_site(
     problems += more
     if problems:
         return None, problems
-    site = Site(root=root, site_url=url, channels=channels, records=records, stories=stories, books=books,
+    site = Site(root=root, docs_dir=docs_dir, site_url=url, channels=channels, records=records, stories=stories, books=books,
                 signer=signer)
     problems += citations.check_site(site, docs_dir)
     return (None, problems) if problems else (site, [])

@@ -14,10 +14,9 @@ OVERRIDABLE = frozenset({"products/index.md", "places/index.md", "campaigns/inde
 
 def outputs(site: Site) -> Iterator[Output]:
     """Pages, redirects, QR codes and data files, each once."""
-    docs_dir = site.root / "content"  # SPEC: product pictures are paths under content/
-    pictures = images.pictures(site, docs_dir)
+    pictures = images.pictures(site, site.docs_dir)
     yield from pages.product_outputs(site, pictures)
-    yield from images.outputs(pictures, docs_dir)
+    yield from images.outputs(pictures, site.docs_dir)
     yield from print_pages.print_outputs(site, pictures)
     yield from pages.index_outputs(site)
     yield from campaign_pages.campaign_outputs(site)

@@ -19,7 +19,6 @@ from PIL import Image, ImageOps
 
 from hooks.catalog import Output, Site
 from hooks.html import e, rel
-from hooks.problems import Problem, shown
 
 WIDTHS = (480, 800)
 FORMATS = (("webp", "image/webp"), ("jpg", "image/jpeg"))
@@ -80,7 +79,7 @@ def pictures(site: Site, docs_dir: Path) -> dict[str, Picture]:
     """Every product picture, by path under content/, with the copies to make.
 
     Only each file's header is read here (the size); the pixels are read in `outputs`.
-    A file that is not a picture gets no copies (`check` reports it to the editor).
+    A file that is not a picture gets no copies (records.py refuses it with its line).
     """
     found: dict[str, Picture] = {}
     for product in site.records.products.values():
@@ -89,26 +88,6 @@ def pictures(site: Site, docs_dir: Path) -> dict[str, Picture]:
             if size is not None:
                 found[src] = plan(src, *size)
     return dict(sorted(found.items()))
-
-
-def check(site: Site, docs_dir: Path) -> list[Problem]:
-    """A product picture that is not a JPEG, PNG or WebP picture Pillow can read."""
-    problems = []
-    for pid, product in sorted(site.records.products.items()):
-        for i, src in enumerate(product.images):
-            if (docs_dir / src).is_file() and _size(docs_dir / src) is None:
-                problems.append(
-                    Problem(
-                        f"products/{pid}.yml",
-                        None,
-                        f"images[{i}]",
-                        "a JPEG, PNG or WebP picture",
-                        shown(src) + " cannot be read as a picture",
-                        "save the picture again as JPEG (for example with the phone's share or export"
-                        " function) and keep the same name, like images/baojing-orange.jpg",
-                    )
-                )
-    return problems
 
 
 def _oriented_size(im: Image.Image) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+from PIL import Image
 from pydantic import BaseModel, ValidationError
 
 from hooks import models
@@ -478,4 +479,9 @@ def _check_image(image: str, docs_dir: Path) -> str | None:
     target = (docs_dir / image).resolve()
     if not target.is_relative_to(docs_dir.resolve()) or not target.is_file():
         return "a picture that exists inside content/"
+    try:
+        with Image.open(target) as picture:  # reads the header only
+            picture.verify()
+    except (OSError, SyntaxError, Image.DecompressionBombError):
+        return "a JPEG, PNG or WebP picture that opens (this file is damaged or not a picture)"
     return None

@@ -103,11 +103,10 @@ def test_a_file_that_is_not_a_picture_is_reported(tiny: TinySite) -> None:
     tiny.with_basics()
     tiny.write("content/images/bad.jpg", b"not a picture")
     tiny.write("products/test-orange.yml", PRODUCT + "images: [images/bad.jpg]\n")
-    site = _site(tiny)
-    assert images.pictures(site, tiny.path / "content") == {}
-    problems = images.check(site, tiny.path / "content")
-    assert [(p.path, p.field) for p in problems] == [("products/test-orange.yml", "images[0]")]
-    assert "JPEG" in problems[0].expected and "images/bad.jpg" in problems[0].got
+    result = tiny.build()
+    assert result.code == 1 and "Traceback" not in result.err
+    assert 'ERROR: products/test-orange.yml, line 14: field "images[0]"' in result.err
+    assert "JPEG, PNG or WebP picture that opens" in result.err and "images/bad.jpg" in result.err
 
 
 def test_product_json_ld_and_open_graph(tiny: TinySite) -> None:
