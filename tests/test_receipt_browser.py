@@ -54,7 +54,11 @@ def _check(base: str, code: str) -> tuple[str, str, list[str]]:
         page.goto(base + "ledgers/test-campaign/")
         page.fill("input[name=receipt]", code)
         page.click("form[data-receipt-form] button[type=submit]")
-        page.wait_for_function("document.querySelector('[data-receipt-result]').dataset.status", timeout=15000)
+        page.wait_for_function(
+            "['verified', 'not-verified', 'unknown', 'error']"
+            ".includes(document.querySelector('[data-receipt-result]').dataset.status)",
+            timeout=30000,
+        )
         status, text = page.eval_on_selector("[data-receipt-result]", "e => [e.dataset.status, e.innerText]")
         browser.close()
     return status, text, requests
