@@ -19,7 +19,9 @@ theme:
   custom_dir: {ROOT / "theme"}
   language: zh
   font: false
-plugins: [search]
+plugins:
+  - search:
+      separator: '[\\s\\u200b\\-]'
 hooks: [{ROOT / "hooks" / "harvest.py"}]
 extra_css: [assets/stylesheets/harvest.css]
 extra:

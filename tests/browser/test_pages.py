@@ -74,7 +74,7 @@ def test_search_index_waits_until_search_is_opened(site: Served, phone: Any) -> 
     with phone.expect_response(lambda r: r.url.endswith("search/search_index.json"), timeout=30_000):
         phone.locator("label[for=__search]").first.click()
     query = phone.locator("input[data-md-component=search-query]")
-    query.fill("fruit")  # Chinese queries find nothing in Material 9.8 search as configured (reported)
+    query.fill("大米")  # Chinese, as readers type it (an input event, no keyup: see hl-lazy-search.html)
     results = phone.locator("[data-md-component=search-result] li.md-search-result__item")
     results.first.wait_for(timeout=30_000)
     assert results.count() > 0

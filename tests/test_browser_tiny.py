@@ -1,5 +1,6 @@
-"""A donor checks a receipt on the ledger page: the inclusion proof is verified in Chromium
-itself (WebCrypto), against the published checkpoint, with no server but static files."""
+"""A tiny site (not the examples) in headless Chromium: a donor checks a receipt on the ledger
+page (the inclusion proof is verified in the browser with WebCrypto, against the published
+checkpoint, with no server but static files), and a reader searches in Chinese."""
 
 from __future__ import annotations
 
@@ -96,3 +97,21 @@ def test_page_without_javascript_still_offers_the_csv(served: tuple[TinySite, st
     page = (site.path / "site/ledgers/test-campaign/index.html").read_text(encoding="utf-8")
     assert 'href="../test-campaign.csv"' in page
     assert Path(site.path / "site/ledgers/test-campaign/receipts/index.json").exists()
+
+
+@pytest.mark.parametrize("query", ["脐橙", "合作社"])
+def test_chinese_search_finds_the_product(served: tuple[TinySite, str], query: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    _site, base = served
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(base)
+        page.locator("label[for=__search]").first.click()
+        page.locator("input[data-md-component=search-query]").fill(query)
+        results = page.locator("[data-md-component=search-result] li.md-search-result__item a")
+        results.first.wait_for(timeout=30_000)
+        links = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+        browser.close()
+    assert any("products/test-orange/" in link for link in links), links
