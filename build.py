@@ -208,12 +208,13 @@ def new() -> None:
     """
 
 
-def _new_file(path: Path, text: str) -> None:
+def _new_file(root: Path, rel: str, text: str) -> None:
+    path = root / rel
     if path.exists():
-        fail(f"{path.relative_to(ROOT)} already exists; choose another id or edit that file.")
+        fail(f"{rel} already exists; choose another id or edit that file.")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    click.echo(f"Wrote {path.relative_to(ROOT)}")
+    click.echo(f"Wrote {rel}")
 
 
 def _slug(value: str) -> str:
@@ -228,7 +229,8 @@ def _slug(value: str) -> str:
 
 @new.command("product")
 @click.argument("product_id", callback=lambda ctx, param, v: _slug(v))
-def new_product(product_id: str) -> None:
+@config_option
+def new_product(product_id: str, config_file: Path) -> None:
     """Write products/<id>.yml and content/stories/<id>.md to start from.
 
     \b
@@ -237,14 +239,16 @@ def new_product(product_id: str) -> None:
     """
     from hooks.scaffold import STORY, product_record
 
-    _new_file(ROOT / "products" / f"{product_id}.yml", product_record(product_id))
-    _new_file(ROOT / "content" / "stories" / f"{product_id}.md", STORY)
+    root = config_file.parent
+    _new_file(root, f"products/{product_id}.yml", product_record(product_id))
+    _new_file(root, f"content/stories/{product_id}.md", STORY)
     click.echo("Fill in the fields, then run: python build.py check")
 
 
 @new.command("campaign")
 @click.argument("campaign_id", callback=lambda ctx, param, v: _slug(v))
-def new_campaign(campaign_id: str) -> None:
+@config_option
+def new_campaign(campaign_id: str, config_file: Path) -> None:
     """Write campaigns/<id>.yml to start from.
 
     \b
@@ -253,7 +257,7 @@ def new_campaign(campaign_id: str) -> None:
     """
     from hooks.scaffold import campaign_record
 
-    _new_file(ROOT / "campaigns" / f"{campaign_id}.yml", campaign_record(campaign_id))
+    _new_file(config_file.parent, f"campaigns/{campaign_id}.yml", campaign_record(campaign_id))
     click.echo("Fill in the fields, then run: python build.py check")
 
 

@@ -93,3 +93,19 @@ def test_check_command(tiny: TinySite) -> None:
     result = tiny.run("check")
     assert result.code == 1 and "products/bad.yml, line 2" in result.err and "Traceback" not in result.err
     assert not (tiny.path / "site").exists()
+
+
+def test_new_product_and_campaign_start_valid(tiny: TinySite) -> None:
+    tiny.with_basics()
+    assert tiny.run("new", "product", "new-thing").code == 0
+    assert tiny.run("new", "campaign", "new-campaign").code == 0
+    assert (tiny.path / "products/new-thing.yml").read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=../schemas/product.schema.json")
+    assert (tiny.path / "content/stories/new-thing.md").exists()
+    result = tiny.run("check")
+    assert result.code == 0, result.err
+    assert "All good: 2 products, 2 campaigns" in result.out
+    again = tiny.run("new", "product", "new-thing")
+    assert again.code == 1 and "products/new-thing.yml already exists" in again.err
+    bad = tiny.run("new", "product", "Bad_Id")
+    assert bad.code != 0 and "is not an id" in bad.err and "Traceback" not in bad.err
