@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from decimal import Decimal
 
-from hooks import checkpoint, tiles
+from hooks import checkpoint, ledger_files, tiles
 from hooks.books import Book
 from hooks.catalog import Output, Site
 from hooks.charts import Series, line_chart
@@ -170,6 +170,7 @@ def ledger_page(site: Site, cid: str) -> str:
                 title=e(f"{campaign.name} · 公开账本"),
                 description=e(f"{campaign.name}的全部 {size} 条公开账目"),
                 hl_ledger=cid,
+                hide=["navigation"],  # the entries table needs the width
             ),
             f"<h1>{e(campaign.name)} · 公开账本</h1>",
             f'<p>活动：<a href="{rel(here, f"campaigns/{cid}/")}">{e(campaign.name)}</a> · 共 {size:,} 条账目 · '
@@ -230,13 +231,15 @@ def entry_chunks(book: Book) -> Iterator[tuple[str, bytes]]:
     """`entries/<k>.json`: the CSV lines of entries k*1000+1 … (k+1)*1000, for the page's loader."""
     lines = book.ledger.lines()
     for k in range(0, (len(lines) + CHUNK - 1) // CHUNK):
-        part = [line.decode("utf-8") for line in lines[k * CHUNK : (k + 1) * CHUNK]]
-        body = json.dumps({"first": k * CHUNK + 1, "lines": part}, ensure_ascii=False, separators=(",", ":"))
-        yield f"entries/{k}.json", (body + "\n").encode("utf-8")
+        yield f"entries/{k}.json", ledger_files.entry_chunk(k * CHUNK + 1, lines[k * CHUNK : (k + 1) * CHUNK])
 
 
 def ledger_outputs(site: Site) -> Iterator[Output]:
-    """Each ledger's page, its CSV byte for byte, its JSON, checkpoint, proofs and look-up data."""
+    """Each ledger's page, its CSV byte for byte, its JSON, checkpoint, proofs and look-up data.
+
+    A book with `files` has its look-up files (thousands for a large ledger) written by
+    `LedgerFiles.write` straight into the site instead; only the few others are given here.
+    """
     if site.signer:
         yield Output("ledgers/verifier-key.txt", (checkpoint.verifier_for(site.signer) + "\n").encode())
     for cid, book in site.books.items():
@@ -248,11 +251,18 @@ def ledger_outputs(site: Site) -> Iterator[Output]:
         yield Output(f"{base}.csv", book.ledger.data)
         data = ledger_json(cid, book.figures, book.root_hex)
         yield Output(f"{base}.json", (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
-        lines = book.ledger.lines()
-        files = tiles.site_files(
-            book.tree, lines, tiles.donation_receipts(lines), [h.size for h in book.heads], checkpoint=note
-        )
-        files.update(entry_chunks(book))
+        sealed = [h.size for h in book.heads]
+        if book.files is not None:
+            files = {
+                f"consistency/{m}": tiles.proof_text(book.tree.consistency_proof(m))
+                for m in sorted(set(sealed))
+                if 0 < m <= book.tree.size
+            }
+            files["checkpoint"] = note.encode("utf-8")
+        else:
+            lines = book.ledger.lines()
+            files = tiles.site_files(book.tree, lines, tiles.donation_receipts(lines), sealed, checkpoint=note)
+            files.update(entry_chunks(book))
         for name, content in sorted(files.items()):
             yield Output(f"{base}/{name}", content)
 
@@ -281,7 +291,7 @@ def transparency_outputs(site: Site) -> Iterator[Output]:
         rows.append(f'<tr><th scope="row">合计（{e(currency)}）</th>{cells}<td></td></tr>')
     head = "".join(f'<th scope="col">{TOTAL_LABELS[k]}</th>' for k in kinds)
     body = (
-        front_matter(title="公开账本") + "# 公开账本\n\n"
+        front_matter(title="公开账本", hide=["navigation"]) + "# 公开账本\n\n"
         "每个助农活动的收入、销售、拨付、支出与结余，全部由逐笔公开的账目算出。点击条数查看每一条账目。\n\n"
         f'<div class="hl-entries-wrap"><table>\n<tr><th scope="col">活动</th>{head}'
         f'<th scope="col">账目</th></tr>\n' + "\n".join(rows) + "\n</table></div>\n"
