@@ -6,25 +6,19 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.sitekit import TinySite
 from tests.test_ledger_site import LEDGER
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium found: apt-get install chromium (CI does)")
-
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TinySite, str]]:
+def served(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[tuple[TinySite, str]]:
     site = TinySite(tmp_path_factory.mktemp("receipt") / "repo").with_basics()
     site.write("ledgers/test-campaign.csv", LEDGER)
     assert site.build().code == 0
@@ -44,12 +38,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _check(base: str, code: str) -> tuple[str, str, list[str]]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844})
+def _check(browser: Any, base: str, code: str) -> tuple[str, str, list[str]]:
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
         page.goto(base + "ledgers/test-campaign/")
@@ -61,24 +52,25 @@ def _check(base: str, code: str) -> tuple[str, str, list[str]]:
             timeout=30000,
         )
         status, text = page.eval_on_selector("[data-receipt-result]", "e => [e.dataset.status, e.innerText]")
-        browser.close()
+    finally:
+        page.close()
     return status, text, requests
 
 
-def test_a_donor_verifies_a_receipt_in_the_browser(served: tuple[TinySite, str]) -> None:
+def test_a_donor_verifies_a_receipt_in_the_browser(served: tuple[TinySite, str], browser: Any) -> None:
     _site, base = served
-    status, text, requests = _check(base, "R-002")
+    status, text, requests = _check(browser, base, "R-002")
     assert status == "verified", text
     assert "R-002" in text and "200.00" in text
     assert all(r.startswith(base) for r in requests), [r for r in requests if not r.startswith(base)]
 
 
-def test_unknown_receipt_is_said_plainly(served: tuple[TinySite, str]) -> None:
-    status, text, _ = _check(served[1], "R-404")
+def test_unknown_receipt_is_said_plainly(served: tuple[TinySite, str], browser: Any) -> None:
+    status, text, _ = _check(browser, served[1], "R-404")
     assert status == "unknown" and "R-404" in text
 
 
-def test_a_tampered_entry_is_not_verified(served: tuple[TinySite, str]) -> None:
+def test_a_tampered_entry_is_not_verified(served: tuple[TinySite, str], browser: Any) -> None:
     site, base = served
     bundle = next((site.path / "site/ledgers/test-campaign/tile/entries").rglob("*"))
     if bundle.is_dir():
@@ -86,7 +78,7 @@ def test_a_tampered_entry_is_not_verified(served: tuple[TinySite, str]) -> None:
     original = bundle.read_bytes()
     try:
         bundle.write_bytes(original.replace(b"200.00", b"900.00"))
-        status, text, _ = _check(base, "R-002")
+        status, text, _ = _check(browser, base, "R-002")
     finally:
         bundle.write_bytes(original)
     assert status == "not-verified", text
@@ -100,18 +92,16 @@ def test_page_without_javascript_still_offers_the_csv(served: tuple[TinySite, st
 
 
 @pytest.mark.parametrize("query", ["脐橙", "合作社"])
-def test_chinese_search_finds_the_product(served: tuple[TinySite, str], query: str) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_chinese_search_finds_the_product(served: tuple[TinySite, str], browser: Any, query: str) -> None:
     _site, base = served
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 390, "height": 844})
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
         page.goto(base)
         page.locator("label[for=__search]").first.click()
         page.locator("input[data-md-component=search-query]").fill(query)
         results = page.locator("[data-md-component=search-result] li.md-search-result__item a")
         results.first.wait_for(timeout=30_000)
         links = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
-        browser.close()
+    finally:
+        page.close()
     assert any("products/test-orange/" in link for link in links), links
