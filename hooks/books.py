@@ -7,13 +7,14 @@ all that pages and data files show. Nothing else reads a ledger file during a bu
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from hooks import checkpoint, history
 from hooks.figures import Figures, GoalProgress, compute_figures, goal_progress
 from hooks.ledger import Ledger, parse_ledger
+from hooks.ledger_files import LedgerFiles
 from hooks.merkle import MerkleTree
 from hooks.models import Campaign
 from hooks.problems import Problem, shown
@@ -29,6 +30,9 @@ class Book:
     tree: MerkleTree
     heads: tuple[checkpoint.SealedHead, ...]
     goals: tuple[GoalProgress, ...]
+    # The tiles, entry bundles, receipt shards and entry chunks, written by `files.write`
+    # (perhaps by a worker process); None: `ledger_pages.ledger_outputs` makes them itself.
+    files: LedgerFiles | None = field(default=None, repr=False, compare=False)
 
     @property
     def root_hex(self) -> str:
@@ -55,29 +59,37 @@ def load_book(
     """Load, check and derive one ledger; a ledger with any problem is not published."""
     rel = f"ledgers/{cid}.csv"
     data = (root / rel).read_bytes()
+    # The tree and the look-up files are begun at once (in a worker process, for a large
+    # ledger) while the entries are checked here.
+    files = LedgerFiles.start(data, near=root)
     ledger, problems = parse_ledger(data, rel, cid, products=products, channels=channels)
     # Sealed heads are checked even when the ledger has other mistakes: a deleted or
     # reordered entry must be told as rewritten history, not only as a numbering error.
-    lines = ledger.lines() if ledger is not None else history.entry_lines(data)
-    tree = MerkleTree.from_leaves(lines)
+    if ledger is not None:
+        tree = files.tree()
+    else:
+        files.cancel()
+        tree = MerkleTree.from_leaves(history.entry_lines(data))
     heads: list[checkpoint.SealedHead] = []
     seal_rel = f"ledgers/{cid}.checkpoints"
     if (root / seal_rel).is_file():
         heads, more = checkpoint.read_checkpoints((root / seal_rel).read_bytes(), seal_rel)
         problems += more
-        problems += checkpoint.check_sealed(
-            heads,
-            tree,
-            rel,
-            seal_rel,
-            lines=lines,
-            old_lines=lambda head: history.sealed_lines_from_git(root, rel, head),
-        )
+        if any(head.size > tree.size or tree.root(head.size) != head.root for head in heads):
+            problems += checkpoint.check_sealed(
+                heads,
+                tree,
+                rel,
+                seal_rel,
+                lines=ledger.lines() if ledger is not None else history.entry_lines(data),
+                old_lines=lambda head: history.sealed_lines_from_git(root, rel, head),
+            )
     if problems or ledger is None:
+        files.cancel()
         return None, problems
     figures = compute_figures(ledger.entries)
     goals = tuple(goal_progress(campaign_goals(campaign), figures))
-    return Book(cid, ledger, figures, tree, tuple(heads), goals), []
+    return Book(cid, ledger, figures, tree, tuple(heads), goals, files), []
 
 
 def load_books(

@@ -56,7 +56,19 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             files.remove(existing)
         inclusion = InclusionLevel.NOT_IN_NAV if out.page and not out.in_nav else InclusionLevel.UNDEFINED
         files.append(File.generated(config, out.src_uri, content=out.content, inclusion=inclusion))
+    # A ledger's thousands of look-up files go straight into the site (MkDocs has emptied it
+    # by now), written by a worker process while MkDocs builds the pages.
+    for cid, book in site.books.items():
+        if book.files is not None:
+            book.files.write(Path(config.site_dir) / "ledgers" / cid)
     return files
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Wait until every ledger's look-up files are written."""
+    for book in config.extra[_KEY].books.values():
+        if book.files is not None:
+            book.files.finish()
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

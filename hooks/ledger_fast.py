@@ -45,8 +45,8 @@ def chunks(body: bytes, size: int = 1 << 20) -> Iterator[bytes]:
         start = cut + 1
 
 
-_Middle = tuple  # (type, product, channel, quantity, unit, orders, amount, currency), checked
-_MIDDLES = 1 << 17  # at most so many kept: a ledger of unique amounts must not fill memory
+_Head = tuple  # (type, product, channel, quantity, unit, orders), checked
+_CACHED = 1 << 17  # at most so many texts kept per cache: unique values must not fill memory
 
 
 class _Values:
@@ -63,22 +63,29 @@ class _Values:
         self.orders: dict[str, int] = {}
         self.names: dict[str, str] = {}  # units and parties (never blank)
         self.notes: dict[str, str] = {}
-        # The text from type to currency, whole, is often repeated (a product, a price, a
-        # common quantity): one look-up then stands for eight.
-        self.middles: dict[str, _Middle] = {}
+        # The text from type to orders, whole, is often repeated (a product, a channel, a common
+        # quantity): one look-up then stands for six. Amounts are looked up on their own, so
+        # that unique amounts do not make every line a miss.
+        self.heads: dict[str, _Head] = {}
 
-    def middle(self, parts: list[str]) -> _Middle:
-        """The eight fields from type to currency, checked; KeyError or ValueError if not valid."""
-        t, product, channel, q, unit, o, a, currency = parts
+    def head(self, text: str) -> _Head:
+        """The six fields from type to orders, checked and remembered; KeyError or ValueError
+        if not valid."""
+        value = self.head_of(text.split(","))
+        if len(self.heads) < _CACHED:
+            self.heads[text] = value
+        return value
+
+    def head_of(self, parts: list[str]) -> _Head:
+        """The six fields from type to orders, checked; KeyError or ValueError if not valid."""
+        t, product, channel, q, unit, o = parts
         t = self.types[t]
         product = self.products[product]
         channel = self.channels[channel]
-        amount = self.amounts.get(a) or _remember(self.amounts, a, _amount)
-        currency = self.currencies[currency]
         if t is not TYPES[1]:
             if q or unit or o:
                 raise ValueError
-            return (t, product, channel, None, "", None, amount, currency)
+            return (t, product, channel, None, "", None)
         if not product or not channel:
             raise ValueError
         quantity = self.quantities.get(q) or _remember(self.quantities, q, _quantity)
@@ -86,7 +93,14 @@ class _Values:
         if orders is None:
             orders = _remember(self.orders, o, _orders)
         unit = self.names.get(unit) or _remember(self.names, unit, _name)
-        return (t, product, channel, quantity, unit, orders, amount, currency)
+        return (t, product, channel, quantity, unit, orders)
+
+    def amount(self, text: str) -> Decimal:
+        """A positive amount with at most 2 places, remembered; ValueError if not."""
+        value = _amount(text)
+        if len(self.amounts) < _CACHED:
+            self.amounts[text] = value
+        return value
 
 
 def read_entries(body: bytes, check: LineChecker) -> list[Entry | None]:
@@ -99,8 +113,9 @@ def read_entries(body: bytes, check: LineChecker) -> list[Entry | None]:
     entries: list[Entry | None] = []
     append = entries.append
     values = _Values(check)
-    dates, names, notes, middles = values.dates, values.names, values.notes, values.middles
-    check_middle = values.middle
+    dates, names, notes, heads = values.dates, values.names, values.notes, values.heads
+    amounts, currencies = values.amounts, values.currencies
+    new_head, head_of, new_amount = values.head, values.head_of, values.amount
     receipts = check.receipts
     new = object.__new__
     builder = _EntryBuilder
@@ -116,29 +131,29 @@ def read_entries(body: bytes, check: LineChecker) -> list[Entry | None]:
         seq, prev = (prev + shift if shift else prev), line_no
         try:
             line = raw.decode()
-            if '"' in line:  # quoted fields: the middle text is no key (a comma may be inside)
+            if '"' in line:  # quoted fields: split by the csv module (a comma may be inside)
                 fields = next(reader((line,), strict=True))
                 if len(fields) != 13:
                     raise ValueError
-                s, d, party, ref, note = fields[0], fields[1], *fields[10:]
-                known = check_middle(fields[2:10])
+                s, d, a, c, party, ref, note = fields[0], fields[1], *fields[8:]
+                head = ",".join(fields[2:8])
+                known = heads.get(head) if head.count(",") == 5 else head_of(fields[2:8])
             else:
-                if line.count(",") != 12:
-                    raise ValueError
+                # Thirteen fields: two split off the front, five off the back, and a head that
+                # is only found (or remembered) when it is exactly six valid fields.
                 s, d, rest = line.split(",", 2)
-                middle, party, ref, note = rest.rsplit(",", 3)
-                cached = middles.get(middle)
-                if cached is None:
-                    cached = check_middle(middle.split(","))
-                    if len(middles) < _MIDDLES:
-                        middles[middle] = cached
-                known = cached
-            if s != str(seq) or ref[:4] == "seq:":
+                head, a, c, party, ref, note = rest.rsplit(",", 5)
+                known = heads.get(head)
+            if known is None:
+                known = new_head(head)
+            if s != str(seq) or ":" in ref or "：" in ref:  # a correction, or meant as one
                 raise ValueError
             day = dates.get(d) or _remember(dates, d, _date)
+            amount = amounts.get(a) or new_amount(a)
+            currency = currencies[c]
             party = names.get(party) or _remember(names, party, _name)
             note = notes.setdefault(note, note)
-            t, product, channel, quantity, unit, orders, amount, currency = known
+            t, product, channel, quantity, unit, orders = known
             if t is donation:
                 if ref in receipts or not ref.strip():
                     raise ValueError

@@ -23,6 +23,28 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return sha256(b"\x01" + left + right).digest()
 
 
+def leaf_level(lines: Iterable[bytes]) -> bytes:
+    """The leaf hashes of ``lines``, one after another (32 bytes each): level 0 of the tree."""
+    h = sha256
+    return b"".join([h(b"\x00" + line).digest() for line in lines])
+
+
+def tree_levels(leaves: bytes) -> list[bytes]:
+    """Every level of complete subtrees over the leaf hashes ``leaves``, from the leaves up.
+
+    Each level is one bytes object (its hashes one after another), so that a million-leaf
+    tree is a few objects, not millions.
+    """
+    levels = [leaves]
+    level = leaves
+    h = sha256
+    while len(level) >= 2 * HASH_SIZE:
+        end = len(level) - 2 * HASH_SIZE + 1
+        level = b"".join([h(b"\x01" + level[i : i + 64]).digest() for i in range(0, end, 64)])
+        levels.append(level)
+    return levels
+
+
 def _split(n: int) -> int:
     """The largest power of two strictly less than ``n`` (n >= 2)."""
     return 1 << ((n - 1).bit_length() - 1)
@@ -41,18 +63,30 @@ class MerkleTree:
         if len(level) % HASH_SIZE:
             raise ValueError("leaf hashes must be 32 bytes each")
         self.size = len(level) // HASH_SIZE
-        self.levels: list[bytes] = [level]
-        h = sha256
-        while len(level) >= 2 * HASH_SIZE:
-            end = len(level) - 2 * HASH_SIZE + 1
-            level = b"".join([h(b"\x01" + level[i : i + 64]).digest() for i in range(0, end, 64)])
-            self.levels.append(level)
+        self.levels: list[bytes] = tree_levels(level)
 
     @classmethod
-    def from_leaves(cls, lines: Sequence[bytes]) -> MerkleTree:
+    def from_leaves(cls, lines: Iterable[bytes]) -> MerkleTree:
         """The tree whose leaf ``i`` is ``lines[i]`` (the bytes of entry line i+1, no line end)."""
-        h = sha256
-        return cls([h(b"\x00" + line).digest() for line in lines])
+        return cls((leaf_level(lines),))
+
+    @classmethod
+    def from_levels(cls, levels: Sequence[bytes]) -> MerkleTree:
+        """The tree whose levels were computed by `tree_levels` elsewhere (in a worker process).
+
+        Only their shape is checked: ``levels[k + 1]`` holds half as many hashes as ``levels[k]``.
+        """
+        if not levels or len(levels[0]) % HASH_SIZE:
+            raise ValueError("levels[0] must hold whole 32-byte hashes")
+        for lower, upper in zip(levels, levels[1:], strict=False):
+            if len(upper) != len(lower) // (2 * HASH_SIZE) * HASH_SIZE:
+                raise ValueError("each level must hold half the hashes of the one below")
+        if len(levels[-1]) >= 2 * HASH_SIZE:
+            raise ValueError("levels are missing at the top")
+        tree = cls.__new__(cls)
+        tree.size = len(levels[0]) // HASH_SIZE
+        tree.levels = [bytes(level) for level in levels]
+        return tree
 
     def leaf(self, index: int) -> bytes:
         """The hash of leaf ``index`` (zero-based)."""

@@ -70,14 +70,17 @@ def tiles(tree: MerkleTree) -> Iterable[tuple[str, bytes]]:
         level += 1
 
 
-def entry_bundles(lines: Sequence[bytes]) -> Iterable[tuple[str, bytes]]:
-    """The tlog-tiles entry bundles: each line as a big-endian uint16 length and its bytes."""
+def entry_bundles(lines: Sequence[bytes], start: int = 0) -> Iterable[tuple[str, bytes]]:
+    """The tlog-tiles entry bundles: each line as a big-endian uint16 length and its bytes.
+
+    ``lines[0]`` is the first line of bundle ``start`` (a ledger given in parts).
+    """
     for n in range(0, (len(lines) + TILE_WIDTH - 1) // TILE_WIDTH):
         chunk = lines[n * TILE_WIDTH : (n + 1) * TILE_WIDTH]
-        if any(len(line) > 0xFFFF for line in chunk):
+        if max(map(len, chunk)) > 0xFFFF:
             raise ValueError("a ledger line is longer than 65535 bytes")
         data = b"".join([len(line).to_bytes(2, "big") + line for line in chunk])
-        yield entries_path(n, len(chunk)), data
+        yield entries_path(start + n, len(chunk)), data
 
 
 def shard_prefix_length(receipts: Mapping[str, int]) -> int:
@@ -162,6 +165,42 @@ def donation_receipts(lines: Sequence[bytes]) -> dict[str, int]:
 
     Corrections (reference ``seq:N``) carry no receipt; the first entry wins a repeated code.
     """
+    found: dict[str, int] = {}
+    if add_receipts(found, lines, 0):
+        return found
+    return _receipts_by_csv(lines)
+
+
+def add_receipts(found: dict[str, int], lines: Iterable[bytes], start: int) -> bool:
+    """`donation_receipts` of ``lines`` added to ``found``, ``lines[0]`` being leaf ``start``.
+
+    Only lines naming a donation, or holding quotes or line-break characters, are taken
+    apart. False (``found`` then incomplete) when such a line is not one CSV record by itself
+    (an unclosed quote, say): a CSV reader would read on into the next line, and only
+    `donation_receipts` over every line says what that means.
+    """
+    reader = csv.reader
+    for index, line in enumerate(lines, start):
+        simple = b'"' not in line and b"\r" not in line and b"\n" not in line
+        if simple and b"donation" not in line:  # any CSV spelling of the field holds these bytes
+            continue
+        text = line.decode("utf-8", "replace")
+        if simple:
+            row = text.split(",")
+        else:
+            try:
+                row = next(reader((text,), strict=True))
+            except csv.Error:
+                return False
+        if len(row) < 12 or row[2] != "donation":
+            continue
+        code = row[11].strip()
+        if code and not code.startswith("seq:"):
+            found.setdefault(code, index)
+    return True
+
+
+def _receipts_by_csv(lines: Sequence[bytes]) -> dict[str, int]:
     found: dict[str, int] = {}
     rows = csv.reader(line.decode("utf-8", "replace") for line in lines)
     for index, row in enumerate(rows):

@@ -1,0 +1,376 @@
+"""A ledger's Merkle tree and its thousands of look-up files, made beside the main process.
+
+A ledger of a million entries publishes about 9,000 small files under ``ledgers/<id>/``
+(`tiles`: hash tiles and entry bundles, receipt shards; and ``entries/<k>.json``, the chunks
+the ledger page loads). `LedgerFiles.start` forks a worker process as soon as the ledger's
+bytes are read. The worker hashes the entry lines into the Merkle tree while the main process
+checks the entries, and hands the tree back as one bytes object per level (`tree`). It then
+writes the files into a staging folder in the system's temporary folder (when that is on the
+same file system as the project, so that they can be renamed into place). Told where the
+site is (`write`, once MkDocs has emptied it), it moves them there, or writes them there if
+it could not stage them, while MkDocs builds the pages; `finish` waits for it.
+
+Without fork (Windows), in a process with threads (fork would copy locks held by other
+threads), or for a small ledger, the same functions run in the main process. The files are
+the same bytes either way; any failure of the worker is redone in the main process.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import mmap
+import os
+import shutil
+import signal
+import struct
+import sys
+import tempfile
+import threading
+import traceback
+import weakref
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from hooks import tiles
+from hooks.ledger_fast import chunks
+from hooks.merkle import HASH_SIZE, MerkleTree, leaf_level
+
+CHUNK = 1000  # entries in each entries/<k>.json (ledger_pages.CHUNK, which the page uses)
+FORK_BYTES = 1 << 20  # a smaller ledger is quicker done in the main process than forked
+_GROUP = 32_000  # lines taken at once: whole entry bundles (256) and whole chunks (1,000)
+_FRAME = struct.Struct("<Q")
+
+
+def entry_chunk(first: int, lines: Sequence[bytes]) -> bytes:
+    """``entries/<k>.json``: the CSV lines of the entries from seq ``first`` on."""
+    part = b"\n".join(lines).decode("utf-8").split("\n") if lines else []
+    body = json.dumps({"first": first, "lines": part}, ensure_ascii=False, separators=(",", ":"))
+    return (body + "\n").encode("utf-8")
+
+
+def entry_lines(data: bytes) -> Iterator[list[bytes]]:
+    """The entry lines of a ledger file (as `Ledger.lines`), in lists of `_GROUP`."""
+    group: list[bytes] = []
+    for piece in chunks(data):
+        group += piece.split(b"\n")
+        while len(group) >= _GROUP:
+            yield group[:_GROUP]
+            del group[:_GROUP]
+    if group:
+        yield group
+
+
+def ledger_tree(data: bytes) -> MerkleTree:
+    """The Merkle tree of a ledger file's entry lines."""
+    return MerkleTree((leaf_level(line for group in entry_lines(data) for line in group),))
+
+
+def write_files(folder: Path, data: bytes, tree: MerkleTree) -> int:
+    """Write the tiles, entry bundles, receipt shards and entry chunks of a checked ledger
+    (its file's bytes `data`, its `tree`) under `folder`; how many files were written."""
+    writer = _Writer(folder)
+    for name, content in tiles.tiles(tree):
+        writer.write(name, content)
+    receipts: dict[str, int] = {}
+    start = 0
+    for group in entry_lines(data):
+        for name, content in tiles.entry_bundles(group, start // tiles.TILE_WIDTH):
+            writer.write(name, content)
+        for k in range(0, len(group), CHUNK):
+            first = start + k
+            writer.write(f"entries/{first // CHUNK}.json", entry_chunk(first + 1, group[k : k + CHUNK]))
+        checked_receipts(receipts, b"\n".join(group), start)
+        start += len(group)
+    if start != tree.size:
+        raise ValueError(f"{start} entry lines for a tree of {tree.size} leaves")
+    for name, content in tiles.receipt_shards(receipts, tree.size):
+        writer.write(name, content)
+    return writer.count
+
+
+def checked_receipts(found: dict[str, int], block: bytes, start: int) -> None:
+    """`tiles.donation_receipts` of a checked ledger's entry lines, joined by LF in `block`
+    (its first line is leaf `start`), added to `found`.
+
+    In a checked ledger every line is one CSV record, so only the lines holding the word
+    "donation" need to be read, and they are found without looking at the others.
+    """
+    reader = csv.reader
+    index, counted = start, 0
+    at = block.find(b"donation")
+    while at != -1:
+        begin = block.rfind(b"\n", 0, at) + 1
+        end = block.find(b"\n", at)
+        if end == -1:
+            end = len(block)
+        index += block.count(b"\n", counted, begin)
+        counted = begin
+        text = block[begin:end].decode("utf-8", "replace")
+        row = next(reader((text,), strict=True)) if '"' in text else text.split(",")
+        if len(row) >= 12 and row[2] == "donation":
+            code = row[11].strip()
+            if code and not code.startswith("seq:"):
+                found.setdefault(code, index)
+        at = block.find(b"donation", end)
+
+
+class _Writer:
+    """Files under one folder, each written once; folders made as needed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = os.fspath(folder)
+        self.made: set[str] = set()
+        self.count = 0
+
+    def write(self, name: str, content: bytes) -> None:
+        path = os.path.join(self.folder, name)
+        parent = os.path.dirname(path)
+        if parent not in self.made:
+            os.makedirs(parent, exist_ok=True)
+            self.made.add(parent)
+        with open(path, "wb") as out:
+            out.write(content)
+        self.count += 1
+
+
+class LedgerFiles:
+    """A checked ledger's tree and look-up files, made by a worker process where one helps."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self._tree: MerkleTree | None = None
+        self._folder: Path | None = None
+        self._staging: Path | None = None
+        self._pid = 0
+        self._todo = -1  # main -> worker: where to put the files (nothing: stop)
+        self._done = -1  # worker -> main: the tree levels, then b"" or what went wrong
+        self._reap: weakref.finalize | None = None
+        self._shared: mmap.mmap | None = None  # where the worker puts the tree levels
+
+    @classmethod
+    def start(cls, data: bytes, *, near: Path | None = None, fork: bool | None = None) -> LedgerFiles:
+        """Start on a ledger file's bytes; `near`: the project folder (the site's file system).
+
+        `fork`: None to fork when it helps, True or False to force the choice.
+        """
+        files = cls(data)
+        if fork if fork is not None else _fork_helps(data):
+            files._fork(_staging_parent(near))
+        return files
+
+    @property
+    def forked(self) -> bool:
+        """Whether a worker process is doing the work."""
+        return self._pid != 0
+
+    def tree(self) -> MerkleTree:
+        """The Merkle tree of the entry lines (the worker's, when it has one)."""
+        if self._tree is None:
+            levels = self._levels() if self._pid else None
+            if levels is None:
+                self.cancel()
+                self._tree = ledger_tree(self.data)
+            else:
+                self._tree = MerkleTree.from_levels(levels)
+        return self._tree
+
+    def _levels(self) -> list[bytes] | None:
+        """The worker's tree levels, from the shared memory it wrote them in."""
+        answer = _receive(self._done)
+        shared, self._shared = self._shared, None
+        try:
+            if answer is None or len(answer) != 1 or len(answer[0]) % 8 or shared is None:
+                return None
+            levels, at = [], 0
+            for (size,) in struct.iter_unpack("<Q", answer[0]):
+                levels.append(shared[at : at + size])
+                at += size
+            return levels
+        finally:
+            if shared is not None:
+                shared.close()
+
+    def write(self, folder: Path) -> None:
+        """Put the look-up files under `folder` (``<site>/ledgers/<id>``): by the worker, which
+        carries on while the build goes on, or here. `finish` waits for them."""
+        self.tree()
+        self._folder = folder
+        if self._pid:
+            try:
+                _send(self._todo, [os.fsencode(folder)])
+                return
+            except OSError:
+                self.cancel()
+        write_files(folder, self.data, self.tree())
+
+    def finish(self) -> None:
+        """Wait until the files are in place; redo the worker's part here if it failed."""
+        if self._folder is None or not self._pid:
+            return
+        answer = _receive(self._done)
+        self.cancel()
+        if answer != [b""]:
+            write_files(self._folder, self.data, self.tree())
+
+    def cancel(self) -> None:
+        """Stop the worker, if any, and remove its staging folder."""
+        if self._reap is not None:
+            self._reap()
+        self._pid = 0
+
+    def _fork(self, staging_parent: Path | None) -> None:
+        # Every level of a tree of n leaves fits in 64 n bytes; pages never written cost nothing.
+        shared = mmap.mmap(-1, 2 * HASH_SIZE * (self.data.count(b"\n") + 1))
+        staging = Path(tempfile.mkdtemp(prefix=".hl-ledger-", dir=staging_parent)) if staging_parent else None
+        todo_r, todo_w = os.pipe()
+        done_r, done_w = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (todo_r, todo_w, done_r, done_w):
+                os.close(fd)
+            if staging:
+                staging.rmdir()
+            shared.close()
+            return
+        if pid == 0:  # the worker: never returns
+            os.close(todo_w)
+            os.close(done_r)
+            _work(self.data, shared, staging, todo_r, done_w)
+        self._shared = shared
+        os.close(todo_r)
+        os.close(done_w)
+        self._pid, self._todo, self._done, self._staging = pid, todo_w, done_r, staging
+        self._reap = weakref.finalize(self, _stop, pid, todo_w, done_r, staging)
+
+
+def _fork_helps(data: bytes) -> bool:
+    return (
+        len(data) >= FORK_BYTES
+        and hasattr(os, "fork")
+        and sys.platform != "win32"
+        and threading.active_count() == 1
+    )
+
+
+def _staging_parent(near: Path | None) -> Path | None:
+    """The temporary folder, if it is on the file system of `near` (a rename is then enough)."""
+    if near is None:
+        return None
+    try:
+        temp = Path(tempfile.gettempdir())
+        return temp if temp.stat().st_dev == near.stat().st_dev else None
+    except OSError:
+        return None
+
+
+def _work(data: bytes, shared: mmap.mmap, staging: Path | None, todo: int, done: int) -> None:
+    """The worker: the tree levels, into `shared`; the files, staged; once told where, the
+    files in place. Exits, never returns."""
+    import gc
+
+    gc.disable()  # nothing here makes cycles; a collection would copy the parent's pages
+    code = 0
+    try:
+        tree = ledger_tree(data)
+        for level in tree.levels:
+            shared.write(level)
+        _send(done, [b"".join(struct.pack("<Q", len(level)) for level in tree.levels)])
+        shared.close()
+        if staging is not None:
+            write_files(staging, data, tree)
+        where = _receive(todo)
+        if where and where[0]:
+            folder = Path(os.fsdecode(where[0]))
+            if staging is not None:
+                _move(staging, folder)
+            else:
+                write_files(folder, data, tree)
+            _send(done, [b""])
+    except BaseException:  # noqa: BLE001 - told to the main process, which redoes the work
+        code = 1
+        try:
+            _send(done, [traceback.format_exc().encode("utf-8", "replace") or b"?"])
+        except OSError:
+            pass
+    finally:
+        os._exit(code)
+
+
+def _move(staging: Path, folder: Path) -> None:
+    """Every folder made in `staging` into `folder`, renamed (copied across file systems)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(os.listdir(staging)):
+        source, target = staging / entry, folder / entry
+        if target.exists():  # a build into a site that was not emptied
+            shutil.rmtree(target)
+        try:
+            os.rename(source, target)
+        except OSError:
+            shutil.copytree(source, target)
+
+
+def _stop(pid: int, todo: int, done: int, staging: Path | None) -> None:
+    """Stop and reap a worker, close its pipes, remove its staging folder (also when its
+    `LedgerFiles` is dropped)."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+    for fd in (todo, done):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _send(fd: int, parts: Iterable[bytes]) -> None:
+    """A frame: the number of parts, then each part's length and bytes."""
+    parts = list(parts)
+    _write_all(fd, _FRAME.pack(len(parts)))
+    for part in parts:
+        _write_all(fd, _FRAME.pack(len(part)))
+        _write_all(fd, part)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _receive(fd: int) -> list[bytes] | None:
+    """One frame from `_send`; None when the other side is gone."""
+    try:
+        head = _read_exactly(fd, _FRAME.size)
+        if head is None:
+            return None
+        parts = []
+        for _ in range(_FRAME.unpack(head)[0]):
+            size = _read_exactly(fd, _FRAME.size)
+            part = _read_exactly(fd, _FRAME.unpack(size)[0]) if size is not None else None
+            if part is None:
+                return None
+            parts.append(part)
+        return parts
+    except OSError:
+        return None
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    got = 0
+    while got < size:
+        n = os.readv(fd, [view[got:]])
+        if n == 0:
+            return None
+        got += n
+    return bytes(buffer)

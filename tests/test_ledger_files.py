@@ -1,0 +1,193 @@
+"""A ledger's tree and look-up files made by a worker process: the same bytes as made in one
+process, receipts found the fast way equal to the CSV way, staging cleaned up."""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hooks import ledger_files, tiles
+from hooks.ledger import HEADER, parse_ledger
+from hooks.ledger_fast import chunks
+from hooks.ledger_files import LedgerFiles, checked_receipts, write_files
+from hooks.ledger_pages import CHUNK
+from hooks.merkle import MerkleTree
+
+PRODUCTS = {"baojing-navel-orange", "wanrong-apple"}
+CHANNELS = {"jd", "taobao"}
+
+
+def ledger(n: int, seed: int = 7) -> bytes:
+    """A checked ledger of `n` entries: sales, donations (some quoted), corrections."""
+    rnd = random.Random(seed)
+    rows = []
+    for seq in range(1, n + 1):
+        roll = rnd.random()
+        if seq == 1:
+            rows.append("1,2019-03-01,donation,,,,,,5.00,CNY,匿名,R-1,")
+        elif roll < 0.05:
+            rows.append(f"{seq},2019-03-01,donation,,,,,,-1.00,CNY,匿名,seq:1,冲正")
+        elif roll < 0.4:
+            party = '"张先生, 李女士"' if rnd.random() < 0.3 else "匿名"
+            rows.append(f"{seq},2019-03-0{seq % 9 + 1},donation,,,,,,{rnd.randrange(1, 999)}.00,CNY,{party},R-{seq},")
+        else:
+            note = '"含运费, 已签收"' if rnd.random() < 0.2 else ""
+            rows.append(f"{seq},2019-03-02,sale,wanrong-apple,jd,{rnd.randrange(1, 9)},kg,1,9.90,CNY,京东用户,JD-{seq},{note}")
+    return (HEADER + "\n" + "".join(r + "\n" for r in rows)).encode()
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def expected_files(data: bytes) -> dict[str, bytes]:
+    """What `ledger_pages` published before the worker: `site_files` and the entry chunks."""
+    checked, problems = parse_ledger(data, "ledgers/x.csv", "x", products=PRODUCTS, channels=CHANNELS)
+    assert problems == [] and checked is not None
+    lines = checked.lines()
+    files = tiles.site_files(MerkleTree.from_leaves(lines), lines, tiles.donation_receipts(lines), [])
+    for k in range(0, len(lines), CHUNK):
+        files[f"entries/{k // CHUNK}.json"] = ledger_files.entry_chunk(k + 1, lines[k : k + CHUNK])
+    return files
+
+
+def test_chunk_size_is_the_pages() -> None:
+    assert ledger_files.CHUNK == CHUNK
+
+
+@pytest.mark.parametrize("fork", [True, False])
+@pytest.mark.parametrize("n", [0, 1, 255, 256, 1001, 33_000])
+def test_worker_and_main_process_make_the_same_files(tmp_path: Path, fork: bool, n: int) -> None:
+    data = ledger(n)
+    files = LedgerFiles.start(data, near=tmp_path, fork=fork)
+    assert files.forked is fork
+    lines = data.split(b"\n")[1:-1]
+    assert files.tree().levels == MerkleTree.from_leaves(lines).levels
+    files.write(tmp_path / "site" / "ledgers" / "x")
+    files.finish()
+    assert files_in(tmp_path / "site" / "ledgers" / "x") == expected_files(data)
+
+
+def test_staging_is_removed_when_the_worker_is_stopped(tmp_path: Path) -> None:
+    before = set(os.listdir(tempfile.gettempdir()))
+    files = LedgerFiles.start(ledger(3000), near=tmp_path, fork=True)
+    files.tree()
+    files.cancel()
+    assert not files.forked
+    assert {n for n in set(os.listdir(tempfile.gettempdir())) - before if n.startswith(".hl-ledger-")} == set()
+
+
+def test_a_failed_worker_is_redone_in_the_main_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = ledger(700)
+    main = os.getpid()
+    real = ledger_files.write_files
+
+    def fails_in_the_worker(folder: Path, data: bytes, tree: MerkleTree) -> int:
+        if os.getpid() != main:
+            raise OSError("disk full")
+        return real(folder, data, tree)
+
+    monkeypatch.setattr(ledger_files, "write_files", fails_in_the_worker)
+    files = LedgerFiles.start(data, near=None, fork=True)
+    files.write(tmp_path / "x")
+    assert files.forked
+    files.finish()
+    assert not files.forked
+    assert files_in(tmp_path / "x") == expected_files(data)
+
+
+def test_tree_without_a_worker_when_it_is_gone(tmp_path: Path) -> None:
+    data = ledger(500)
+    files = LedgerFiles.start(data, near=tmp_path, fork=True)
+    files.cancel()
+    assert files.tree().root() == MerkleTree.from_leaves(data.split(b"\n")[1:-1]).root()
+    files.write(tmp_path / "x")
+    files.finish()
+    assert files_in(tmp_path / "x") == expected_files(data)
+
+
+def test_write_files_counts_its_files(tmp_path: Path) -> None:
+    data = ledger(600)
+    tree = MerkleTree.from_leaves(data.split(b"\n")[1:-1])
+    assert write_files(tmp_path, data, tree) == len(expected_files(data))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2000), st.integers(0, 10**6))
+def test_receipts_of_a_checked_ledger_found_the_fast_way(n: int, seed: int) -> None:
+    data = ledger(n, seed)
+    found: dict[str, int] = {}
+    lines = data.split(b"\n")[1:-1]
+    checked_receipts(found, b"\n".join(lines), 0)
+    assert found == tiles.donation_receipts(lines)
+
+
+def _by_csv(lines: list[bytes]) -> dict[str, int] | str:
+    """`donation_receipts` as it was: a CSV reader over every line (an error as its text)."""
+    found: dict[str, int] = {}
+    try:
+        for index, row in enumerate(csv.reader(line.decode("utf-8", "replace") for line in lines)):
+            if len(row) >= 12 and row[2] == "donation":
+                code = row[11].strip()
+                if code and not code.startswith("seq:"):
+                    found.setdefault(code, index)
+    except csv.Error as err:
+        return str(err)
+    return found
+
+
+_field = st.sampled_from(["", "donation", "sale", "R-1", " R-2 ", "seq:3", '"', '"a,b"', '"x', "\r", "a\rb", ",", "\xff"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_field, min_size=0, max_size=14).map(lambda f: ",".join(f).encode("utf-8", "surrogateescape")),
+                max_size=12))
+def test_donation_receipts_read_every_line_as_a_csv_reader_does(lines: list[bytes]) -> None:
+    lines = [line.replace("\xff".encode(), b"\xff") for line in lines]
+    try:
+        got: dict[str, int] | str = tiles.donation_receipts(lines)
+    except csv.Error as err:
+        got = str(err)
+    assert got == _by_csv(lines)
+
+
+def test_entry_lines_are_the_ledgers_lines() -> None:
+    data = ledger(70_000)
+    assert [line for group in ledger_files.entry_lines(data) for line in group] == data.split(b"\n")[1:-1]
+    assert [line for chunk in chunks(data) for line in chunk.split(b"\n")] == data.split(b"\n")[1:-1]
+
+
+_MUTATIONS = [
+    ("reference", "SEQ:1"), ("reference", " seq:1"), ("reference", "seq：1"), ("reference", "a:b"),
+    ("reference", ""), ("reference", "R-1"), ("amount", "0.00"), ("amount", "-5.00"), ("amount", "1.234"),
+    ("quantity", "0"), ("quantity", ""), ("orders", "-1"), ("unit", " "), ("party", " "), ("currency", "RMB"),
+    ("date", "2019-02-30"), ("seq", "007"), ("product", "apple"), ("channel", ""), ("note", '"x, y"'),
+    ("type", "Sale"), ("unit", '"5 kg, box"'), ("party", '"a, b"'),
+]
+_COLUMNS = HEADER.split(",")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 40), st.sampled_from(_MUTATIONS)), max_size=6))
+def test_the_fast_path_refuses_all_the_full_check_refuses(changes: list[tuple[int, tuple[str, str]]]) -> None:
+    """Any line, good or not: the ledger's problems are those of checking every line fully."""
+    rows = [line.decode() for line in ledger(40, 3).split(b"\n")[1:-1]]
+    for seq, (column, value) in changes:
+        fields = next(csv.reader([rows[seq - 1]]))
+        fields[_COLUMNS.index(column)] = value
+        rows[seq - 1] = ",".join(fields)
+    data = (HEADER + "\n" + "".join(r + "\n" for r in rows)).encode()
+    checked, problems = parse_ledger(data, "ledgers/x.csv", "x", products=PRODUCTS, channels=CHANNELS)
+    # The same lines checked the slow way: a CR makes parse_ledger check every line fully.
+    _, slow = parse_ledger(data.replace(b"\n", b"\r\n"), "ledgers/x.csv", "x", products=PRODUCTS,
+                           channels=CHANNELS)
+    assert slow[0].expected == "LF line ends (Unix)"
+    assert problems == slow[1:]
+    assert (checked is None) == bool(problems)
