@@ -7,6 +7,7 @@ Listed once under `hooks:` in mkdocs.yml. Per-build state lives on the config ob
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from mkdocs.plugins import get_plugin_logger  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
-from hooks import catalog, citations, generate, prepared  # noqa: E402
+from hooks import catalog, citations, generate, history, prepared  # noqa: E402
 from hooks.problems import report  # noqa: E402
 
 log = get_plugin_logger("harvest")
@@ -32,6 +33,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Read and check every record and ledger before anything is written."""
     logging.getLogger("jieba").setLevel(logging.WARNING)  # Material's search uses jieba; keep it quiet
     root = Path(config.config_file_path).resolve().parent
+    if "SOURCE_DATE_EPOCH" not in os.environ:  # same commit, same bytes (see history.commit_time)
+        when = history.commit_time(root)
+        if when is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = str(when)
     site, problems = catalog.load_site(root, Path(config.docs_dir), config.site_url, config.extra)
     if problems:
         for problem in problems:

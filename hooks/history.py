@@ -56,3 +56,14 @@ def sealed_lines_from_git(repo: Path, ledger_path: str, head: SealedHead) -> Sea
         if MerkleTree.from_leaves(sealed).root() == head.root:
             return SealedVersion(sealed, commit)
     return None
+
+
+def commit_time(repo: Path) -> int | None:
+    """The commit time (seconds since 1970) of the checked-out commit, None outside git.
+
+    Builds use it as SOURCE_DATE_EPOCH, so that the same commit gives the same bytes (the
+    sitemap's dates, the gzip header of sitemap.xml.gz) whatever day it is built.
+    """
+    out = _git(repo, "log", "-1", "--format=%ct")
+    text = out.decode("ascii", "replace").strip() if out else ""
+    return int(text) if text.isdigit() else None

@@ -109,3 +109,18 @@ def test_new_product_and_campaign_start_valid(tiny: TinySite) -> None:
     assert again.code == 1 and "products/new-thing.yml already exists" in again.err
     bad = tiny.run("new", "product", "Bad_Id")
     assert bad.code != 0 and "is not an id" in bad.err and "Traceback" not in bad.err
+
+
+def test_dates_in_the_output_come_from_the_commit(tiny: TinySite, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    tiny.with_basics()
+    env = {"GIT_AUTHOR_DATE": "2019-03-01T12:00:00Z", "GIT_COMMITTER_DATE": "2019-03-01T12:00:00Z",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "PATH": "/usr/bin:/bin"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "site"]):
+        subprocess.run(["git", "-C", str(tiny.path), *args], check=True, capture_output=True, env=env)
+    assert tiny.build().code == 0
+    sitemap = tiny.read("sitemap.xml")
+    assert "<lastmod>2019-03-01</lastmod>" in sitemap and "poster" not in sitemap
