@@ -14,7 +14,7 @@ from pathlib import Path
 from hooks import checkpoint, history
 from hooks.figures import Figures, GoalProgress, compute_figures, goal_progress
 from hooks.ledger import Ledger, parse_ledger
-from hooks.ledger_files import LedgerFiles
+from hooks.ledger_files import LedgerFiles, receipts_of
 from hooks.merkle import MerkleTree
 from hooks.models import Campaign
 from hooks.problems import Problem, shown
@@ -37,6 +37,17 @@ class Book:
     @property
     def root_hex(self) -> str:
         return self.tree.root().hex()
+
+    def write_files(self, folder: Path) -> None:
+        """Begin putting the look-up files under `folder` (``<site>/ledgers/<id>``) and the
+        ledger file beside it (``<id>.csv``), if `files`."""
+        if self.files is not None:
+            self.files.write(folder, receipts_of(self.ledger.entries), folder.with_name(f"{self.campaign}.csv"))
+
+    def finish_files(self) -> None:
+        """Wait until the files begun by `write_files` are in place."""
+        if self.files is not None:
+            self.files.finish()
 
 
 def campaign_goals(campaign: Campaign) -> dict[str, tuple[Decimal, str]]:
@@ -62,7 +73,8 @@ def load_book(
     # The tree and the look-up files are begun at once (in a worker process, for a large
     # ledger) while the entries are checked here.
     files = LedgerFiles.start(data, near=root)
-    ledger, problems = parse_ledger(data, rel, cid, products=products, channels=channels)
+    ledger, problems = parse_ledger(data, rel, cid, products=products, channels=channels,
+                                    suspects=files.candidate_lines)
     # Sealed heads are checked even when the ledger has other mistakes: a deleted or
     # reordered entry must be told as rewritten history, not only as a numbering error.
     if ledger is not None:

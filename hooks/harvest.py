@@ -65,15 +65,21 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # by now), written by a worker process while MkDocs builds the pages.
     for cid, book in site.books.items():
         if book.files is not None:
-            book.files.write(Path(config.site_dir) / "ledgers" / cid)
+            # Written by the book, with its look-up files: a copy under content/ must not win.
+            same = files.get_file_from_path(f"ledgers/{cid}.csv")
+            if same is not None:
+                files.remove(same)
+        book.write_files(Path(config.site_dir) / "ledgers" / cid)
     return files
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     """Wait until every ledger's look-up files are written."""
     for book in config.extra[_KEY].books.values():
-        if book.files is not None:
-            book.files.finish()
+        book.finish_files()
+    # The site is not needed any more: freed now, its objects (a million ledger entries) are
+    # not walked again and again by the collector while the interpreter shuts down.
+    del config.extra[_KEY]
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

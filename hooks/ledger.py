@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import gc
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -124,9 +124,14 @@ def load_ledger(file: Path, path: str, campaign: str, *, products: Collection[st
 
 
 def parse_ledger(data: bytes, path: str, campaign: str, *, products: Collection[str],
-                 channels: Collection[str]) -> tuple[Ledger | None, list[Problem]]:
+                 channels: Collection[str],
+                 suspects: Callable[[bytes], Sequence[int]] = candidate_lines,
+                 ) -> tuple[Ledger | None, list[Problem]]:
     """Check a ledger file's bytes against every rule of SPEC.md; the ledger, or None and the
     problems (all of them, at most `MAX_PROBLEMS` shown, then one saying how many more).
+
+    `suspects` gives the lines that may hold personal data (`privacy.candidate_lines`, or the
+    same found by another process); each is then looked at closely.
 
     Example: ``parse_ledger(b"seq,date,...,note\\n", "ledgers/x.csv", "x", products={"p"},
     channels={"jd"})`` is an empty ledger and no problems.
@@ -143,16 +148,16 @@ def parse_ledger(data: bytes, path: str, campaign: str, *, products: Collection[
         return None, problems + header_problems
 
     # Personal data first: its scan makes a copy of the bytes, gone before entries are built.
-    suspects = candidate_lines(body)
+    suspect = suspects(body)
     checker = LineChecker(path, products, channels, problems)
     with _no_gc():
         if problems:  # the line ends or the encoding are wrong: check every line slowly
             entries = _check_slowly(body, checker)
         else:
             entries = read_entries(body, checker)
-    if suspects:
+    if suspect:
         rows = body.split(b"\n")
-        for index in suspects:
+        for index in suspect:
             if index > 0:
                 _personal_data(rows[index].removesuffix(b"\r"), index + 1, path, problems)
     if problems:

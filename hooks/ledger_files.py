@@ -29,10 +29,13 @@ import tempfile
 import threading
 import traceback
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import overload
 
-from hooks import tiles
+from hooks import privacy, tiles
+from hooks.ledger import TYPES, Entry
 from hooks.ledger_fast import chunks
 from hooks.merkle import HASH_SIZE, MerkleTree, leaf_level
 
@@ -40,6 +43,7 @@ CHUNK = 1000  # entries in each entries/<k>.json (ledger_pages.CHUNK, which the 
 FORK_BYTES = 1 << 20  # a smaller ledger is quicker done in the main process than forked
 _GROUP = 32_000  # lines taken at once: whole entry bundles (256) and whole chunks (1,000)
 _FRAME = struct.Struct("<Q")
+_FILES, _COPY = "files", "ledger.csv"  # in the staging folder
 
 
 def entry_chunk(first: int, lines: Sequence[bytes]) -> bytes:
@@ -66,13 +70,17 @@ def ledger_tree(data: bytes) -> MerkleTree:
     return MerkleTree((leaf_level(line for group in entry_lines(data) for line in group),))
 
 
-def write_files(folder: Path, data: bytes, tree: MerkleTree) -> int:
-    """Write the tiles, entry bundles, receipt shards and entry chunks of a checked ledger
-    (its file's bytes `data`, its `tree`) under `folder`; how many files were written."""
+def write_files(folder: Path, data: bytes, tree: MerkleTree, receipts: Mapping[str, int]) -> int:
+    """Write every look-up file of a checked ledger (its file's bytes `data`, its `tree`, its
+    `receipts` as `receipts_of` gives them) under `folder`; how many files were written."""
+    return write_entry_files(folder, data, tree) + write_receipt_files(folder, receipts, tree.size)
+
+
+def write_entry_files(folder: Path, data: bytes, tree: MerkleTree) -> int:
+    """The hash tiles, entry bundles and entry chunks of a checked ledger, under `folder`."""
     writer = _Writer(folder)
     for name, content in tiles.tiles(tree):
         writer.write(name, content)
-    receipts: dict[str, int] = {}
     start = 0
     for group in entry_lines(data):
         for name, content in tiles.entry_bundles(group, start // tiles.TILE_WIDTH):
@@ -80,13 +88,31 @@ def write_files(folder: Path, data: bytes, tree: MerkleTree) -> int:
         for k in range(0, len(group), CHUNK):
             first = start + k
             writer.write(f"entries/{first // CHUNK}.json", entry_chunk(first + 1, group[k : k + CHUNK]))
-        checked_receipts(receipts, b"\n".join(group), start)
         start += len(group)
     if start != tree.size:
         raise ValueError(f"{start} entry lines for a tree of {tree.size} leaves")
-    for name, content in tiles.receipt_shards(receipts, tree.size):
+    return writer.count
+
+
+def write_receipt_files(folder: Path, receipts: Mapping[str, int], size: int) -> int:
+    """The receipt look-up shards (`tiles.receipt_shards`) under `folder`."""
+    writer = _Writer(folder)
+    for name, content in tiles.receipt_shards(receipts, size):
         writer.write(name, content)
     return writer.count
+
+
+def receipts_of(entries: Iterable[Entry]) -> dict[str, int]:
+    """Receipt code → zero-based leaf index from a checked ledger's entries: the same as
+    `tiles.donation_receipts` of its lines, without reading them again."""
+    found: dict[str, int] = {}
+    donation = TYPES[0]
+    for entry in entries:
+        if entry.type == donation:
+            code = entry.reference.strip()
+            if code and not code.startswith("seq:"):
+                found.setdefault(code, entry.line - 2)
+    return found
 
 
 def checked_receipts(found: dict[str, int], block: bytes, start: int) -> None:
@@ -129,8 +155,13 @@ class _Writer:
         if parent not in self.made:
             os.makedirs(parent, exist_ok=True)
             self.made.add(parent)
-        with open(path, "wb") as out:
-            out.write(content)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(content)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
         self.count += 1
 
 
@@ -147,6 +178,10 @@ class LedgerFiles:
         self._done = -1  # worker -> main: the tree levels, then b"" or what went wrong
         self._reap: weakref.finalize | None = None
         self._shared: mmap.mmap | None = None  # where the worker puts the tree levels
+        self._receipts: Mapping[str, int] = {}
+        self._copy: Path | None = None
+        self._suspects: list[int] | None = None  # privacy.candidate_lines of the bytes
+        self._leftovers: list[Path] = []  # removed with the worker: its staging folder, spool
 
     @classmethod
     def start(cls, data: bytes, *, near: Path | None = None, fork: bool | None = None) -> LedgerFiles:
@@ -164,8 +199,26 @@ class LedgerFiles:
         """Whether a worker process is doing the work."""
         return self._pid != 0
 
+    def candidate_lines(self, body: bytes) -> Sequence[int]:
+        """`privacy.candidate_lines(body)`: the worker's answer, read when first looked at,
+        when `body` is the ledger's bytes."""
+        if self._pid and body is self.data:
+            return _Later(self._candidates)
+        return privacy.candidate_lines(body)
+
+    def _candidates(self) -> list[int]:
+        if self._suspects is None:
+            answer = _receive(self._done) if self._pid else None
+            if answer is None or len(answer) != 1 or len(answer[0]) % 8:
+                self.cancel()
+                self._suspects = privacy.candidate_lines(self.data)
+            else:
+                self._suspects = list(array("Q", answer[0]))
+        return self._suspects
+
     def tree(self) -> MerkleTree:
         """The Merkle tree of the entry lines (the worker's, when it has one)."""
+        self._candidates()  # the worker's first answer
         if self._tree is None:
             levels = self._levels() if self._pid else None
             if levels is None:
@@ -191,18 +244,28 @@ class LedgerFiles:
             if shared is not None:
                 shared.close()
 
-    def write(self, folder: Path) -> None:
-        """Put the look-up files under `folder` (``<site>/ledgers/<id>``): by the worker, which
-        carries on while the build goes on, or here. `finish` waits for them."""
+    def write(self, folder: Path, receipts: Mapping[str, int], copy: Path) -> None:
+        """Put the look-up files under `folder` (``<site>/ledgers/<id>``) and the ledger file
+        itself, byte for byte, at `copy` (``<site>/ledgers/<id>.csv``): by the worker, which
+        carries on while the build goes on, or here. `receipts`: `receipts_of` the entries.
+        `finish` waits for them."""
         self.tree()
-        self._folder = folder
+        self._folder, self._receipts, self._copy = folder, receipts, copy
         if self._pid:
             try:
-                _send(self._todo, [os.fsencode(folder)])
+                # The receipts go through a file: the worker reads its pipe only once it has
+                # staged the files, and a pipe holds 64 KB, not a million codes.
+                fd, name = tempfile.mkstemp(prefix=".hl-receipts-")
+                with os.fdopen(fd, "wb") as out:
+                    out.write(array("Q", receipts.values()).tobytes())
+                    out.write("\n".join(receipts).encode("utf-8", "surrogatepass"))
+                self._leftovers.append(Path(name))
+                told = [os.fsencode(folder), os.fsencode(copy), os.fsencode(name), str(len(receipts)).encode()]
+                _send(self._todo, told)
                 return
-            except OSError:
+            except (OSError, UnicodeEncodeError):
                 self.cancel()
-        write_files(folder, self.data, self.tree())
+        self._write_here()
 
     def finish(self) -> None:
         """Wait until the files are in place; redo the worker's part here if it failed."""
@@ -211,7 +274,12 @@ class LedgerFiles:
         answer = _receive(self._done)
         self.cancel()
         if answer != [b""]:
-            write_files(self._folder, self.data, self.tree())
+            self._write_here()
+
+    def _write_here(self) -> None:
+        assert self._folder is not None and self._copy is not None
+        write_files(self._folder, self.data, self.tree(), self._receipts)
+        _write_copy(self._copy, self.data)
 
     def cancel(self) -> None:
         """Stop the worker, if any, and remove its staging folder."""
@@ -242,7 +310,26 @@ class LedgerFiles:
         os.close(todo_r)
         os.close(done_w)
         self._pid, self._todo, self._done, self._staging = pid, todo_w, done_r, staging
-        self._reap = weakref.finalize(self, _stop, pid, todo_w, done_r, staging)
+        if staging is not None:
+            self._leftovers.append(staging)
+        self._reap = weakref.finalize(self, _stop, pid, todo_w, done_r, self._leftovers)
+
+
+class _Later(Sequence[int]):
+    """A list of ints got from `fetch` when first looked at."""
+
+    def __init__(self, fetch: Callable[[], list[int]]) -> None:
+        self._fetch = fetch
+
+    def __len__(self) -> int:
+        return len(self._fetch())
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[int]: ...
+    def __getitem__(self, index: int | slice) -> int | Sequence[int]:
+        return self._fetch()[index]
 
 
 def _fork_helps(data: bytes) -> bool:
@@ -271,22 +358,33 @@ def _work(data: bytes, shared: mmap.mmap, staging: Path | None, todo: int, done:
     import gc
 
     gc.disable()  # nothing here makes cycles; a collection would copy the parent's pages
+    os.nice(5)  # where the two compete for a core, the main process is the one waited for
     code = 0
     try:
+        _send(done, [array("Q", privacy.candidate_lines(data)).tobytes()])
         tree = ledger_tree(data)
         for level in tree.levels:
             shared.write(level)
         _send(done, [b"".join(struct.pack("<Q", len(level)) for level in tree.levels)])
         shared.close()
         if staging is not None:
-            write_files(staging, data, tree)
-        where = _receive(todo)
-        if where and where[0]:
-            folder = Path(os.fsdecode(where[0]))
+            _write_copy(staging / _COPY, data)
+            write_entry_files(staging / _FILES, data, tree)
+        told = _receive(todo)
+        if told and len(told) == 4:
+            folder, copy, spool = (Path(os.fsdecode(part)) for part in told[:3])
+            count = int(told[3])
+            spooled = spool.read_bytes()
+            indices = array("Q", spooled[: 8 * count])
+            codes = spooled[8 * count :].decode("utf-8", "surrogatepass").split("\n") if count else []
+            receipts = dict(zip(codes, indices, strict=True))
             if staging is not None:
-                _move(staging, folder)
+                write_receipt_files(staging / _FILES, receipts, tree.size)
+                _move(staging / _FILES, folder)
+                _move_file(staging / _COPY, copy)
             else:
-                write_files(folder, data, tree)
+                write_files(folder, data, tree, receipts)
+                _write_copy(copy, data)
             _send(done, [b""])
     except BaseException:  # noqa: BLE001 - told to the main process, which redoes the work
         code = 1
@@ -311,9 +409,23 @@ def _move(staging: Path, folder: Path) -> None:
             shutil.copytree(source, target)
 
 
-def _stop(pid: int, todo: int, done: int, staging: Path | None) -> None:
-    """Stop and reap a worker, close its pipes, remove its staging folder (also when its
-    `LedgerFiles` is dropped)."""
+def _move_file(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _write_copy(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as out:
+        out.write(data)
+
+
+def _stop(pid: int, todo: int, done: int, leftovers: list[Path]) -> None:
+    """Stop and reap a worker, close its pipes, remove what it leaves in the temporary folder
+    (also when its `LedgerFiles` is dropped)."""
     try:
         os.kill(pid, signal.SIGKILL)
     except OSError:
@@ -327,8 +439,11 @@ def _stop(pid: int, todo: int, done: int, staging: Path | None) -> None:
             os.close(fd)
         except OSError:
             pass
-    if staging is not None:
-        shutil.rmtree(staging, ignore_errors=True)
+    for path in leftovers:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _send(fd: int, parts: Iterable[bytes]) -> None:

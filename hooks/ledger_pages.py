@@ -237,8 +237,8 @@ def entry_chunks(book: Book) -> Iterator[tuple[str, bytes]]:
 def ledger_outputs(site: Site) -> Iterator[Output]:
     """Each ledger's page, its CSV byte for byte, its JSON, checkpoint, proofs and look-up data.
 
-    A book with `files` has its look-up files (thousands for a large ledger) written by
-    `LedgerFiles.write` straight into the site instead; only the few others are given here.
+    A book with `files` has its look-up files (thousands for a large ledger) and its CSV
+    written by `LedgerFiles.write` straight into the site instead; only the others are given.
     """
     if site.signer:
         yield Output("ledgers/verifier-key.txt", (checkpoint.verifier_for(site.signer) + "\n").encode())
@@ -248,7 +248,8 @@ def ledger_outputs(site: Site) -> Iterator[Output]:
             checkpoint.checkpoint_origin(site.site_url, cid), book.tree.size, book.tree.root(), site.signer
         )
         yield Output(f"{base}.md", ledger_page(site, cid), page=True)
-        yield Output(f"{base}.csv", book.ledger.data)
+        if book.files is None:  # else `LedgerFiles.write` copies it, with the look-up files
+            yield Output(f"{base}.csv", book.ledger.data)
         data = ledger_json(cid, book.figures, book.root_hex)
         yield Output(f"{base}.json", (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
         sealed = [h.size for h in book.heads]

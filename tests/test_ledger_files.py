@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hooks import ledger_files, tiles
-from hooks.ledger import HEADER, parse_ledger
+from hooks.ledger import HEADER, Entry, parse_ledger
 from hooks.ledger_fast import chunks
-from hooks.ledger_files import LedgerFiles, checked_receipts, write_files
+from hooks.ledger_files import LedgerFiles, checked_receipts, receipts_of, write_files
 from hooks.ledger_pages import CHUNK
 from hooks.merkle import MerkleTree
 
@@ -36,7 +36,8 @@ def ledger(n: int, seed: int = 7) -> bytes:
             rows.append(f"{seq},2019-03-01,donation,,,,,,-1.00,CNY,匿名,seq:1,冲正")
         elif roll < 0.4:
             party = '"张先生, 李女士"' if rnd.random() < 0.3 else "匿名"
-            rows.append(f"{seq},2019-03-0{seq % 9 + 1},donation,,,,,,{rnd.randrange(1, 999)}.00,CNY,{party},R-{seq},")
+            ref = f"R-{seq}" if rnd.random() > 0.1 else f" R-{seq - 1} "  # the same code once stripped
+            rows.append(f"{seq},2019-03-0{seq % 9 + 1},donation,,,,,,{rnd.randrange(1, 999)}.00,CNY,{party},{ref},")
         else:
             note = '"含运费, 已签收"' if rnd.random() < 0.2 else ""
             rows.append(f"{seq},2019-03-02,sale,wanrong-apple,jd,{rnd.randrange(1, 9)},kg,1,9.90,CNY,京东用户,JD-{seq},{note}")
@@ -45,6 +46,12 @@ def ledger(n: int, seed: int = 7) -> bytes:
 
 def files_in(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def checked_entries(data: bytes) -> tuple[Entry, ...]:
+    checked, problems = parse_ledger(data, "ledgers/x.csv", "x", products=PRODUCTS, channels=CHANNELS)
+    assert problems == [] and checked is not None
+    return checked.entries
 
 
 def expected_files(data: bytes) -> dict[str, bytes]:
@@ -70,9 +77,10 @@ def test_worker_and_main_process_make_the_same_files(tmp_path: Path, fork: bool,
     assert files.forked is fork
     lines = data.split(b"\n")[1:-1]
     assert files.tree().levels == MerkleTree.from_leaves(lines).levels
-    files.write(tmp_path / "site" / "ledgers" / "x")
+    files.write(tmp_path / "site" / "ledgers" / "x", receipts_of(checked_entries(data)), tmp_path / "site/ledgers/x.csv")
     files.finish()
     assert files_in(tmp_path / "site" / "ledgers" / "x") == expected_files(data)
+    assert (tmp_path / "site/ledgers/x.csv").read_bytes() == data
 
 
 def test_staging_is_removed_when_the_worker_is_stopped(tmp_path: Path) -> None:
@@ -89,18 +97,19 @@ def test_a_failed_worker_is_redone_in_the_main_process(tmp_path: Path, monkeypat
     main = os.getpid()
     real = ledger_files.write_files
 
-    def fails_in_the_worker(folder: Path, data: bytes, tree: MerkleTree) -> int:
+    def fails_in_the_worker(folder: Path, data: bytes, tree: MerkleTree, receipts: dict[str, int]) -> int:
         if os.getpid() != main:
             raise OSError("disk full")
-        return real(folder, data, tree)
+        return real(folder, data, tree, receipts)
 
     monkeypatch.setattr(ledger_files, "write_files", fails_in_the_worker)
-    files = LedgerFiles.start(data, near=None, fork=True)
-    files.write(tmp_path / "x")
+    files = LedgerFiles.start(data, near=None, fork=True)  # not staged: the worker calls write_files
+    files.write(tmp_path / "x", receipts_of(checked_entries(data)), tmp_path / "x.csv")
     assert files.forked
     files.finish()
     assert not files.forked
     assert files_in(tmp_path / "x") == expected_files(data)
+    assert (tmp_path / "x.csv").read_bytes() == data
 
 
 def test_tree_without_a_worker_when_it_is_gone(tmp_path: Path) -> None:
@@ -108,7 +117,7 @@ def test_tree_without_a_worker_when_it_is_gone(tmp_path: Path) -> None:
     files = LedgerFiles.start(data, near=tmp_path, fork=True)
     files.cancel()
     assert files.tree().root() == MerkleTree.from_leaves(data.split(b"\n")[1:-1]).root()
-    files.write(tmp_path / "x")
+    files.write(tmp_path / "x", receipts_of(checked_entries(data)), tmp_path / "x.csv")
     files.finish()
     assert files_in(tmp_path / "x") == expected_files(data)
 
@@ -116,7 +125,7 @@ def test_tree_without_a_worker_when_it_is_gone(tmp_path: Path) -> None:
 def test_write_files_counts_its_files(tmp_path: Path) -> None:
     data = ledger(600)
     tree = MerkleTree.from_leaves(data.split(b"\n")[1:-1])
-    assert write_files(tmp_path, data, tree) == len(expected_files(data))
+    assert write_files(tmp_path, data, tree, receipts_of(checked_entries(data))) == len(expected_files(data))
 
 
 @settings(max_examples=40, deadline=None)
@@ -126,7 +135,7 @@ def test_receipts_of_a_checked_ledger_found_the_fast_way(n: int, seed: int) -> N
     found: dict[str, int] = {}
     lines = data.split(b"\n")[1:-1]
     checked_receipts(found, b"\n".join(lines), 0)
-    assert found == tiles.donation_receipts(lines)
+    assert found == tiles.donation_receipts(lines) == receipts_of(checked_entries(data))
 
 
 def _by_csv(lines: list[bytes]) -> dict[str, int] | str:
@@ -191,3 +200,16 @@ def test_the_fast_path_refuses_all_the_full_check_refuses(changes: list[tuple[in
     assert slow[0].expected == "LF line ends (Unix)"
     assert problems == slow[1:]
     assert (checked is None) == bool(problems)
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_personal_data_is_found_by_the_worker_too(tmp_path: Path, fork: bool) -> None:
+    rows = ledger(3000).decode().split("\n")
+    rows[1234] = rows[1234].replace("京东用户", "张三 13800138000").replace("匿名", "张三 13800138000")
+    data = "\n".join(rows).encode()
+    files = LedgerFiles.start(data, near=tmp_path, fork=fork)
+    checked, problems = parse_ledger(data, "ledgers/x.csv", "x", products=PRODUCTS, channels=CHANNELS,
+                                     suspects=files.candidate_lines)
+    files.cancel()
+    assert checked is None
+    assert [(p.line, p.field, p.got) for p in problems] == [(1235, "party", "what looks like a mainland mobile number")]
