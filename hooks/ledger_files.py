@@ -145,6 +145,7 @@ class _Writer:
     """Files under one folder, each written once; folders made as needed."""
 
     def __init__(self, folder: Path) -> None:
+        _make(folder)
         self.folder = os.fspath(folder)
         self.made: set[str] = set()
         self.count = 0
@@ -251,6 +252,7 @@ class LedgerFiles:
         `finish` waits for them."""
         self.tree()
         self._folder, self._receipts, self._copy = folder, receipts, copy
+        folder.mkdir(parents=True, exist_ok=True)  # the worker makes nothing above it
         if self._pid:
             try:
                 # The receipts go through a file: the worker reads its pipe only once it has
@@ -398,7 +400,7 @@ def _work(data: bytes, shared: mmap.mmap, staging: Path | None, todo: int, done:
 
 def _move(staging: Path, folder: Path) -> None:
     """Every folder made in `staging` into `folder`, renamed (copied across file systems)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    _make(folder)
     for entry in sorted(os.listdir(staging)):
         source, target = staging / entry, folder / entry
         if target.exists():  # a build into a site that was not emptied
@@ -409,8 +411,15 @@ def _move(staging: Path, folder: Path) -> None:
             shutil.copytree(source, target)
 
 
+def _make(folder: Path) -> None:
+    """`folder` and its parent, but no more: a site folder removed after a failed build (while
+    a worker was still at work) is not made again."""
+    folder.parent.mkdir(exist_ok=True)
+    folder.mkdir(exist_ok=True)
+
+
 def _move_file(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(exist_ok=True)
     try:
         os.replace(source, target)
     except OSError:
@@ -418,7 +427,7 @@ def _move_file(source: Path, target: Path) -> None:
 
 
 def _write_copy(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(exist_ok=True)
     with open(path, "wb") as out:
         out.write(data)
 
