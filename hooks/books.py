@@ -14,7 +14,8 @@ from pathlib import Path
 from hooks import checkpoint, history
 from hooks.figures import Figures, GoalProgress, compute_figures, goal_progress
 from hooks.ledger import Ledger, parse_ledger
-from hooks.ledger_files import LedgerFiles, receipts_of
+from hooks.ledger_files import receipts_of
+from hooks.ledger_worker import LedgerFiles
 from hooks.merkle import MerkleTree
 from hooks.models import Campaign
 from hooks.problems import Problem, shown

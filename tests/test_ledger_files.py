@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from hooks import ledger_files, tiles
 from hooks.ledger import HEADER, Entry, parse_ledger
 from hooks.ledger_fast import chunks
-from hooks.ledger_files import LedgerFiles, checked_receipts, receipts_of, write_files
+from hooks.ledger_files import checked_receipts, receipts_of, write_files
 from hooks.ledger_pages import CHUNK
+from hooks.ledger_worker import LedgerFiles
 from hooks.merkle import MerkleTree
 
 PRODUCTS = {"baojing-navel-orange", "wanrong-apple"}
