@@ -153,19 +153,7 @@ def check(config_file: Path) -> None:
     Example:
       python build.py check
     """
-    from mkdocs.exceptions import ConfigurationError
-
-    from hooks.catalog import load_site
-    from hooks.problems import report
-
-    _logging(False)
-    try:
-        config = _config(config_file)
-    except ConfigurationError as e:
-        fail(f"mkdocs.yml: {e}")
-    site, problems = load_site(config_file.parent.resolve(), Path(config.docs_dir), config.site_url, config.extra)
-    if problems or site is None:
-        fail(report(problems).replace("the site was not built and site/ was left as it was", "nothing was built"))
+    site = _site_or_fail(config_file, outcome="nothing was built")
     n = site.records
     click.echo(
         f"All good: {len(n.products)} products, {len(n.campaigns)} campaigns, "
@@ -292,7 +280,7 @@ def schemas(check_only: bool) -> None:
         click.echo("The schemas are up to date.")
 
 
-def _site_or_fail(config_file: Path) -> Site:
+def _site_or_fail(config_file: Path, outcome: str = "nothing was changed") -> Site:
     """Load and check the whole site, or print every problem and exit 1."""
     from mkdocs.exceptions import ConfigurationError
 
@@ -306,7 +294,7 @@ def _site_or_fail(config_file: Path) -> Site:
         fail(f"mkdocs.yml: {e}")
     site, problems = load_site(config_file.parent.resolve(), Path(config.docs_dir), config.site_url, config.extra)
     if problems or site is None:
-        fail(report(problems).replace("the site was not built and site/ was left as it was", "nothing was changed"))
+        fail(report(problems).replace("the site was not built and site/ was left as it was", outcome))
     return site
 
 

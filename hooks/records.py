@@ -352,16 +352,7 @@ def load_records(root: Path, docs_dir: Path, channels: Mapping[str, Channel]) ->
             )
         for i, pid in enumerate(campaign.products):
             if pid not in products:
-                problems.append(
-                    Problem(
-                        rel,
-                        doc.line(("products", i)),
-                        f"products[{i}]",
-                        "the id of a product in products/",
-                        shown(pid),
-                        _did_you_mean(pid, products) + f"add products/{pid}.yml or fix the id",
-                    )
-                )
+                problems.append(_unknown_id(rel, doc, "products", i, pid, products))
     files = {f"products/{k}": v[2] for k, v in products.items()}
     files.update({f"campaigns/{k}": v[2] for k, v in campaigns.items()})
     records = Records(
@@ -370,6 +361,14 @@ def load_records(root: Path, docs_dir: Path, channels: Mapping[str, Channel]) ->
         files=files,
     )
     return records, problems
+
+
+def _unknown_id(rel: str, doc: YamlDoc, kind: str, i: int, value: str, known: Iterable[str]) -> Problem:
+    """A record names a product or campaign (`kind`) that has no file in its folder."""
+    return Problem(
+        rel, doc.line((kind, i)), f"{kind}[{i}]", f"the id of a {kind[:-1]} in {kind}/", shown(value),
+        _did_you_mean(value, known) + f"add {kind}/{value}.yml or fix the id",
+    )
 
 
 def _did_you_mean(value: str, known: Iterable[str]) -> str:
@@ -440,16 +439,7 @@ def _cross_check_product(
     known = set(campaigns)
     for i, cid in _items(doc.data, "campaigns"):
         if isinstance(cid, str) and cid not in known:
-            out.append(
-                Problem(
-                    rel,
-                    doc.line(("campaigns", i)),
-                    f"campaigns[{i}]",
-                    "the id of a campaign in campaigns/",
-                    shown(cid),
-                    _did_you_mean(cid, known) + f"add campaigns/{cid}.yml or fix the id",
-                )
-            )
+            out.append(_unknown_id(rel, doc, "campaigns", i, cid, known))
     for i, image in _items(doc.data, "images"):
         wrong = _check_image(image, docs_dir) if isinstance(image, str) else None
         if wrong:
