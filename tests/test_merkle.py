@@ -19,13 +19,13 @@ from hooks.merkle import (
     verify_inclusion,
 )
 
-VECTORS = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "rfc6962.json"
+VECTORS = Path(__file__).resolve().parent / "data" / "rfc6962.json"
 
 
 def load_vectors() -> dict[str, Any]:
     if not VECTORS.is_file():
         pytest.fail(
-            f"the shared RFC 6962 test vectors are missing: expected {VECTORS} (CI checks out shared/ beside the clone)"
+            f"the shared RFC 6962 test vectors are missing: expected {VECTORS} (tests/data/README.md says where they come from)"
         )
     data: dict[str, Any] = json.loads(VECTORS.read_text("utf-8"))
     return data

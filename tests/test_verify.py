@@ -23,7 +23,7 @@ from hooks.verify import check_receipt_proof, proof_for_receipt, verify_site
 
 HEADER = "seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note"
 ORIGIN = "example.org/harvest/ledgers/"
-VECTORS = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "rfc6962.json"
+VECTORS = Path(__file__).resolve().parent / "data" / "rfc6962.json"
 SIGNER, VERIFIER = generate_signer("example.org/harvest")
 
 

@@ -4,7 +4,7 @@ The site (1,000 products, see `synth.py`) is built once with build.py and served
 127.0.0.1 by `http.server` in a thread. Every page is opened through `Visit`, which lets
 requests to that server through, records every other request and aborts it (so a test
 never waits for a blocked foreign host), and keeps each response for the weight figures.
-Without a Chromium, every test here is skipped with the reason printed.
+Without a Chromium, every test here is skipped with the reason printed (under CI=true it fails instead).
 """
 
 from __future__ import annotations
@@ -56,13 +56,21 @@ def chromium_path() -> str | None:
     return None
 
 
+def skip_or_fail(reason: str) -> None:
+    """Skip on a developer's machine without the tool; fail under CI=true, so that CI cannot go
+    green without running the browser and print tests."""
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{reason} (CI=true: these tests must run in CI)")
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> str:
     path = chromium_path()
     if path is None:
         reason = "no Chromium found (install Debian's chromium, or set HARVEST_CHROMIUM): browser tests skipped"
         print(f"\n{reason}", file=sys.stderr)
-        pytest.skip(reason)
+        skip_or_fail(reason)
     return path
 
 

@@ -18,7 +18,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from tests.browser.conftest import Served, visit
+from tests.browser.conftest import Served, skip_or_fail, visit
 
 A4_POINTS = (595, 842)  # 210 × 297 mm
 
@@ -29,7 +29,7 @@ def pdftoppm() -> str:
     if path is None:
         reason = "pdftoppm not found (apt-get install poppler-utils): print tests skipped"
         print(f"\n{reason}")
-        pytest.skip(reason)
+        skip_or_fail(reason)
     return path
 
 
