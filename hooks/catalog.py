@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from hooks import checkpoint, citations
+from hooks import checkpoint, citations, content
 from hooks.books import Book, load_books
 from hooks.problems import Problem, shown
 from hooks.records import Channel, Records, load_channels, load_records
@@ -124,7 +124,7 @@ def load_site(
     records, more = load_records(root, docs_dir, channels)
     problems += more
     stories, more = load_stories(docs_dir, root, records.files_of("products"))
-    problems += more
+    problems += more + content.check_content(docs_dir, root, records)
     books, more = load_books(root, records.campaigns, records.files_of("campaigns"),
                              products=records.files_of("products"), channels=channels)
     problems += more

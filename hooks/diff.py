@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from hooks.checkpoint import SealedHead, read_checkpoints
+from hooks.content import taken_paths
 from hooks.figures import KINDS, Figures, compute_figures
 from hooks.ledger import Entry, parse_ledger
 from hooks.merkle import MerkleTree
@@ -50,6 +51,8 @@ class State:
     products: dict[str, dict[str, Any] | None]
     campaigns: dict[str, dict[str, Any] | None]
     ledgers: dict[str, LedgerState]
+    # Editors' files under content/ at paths the build makes: (file, what the build makes there).
+    taken: tuple[tuple[str, str], ...] = ()
 
 
 def read_state(root: Path, channels: Mapping[str, Channel]) -> State:
@@ -73,7 +76,8 @@ def read_state(root: Path, channels: Mapping[str, Channel]) -> State:
         heads = read_checkpoints(sealed.read_bytes(), sealed.name)[0] if sealed.exists() else []
         ledgers[file.stem] = LedgerState(rows[0] if rows else b"", rows[1:],
                                          ledger.entries if ledger else None, heads)
-    return State(dumps["products"], dumps["campaigns"], ledgers)
+    taken = tuple((p.path, p.got) for p in taken_paths(root / "content", root, records))
+    return State(dumps["products"], dumps["campaigns"], ledgers, taken)
 
 
 def read_state_at(root: Path, ref: str, channels: Mapping[str, Channel]) -> tuple[State | None, str]:
@@ -384,6 +388,10 @@ def change_report(old: State, new: State, ref: str) -> str:
         section = _ledger_section(lid, a, b, ref, summary, alarms)
         if any(section[2:]):  # more than the heading: something a reader would see changed
             body += section
+    for path, what in new.taken:
+        summary.append(f"`{path}` takes a built page's place")
+        alarms.append(f"`{path}` is at a path the build makes ({_md(what)}): it would replace that page, and"
+                      " printed QR codes could lead wherever it says. `python build.py check` refuses it.")
     out = ["## What this change does to the public site", ""]
     if not summary and not alarms:
         return "\n".join([*out, f"No change to products, campaigns or ledgers since `{ref}`.", ""])

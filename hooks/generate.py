@@ -8,9 +8,6 @@ from hooks import campaign_pages, images, ledger_pages, opendata, pages, print_p
 from hooks.catalog import Output, Site
 from hooks.schemas import schema_texts
 
-# Index pages an editor may replace by writing the same path under content/.
-OVERRIDABLE = frozenset({"products/index.md", "places/index.md", "campaigns/index.md", "transparency/index.md"})
-
 
 def outputs(site: Site) -> Iterator[Output]:
     """Pages, redirects, QR codes and data files, each once."""

@@ -55,9 +55,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             files.remove(file)
     for out in generate.outputs(site):
         existing = files.get_file_from_path(out.src_uri)
-        if existing is not None:
-            if out.src_uri in generate.OVERRIDABLE:
-                continue  # an editor's own page wins over the generated one
+        if existing is not None:  # refused by the loader (addresses.OWNED); the build's own file wins
             files.remove(existing)
         inclusion = InclusionLevel.NOT_IN_NAV if out.page and not out.in_nav else InclusionLevel.UNDEFINED
         files.append(File.generated(config, out.src_uri, content=out.content, inclusion=inclusion))

@@ -8,6 +8,7 @@ editor which commit to restore from.
 from __future__ import annotations
 
 import subprocess
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from hooks.checkpoint import SealedHead, SealedVersion
@@ -67,3 +68,10 @@ def commit_time(repo: Path) -> int | None:
     out = _git(repo, "log", "-1", "--format=%ct")
     text = out.decode("ascii", "replace").strip() if out else ""
     return int(text) if text.isdigit() else None
+
+
+def commit_date(repo: Path) -> date:
+    """The date (UTC) of the checked-out commit; today outside git. Records are checked
+    against it, so that a commit that passed once always passes."""
+    when = commit_time(repo)
+    return datetime.fromtimestamp(when, UTC).date() if when is not None else date.today()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,10 +18,12 @@ from urllib.parse import urlsplit
 from PIL import Image
 from pydantic import BaseModel, ValidationError
 
-from hooks import models
+from hooks import addresses, history, models
 from hooks.models import Campaign, Product
 from hooks.privacy import find_personal_data
 from hooks.problems import Problem, shown
+from hooks.sanity import control_character, date_in_window, visible, window_text
+from hooks.urls import check_link
 from hooks.yamlfile import YamlDoc, dotted, parse_yaml
 
 
@@ -206,24 +209,6 @@ def _expected(kind: str, name: str, e: Any) -> str:
     return msg
 
 
-def _check_url(url: str, channel: Channel) -> str | None:
-    """None when the link may be published, else what is wrong with it."""
-    if any(c.isspace() or ord(c) < 32 for c in url):
-        return "a link without spaces or control characters"
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").rstrip(".")
-    except ValueError:
-        return "a well-formed link"
-    if parts.scheme != "https":
-        return "a link that starts with https://"
-    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        return "a link without a user name or @ before the host"
-    if not any(host == d or host.endswith("." + d) for d in channel.domains):
-        return "a link on " + " or ".join(channel.domains) + f' (channel "{channel.id}")'
-    return None
-
-
 def _strings(value: Any, path: tuple[Any, ...] = ()) -> Iterable[tuple[tuple[Any, ...], str]]:
     if isinstance(value, str):
         yield path, value
@@ -286,6 +271,10 @@ def _load(
                 )
             )
             continue
+        if file.stem in addresses.RESERVED_IDS:
+            problems.append(Problem(rel, None, "", f"an id other than {file.stem} ({folder.name}/{file.stem}/ is"
+                                    f" the list of all {folder.name})", shown(file.name), "rename the file"))
+            continue
         try:
             text = file.read_bytes().decode("utf-8")
         except UnicodeDecodeError as e:
@@ -317,7 +306,7 @@ def _load(
                 )
             )
             continue
-        problems += _privacy(doc, rel)
+        problems += _privacy(doc, rel) + _invisible(doc, rel)
         try:
             record = model.model_validate(doc.data)
         except ValidationError as err:
@@ -327,16 +316,29 @@ def _load(
     return found, problems
 
 
-def load_records(root: Path, docs_dir: Path, channels: Mapping[str, Channel]) -> tuple[Records, list[Problem]]:
-    """Every product and campaign under `root`, checked, with every problem found."""
+def load_records(
+    root: Path, docs_dir: Path, channels: Mapping[str, Channel], today: date | None = None
+) -> tuple[Records, list[Problem]]:
+    """Every product and campaign under `root`, checked, with every problem found.
+
+    Dates must lie between 2000-01-01 and a year after `today` (by default the date of the
+    checked-out commit, or today outside git). Purchase links are kept as the URL parser
+    writes them (what browsers read); a product whose link is refused is left out.
+    """
+    today = today or history.commit_date(root)
     products, problems = _load(root / "products", root, Product)
     campaigns, more = _load(root / "campaigns", root, Campaign)
     problems += more
     # Records with mistakes of their own still count as existing here, so that a mistake in
     # one file is not reported again as "unknown id" in every file that names it.
-    for _record, doc, rel in products.values():
-        problems += _cross_check_product(doc, rel, root, docs_dir, channels, campaigns)
+    problems += _address_clashes(products.values())
+    for pid, (product, doc, rel) in products.items():
+        more, hrefs = _cross_check_product(doc, rel, root, docs_dir, channels, campaigns)
+        problems += more + _dates(product, doc, rel, today)
+        if product is not None:
+            products[pid] = (_with_links(product, hrefs), doc, rel)
     for campaign, doc, rel in campaigns.values():
+        problems += _dates(campaign, doc, rel, today)
         if campaign is None:
             continue
         if campaign.end is not None and campaign.end < campaign.start:
@@ -361,6 +363,61 @@ def load_records(root: Path, docs_dir: Path, channels: Mapping[str, Channel]) ->
         files=files,
     )
     return records, problems
+
+
+def _with_links(product: Product, hrefs: Mapping[int, str]) -> Product | None:
+    """The product with its links as the parser writes them; None when any was refused."""
+    if len(hrefs) != len(product.purchase):
+        return None
+    links = [buy.model_copy(update={"url": hrefs[i]}) for i, buy in enumerate(product.purchase)]
+    return product.model_copy(update={"purchase": links})
+
+
+def _invisible(doc: YamlDoc, path: str) -> list[Problem]:
+    """Control and invisible characters: text that reads differently from how it is stored."""
+    out = []
+    for loc, text in _strings(doc.data):
+        code = control_character(text)
+        if code and not (loc and loc[-1] == "url"):  # links have their own check and message
+            out.append(Problem(path, doc.line(loc), dotted(loc), "text without control or invisible characters",
+                               f"the character {code} in {shown(visible(text))}",
+                               "retype the text (the character was pasted with it and cannot be seen)"))
+    return out
+
+
+def _dates(record: Product | Campaign | None, doc: YamlDoc, path: str, today: date) -> list[Problem]:
+    """Dates far from now are typing mistakes (2109 for 2019, 1019 for 2019)."""
+    found: list[tuple[tuple[str, ...], date]] = []
+    if isinstance(record, Product) and record.verified is not None:
+        found.append((("verified", "on"), record.verified.on))
+    if isinstance(record, Campaign):
+        found += [(("start",), record.start)] + ([(("end",), record.end)] if record.end else [])
+    return [
+        Problem(path, doc.line(loc), dotted(loc), window_text(today), str(value), "check the year")
+        for loc, value in found
+        if not date_in_window(value, today)
+    ]
+
+
+def _address_clashes(products: Iterable[tuple[Product | None, YamlDoc, str]]) -> list[Problem]:
+    """Two products on one GS1 page, or two spellings of one province or county."""
+    gtins: list[addresses.Claim] = []
+    provinces: list[addresses.Claim] = []
+    counties: list[addresses.Claim] = []
+    for product, doc, rel in products:
+        if product is None:
+            continue
+        if product.gtin:
+            gtins.append(addresses.Claim(addresses.gtin_key(product.gtin), product.gtin, rel,
+                                         doc.line(("gtin",)), "gtin"))
+        o = product.origin
+        provinces.append(addresses.Claim(addresses.place_key(o.province), o.province, rel,
+                                         doc.line(("origin", "province")), "origin.province"))
+        counties.append(addresses.Claim(addresses.place_key(o.province, o.county), o.county, rel,
+                                        doc.line(("origin", "county")), "origin.county"))
+    return (addresses.clashes(gtins, "a product code (GTIN)", same_text_clashes=True)
+            + addresses.clashes(provinces, "a province name", same_text_clashes=False)
+            + addresses.clashes(counties, "a county name", same_text_clashes=False))
 
 
 def _unknown_id(rel: str, doc: YamlDoc, kind: str, i: int, value: str, known: Iterable[str]) -> Problem:
@@ -388,10 +445,12 @@ def _cross_check_product(
     docs_dir: Path,
     channels: Mapping[str, Channel],
     campaigns: Iterable[str],
-) -> list[Problem]:
+) -> tuple[list[Problem], dict[int, str]]:
     """Checks that need other files. They read the raw record, so that they run (and report)
-    even when the record has other mistakes: every problem is told in one go."""
+    even when the record has other mistakes: every problem is told in one go. Also returns
+    each accepted purchase link as the parser writes it, by its place in the list."""
     out: list[Problem] = []
+    hrefs: dict[int, str] = {}
     seen_channels: set[str] = set()
     for i, buy in _items(doc.data, "purchase"):
         cid, url = (buy.get("channel"), buy.get("url")) if isinstance(buy, dict) else (None, None)
@@ -422,19 +481,12 @@ def _cross_check_product(
                 )
             )
         elif isinstance(url, str):
-            wrong = _check_url(url, channel)
-            if wrong:
-                out.append(
-                    Problem(
-                        rel,
-                        doc.line(("purchase", i, "url")),
-                        f"purchase[{i}].url",
-                        wrong,
-                        shown(url),
-                        "copy the item's address from the shop's own page, like"
-                        f" https://{channel.domains[0]}/…; links elsewhere are never published",
-                    )
-                )
+            verdict = check_link(url, channel.domains, " or ".join(channel.domains) + f' (channel "{channel.id}")')
+            if verdict.href is None:
+                out.append(Problem(rel, doc.line(("purchase", i, "url")), f"purchase[{i}].url",
+                                   verdict.expected, shown(visible(url)), verdict.fix))
+            else:
+                hrefs[i] = verdict.href
         seen_channels.add(cid)
     known = set(campaigns)
     for i, cid in _items(doc.data, "campaigns"):
@@ -454,7 +506,7 @@ def _cross_check_product(
                     " and write its path like images/baojing-orange.jpg",
                 )
             )
-    return out
+    return out, hrefs
 
 
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")

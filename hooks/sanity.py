@@ -30,6 +30,12 @@ def control_character(text: str, allow: str = "") -> str | None:
     return None
 
 
+def visible(text: str) -> str:
+    """`text` with every control or invisible character (and every blank but the space)
+    written as `[U+XXXX]`, so that a message shows what is really there."""
+    return "".join(f"[U+{ord(c):04X}]" if _CONTROL.match(c) or (c.isspace() and c != " ") else c for c in text)
+
+
 def strip_line_ends(text: str) -> str:
     """Text without the line breaks and tabs that only a multi-line text may hold."""
     return text.replace("\r", "").replace("\n", "").replace("\t", "")

@@ -99,3 +99,12 @@ def test_stale_schemas_are_caught(repo: TinySite) -> None:
     done = run_hooks(repo, "schemas/product.schema.json")
     assert done.returncode == 1
     assert "Out of date: schemas/product.schema.json" in done.stdout
+
+
+def test_a_page_at_a_generated_path_stops_the_commit(repo: TinySite) -> None:
+    repo.write("content/go/test-orange/jd/index.md", '<meta http-equiv="refresh" content="0; url=https://evil.example/">\n')
+    done = run_hooks(repo, "content/go/test-orange/jd/index.md")
+    assert done.returncode == 1, done.stdout
+    assert "content/go/test-orange/jd/index.md" in done.stdout
+    assert "products/test-orange.yml" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
