@@ -9,6 +9,7 @@ get one place page (or two that readers cannot tell apart).
 
 from __future__ import annotations
 
+import posixpath
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -71,6 +72,12 @@ class Claim:
     field: str
 
 
+def picture_key(src: str) -> str:
+    """A picture's path without its extension, as case-blind file systems see it: its resized
+    copies are published under it (`img/images/orange-480w.webp` for images/orange.jpg)."""
+    return fold(posixpath.splitext(src)[0])
+
+
 def place_key(*names: str) -> str:
     """The address key of a place (province, or province and county): names that would share
     a URL path segment, or differ only by punctuation, width or case, share it."""
@@ -83,7 +90,16 @@ def gtin_key(gtin: str) -> str:
     return gtin.zfill(14)
 
 
-def clashes(claims: Iterable[Claim], what: str, same_text_clashes: bool) -> list[Problem]:
+# How to fix a clash, by what clashes; {where} is the other file and line, {text} its spelling.
+FIX_GTIN = ("each product has its own code (leading zeros do not make another one): check the code on the"
+            " package, and correct this one or the one in {where}")
+FIX_NAME = ('write it exactly as {where} does ("{text}"), or, if they are different, make the names differ'
+            " by more than punctuation, spaces, width or case")
+FIX_PICTURE = ('rename one of the two pictures ({where} uses "{text}"): their resized copies would be'
+               " published under one name")
+
+
+def clashes(claims: Iterable[Claim], what: str, fix: str, same_text_clashes: bool = False) -> list[Problem]:
     """Problems for claims on one key: always when `same_text_clashes` (a product code is one
     product's), else only when written differently (two products may share a county)."""
     first: dict[str, Claim] = {}
@@ -97,12 +113,7 @@ def clashes(claims: Iterable[Claim], what: str, same_text_clashes: bool) -> list
         if seen is claim or (seen.text == claim.text and not same_text_clashes):
             continue
         where = f"{seen.path}, line {seen.line}" if seen.line else seen.path
-        if same_text_clashes:
-            fix = (f"each product has its own code (leading zeros do not make another one): check the code on"
-                   f" the package, and correct this one or the one in {where}")
-        else:
-            fix = (f'write it exactly as {where} does ("{seen.text}"), or, if they are different,'
-                   " make the names differ by more than punctuation, spaces, width or case")
         out.append(Problem(claim.path, claim.line, claim.field, f"{what} of its own (it is published under one"
-                           f" address with {where})", f"{shown(claim.text)}, the same as {shown(seen.text)}", fix))
+                           f" address with {where})", f"{shown(claim.text)}, the same as {shown(seen.text)}",
+                           fix.format(where=where, text=seen.text)))
     return out

@@ -48,7 +48,9 @@ def _editor_files(docs_dir: Path, root: Path) -> Iterator[tuple[Path, str]]:
     base = docs_dir.relative_to(root).as_posix() if docs_dir.is_relative_to(root) else docs_dir.as_posix()
     for folder, dirs, names in os.walk(docs_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(n for n in names if not n.startswith(".")):
+        # MkDocs follows a linked folder; os.walk does not, so a link is checked by its own name.
+        links = [d for d in dirs if (Path(folder) / d).is_symlink()]
+        for name in sorted([n for n in names if not n.startswith(".")] + links):
             file = Path(folder) / name
             yield file, f"{base}/{file.relative_to(docs_dir).as_posix()}"
 

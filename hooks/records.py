@@ -400,10 +400,12 @@ def _dates(record: Product | Campaign | None, doc: YamlDoc, path: str, today: da
 
 
 def _address_clashes(products: Iterable[tuple[Product | None, YamlDoc, str]]) -> list[Problem]:
-    """Two products on one GS1 page, or two spellings of one province or county."""
+    """Two products on one GS1 page, two spellings of one province or county, two pictures
+    whose resized copies would get one name."""
     gtins: list[addresses.Claim] = []
     provinces: list[addresses.Claim] = []
     counties: list[addresses.Claim] = []
+    pictures: list[addresses.Claim] = []
     for product, doc, rel in products:
         if product is None:
             continue
@@ -415,9 +417,12 @@ def _address_clashes(products: Iterable[tuple[Product | None, YamlDoc, str]]) ->
                                          doc.line(("origin", "province")), "origin.province"))
         counties.append(addresses.Claim(addresses.place_key(o.province, o.county), o.county, rel,
                                         doc.line(("origin", "county")), "origin.county"))
-    return (addresses.clashes(gtins, "a product code (GTIN)", same_text_clashes=True)
-            + addresses.clashes(provinces, "a province name", same_text_clashes=False)
-            + addresses.clashes(counties, "a county name", same_text_clashes=False))
+        pictures += [addresses.Claim(addresses.picture_key(src), src, rel, doc.line(("images", i)), f"images[{i}]")
+                     for i, src in enumerate(product.images)]
+    return (addresses.clashes(gtins, "a product code (GTIN)", addresses.FIX_GTIN, same_text_clashes=True)
+            + addresses.clashes(provinces, "a province name", addresses.FIX_NAME)
+            + addresses.clashes(counties, "a county name", addresses.FIX_NAME)
+            + addresses.clashes(pictures, "a picture name", addresses.FIX_PICTURE))
 
 
 def _unknown_id(rel: str, doc: YamlDoc, kind: str, i: int, value: str, known: Iterable[str]) -> Problem:

@@ -5,9 +5,11 @@ line, without a traceback, and the last good site/ stays byte for byte as it was
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from tests.hostile.harness import assert_refused, built_site, changed
 from tests.sitekit import CAMPAIGN, PRODUCT, TinySite
@@ -23,22 +25,31 @@ def _swap(old: str, new: str, text: str = PRODUCT) -> str:
     return text.replace(old, new, 1)
 
 
-def _url(url: str) -> dict[str, str]:
+def _url(url: str) -> dict[str, str | bytes]:
     """The product with its jd link written as `url` (a YAML scalar, quoted as given)."""
     return {P: _swap(JD, url)}
 
 
-def _gtin(first: str, second: str) -> dict[str, str]:
+def _picture(fmt: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 120, 0)).save(out, fmt)
+    return out.getvalue()
+
+
+JPG, PNG = _picture("JPEG"), _picture("PNG")
+
+
+def _gtin(first: str, second: str) -> dict[str, str | bytes]:
     return {P: PRODUCT + f'gtin: "{first}"\n', P2: PRODUCT + f'gtin: "{second}"\n'}
 
 
-def _origin(first: str, second: str) -> dict[str, str]:
+def _origin(first: str, second: str) -> dict[str, str | bytes]:
     line = "origin: {province: 湖南省, county: 保靖县}"
     return {P: _swap(line, first), P2: _swap(line, second)}
 
 
 # (case id, files written, file named, line, words the message must hold)
-CASES: list[tuple[str, dict[str, str], str, int | None, list[str]]] = [
+CASES: list[tuple[str, dict[str, str | bytes], str, int | None, list[str]]] = [
     # Links: the issue's own example first. Python reads the host as evil.example\.jd.com,
     # browsers as evil.example.
     ("issue-backslash-host", _url(r"'https://evil.example\.jd.com/1.html'"), P, 11, ["backslashes"]),
@@ -112,6 +123,11 @@ CASES: list[tuple[str, dict[str, str], str, int | None, list[str]]] = [
     ("province-slash", _origin("origin: {province: 湖南省, county: 保靖县}", "origin: {province: 湖南/省, county: 保靖县}"),
      P2, 3, ["province name"]),
     ("county-only-punctuation", {P: _swap("county: 保靖县", "county: '--'")}, P, 3, ["with letters or digits"]),
+    ("picture-extensions", {P: PRODUCT + "images: [images/o.jpg, images/o.png]\n", "content/images/o.jpg": JPG,
+                            "content/images/o.png": PNG}, P, 14, ["a picture name", "images/o.jpg"]),
+    ("picture-case", {P: PRODUCT + "images: [images/o.jpg]\n", P2: PRODUCT + "images: [images/O.jpg]\n",
+                      "content/images/o.jpg": JPG, "content/images/O.jpg": JPG}, P2, 14,
+     ["a picture name", "products/test-orange.yml, line 14"]),
     ("product-id-index", {"products/index.yml": PRODUCT}, "products/index.yml", None, ["an id other than index"]),
 ]
 
@@ -122,7 +138,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> TinySite:
 
 
 @pytest.mark.parametrize(("case", "files", "rel", "line", "words"), CASES, ids=[c[0] for c in CASES])
-def test_refused_by_build(site: TinySite, case: str, files: dict[str, str], rel: str, line: int | None,
+def test_refused_by_build(site: TinySite, case: str, files: dict[str, str | bytes], rel: str, line: int | None,
                           words: list[str]) -> None:
     with changed(site, files):
         assert_refused(site, site.build, rel, line, words)
@@ -134,6 +150,17 @@ def test_refused_by_check(site: TinySite, case: str) -> None:
     _, files, rel, line, words = next(c for c in CASES if c[0] == case)
     with changed(site, files):
         assert_refused(site, lambda: site.run("check"), rel, line, words, command="check")
+
+
+def test_a_linked_folder_at_a_generated_path_is_refused(site: TinySite, tmp_path: Path) -> None:
+    (tmp_path / "fake" / "test-orange" / "jd").mkdir(parents=True)
+    (tmp_path / "fake" / "test-orange" / "jd" / "index.md").write_text("x\n", encoding="utf-8")
+    link = site.path / "content" / "go"
+    link.symlink_to(tmp_path / "fake", target_is_directory=True)
+    try:
+        assert_refused(site, site.build, "content/go", None, ["buy-link redirects"])
+    finally:
+        link.unlink()
 
 
 def test_the_same_county_twice_is_fine(site: TinySite) -> None:
