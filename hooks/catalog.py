@@ -12,9 +12,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from hooks import checkpoint, citations, content
+from hooks import checkpoint, citations, content, urls
 from hooks.books import Book, load_books
 from hooks.problems import Problem, shown
 from hooks.records import Channel, Records, load_channels, load_records
@@ -60,18 +59,22 @@ class Site:
 
 
 def check_site_url(site_url: str | None) -> tuple[str, list[Problem]]:
-    """`site_url` is required: QR codes encode absolute addresses."""
+    """`site_url` is required: QR codes encode absolute addresses. It is read as browsers read
+    it (urls.site_address), and must be written the way they write it."""
     fix = "set it in mkdocs.yml, like\n      site_url: https://harvest.example.org/"
     if not site_url:
         return "", [Problem("mkdocs.yml", None, "site_url", "the address where the site is published", "nothing", fix)]
-    parts = urlsplit(site_url)
-    if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
+    href = urls.site_address(site_url)
+    if href is None:
         return "", [
             Problem(
                 "mkdocs.yml", None, "site_url", "an address like https://harvest.example.org/", shown(site_url), fix
             )
         ]
-    return site_url if site_url.endswith("/") else site_url + "/", []
+    if href.rstrip("/") != site_url.rstrip("/"):
+        return "", [Problem("mkdocs.yml", None, "site_url", "an address written as browsers write it", shown(site_url),
+                            f"write it exactly as\n      site_url: {href}")]
+    return href, []
 
 
 def load_stories(docs_dir: Path, root: Path, products: Collection[str]) -> tuple[dict[str, str], list[Problem]]:

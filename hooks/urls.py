@@ -81,3 +81,20 @@ def check_link(url: str, domains: Sequence[str], where: str) -> Verdict:
     if _ENCODED_SEPARATOR.search(path):
         return Verdict(None, "a path without %2e, %2f or %5c (encoded dots and slashes)", copy)
     return Verdict(parsed.href)
+
+
+def site_address(url: str) -> str | None:
+    """The site's own address (`site_url`) as browsers write it, ending in /; None when it is
+    no http(s) address of a host, or carries a user name, a query, a fragment, a backslash
+    or a blank."""
+    if "\\" in url or control_character(url) or any(c.isspace() for c in url):
+        return None
+    try:
+        parsed = ada_url.URL(url)
+    except ValueError:
+        return None
+    if parsed.protocol not in ("https:", "http:") or not parsed.hostname or parsed.username or parsed.password:
+        return None
+    if parsed.search or parsed.hash or "?" in url or "#" in url:
+        return None
+    return parsed.href if parsed.href.endswith("/") else parsed.href + "/"

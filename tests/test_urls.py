@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 
 import ada_url
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from hooks.catalog import check_site_url
 from hooks.diff import read_state
 from hooks.records import load_channels
 from hooks.sanity import control_character
@@ -107,3 +109,26 @@ def test_the_parsers_form_is_published_everywhere(tiny: TinySite) -> None:
     state = read_state(tiny.path, channels)  # what the change report compares
     record = state.products["test-orange"]
     assert record is not None and record["purchase"][0]["url"] == href
+
+
+@pytest.mark.parametrize(("site_url", "published"), [
+    ("https://harvest.example.org/sub/", "https://harvest.example.org/sub/"),
+    ("https://harvest.example.org", "https://harvest.example.org/"),
+    ("http://127.0.0.1:8000/", "http://127.0.0.1:8000/"),
+])
+def test_a_plain_site_url_is_kept(site_url: str, published: str) -> None:
+    assert check_site_url(site_url) == (published, [])
+
+
+@pytest.mark.parametrize(("site_url", "words"), [
+    (r"https://evil.example\.harvest.org/", "an address like"),
+    ("https://u:p@harvest.example.org/", "an address like"),
+    ("https://harvest.example.org/?a=1", "an address like"),
+    ("ftp://harvest.example.org/", "an address like"),
+    ("HTTPS://Harvest.Example.org/", "site_url: https://harvest.example.org/"),
+    ("https://harvest.example.org/中文/", "site_url: https://harvest.example.org/%E4%B8%AD%E6%96%87/"),
+])
+def test_a_site_url_browsers_read_otherwise_is_refused(site_url: str, words: str) -> None:
+    url, problems = check_site_url(site_url)
+    assert url == "" and len(problems) == 1
+    assert words in problems[0].expected + problems[0].fix
