@@ -11,11 +11,10 @@ Every command has --help with an example.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -40,11 +39,18 @@ class _Plain(logging.Formatter):
         return text
 
 
+def _no_system_errors(record: logging.LogRecord) -> bool:
+    # MkDocs logs "Error building page 'x': [Errno 28] …" with the temporary folder's path
+    # before re-raising; `build` tells the same error once, in plain words (`_io_message`).
+    return not (record.levelno >= logging.ERROR and "[Errno " in record.getMessage())
+
+
 def _logging(verbose: bool) -> None:
     logger = logging.getLogger("mkdocs")
     logger.handlers[:] = []
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Plain())
+    handler.addFilter(_no_system_errors)
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
     logger.propagate = False
@@ -53,6 +59,11 @@ def _logging(verbose: bool) -> None:
 def _config(config_file: Path, site_dir: str | None = None) -> MkDocsConfig:
     from mkdocs.config import load_config
 
+    from hooks.inputs import link_problem
+    from hooks.problems import report
+
+    if config_file.is_symlink():  # refused before MkDocs reads it; load_site tells it again
+        fail(report([link_problem(config_file.parent, config_file)]))
     return load_config(str(config_file), site_dir=site_dir) if site_dir else load_config(str(config_file))
 
 
@@ -62,7 +73,18 @@ def fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The commands; an error of the system (disk full, read-only…) ends any of them with a
+    plain message, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OSError as e:
+            fail(_io_message(e, "Stopped; run `git status` to see whether a file was changed."))
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """Harvest Ledger: product story pages and public ledgers of farm-assistance campaigns.
 
@@ -117,28 +139,43 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    from hooks import publish
+
     _logging(verbose)
-    target = (site_dir or config_file.parent / "site").resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
+    target = Path(os.path.abspath(site_dir or config_file.parent / "site"))
+    target = target.parent.resolve() / target.name  # the folder itself may be a link: swapped, not followed
+    kept = f"The site was not built; {target.name}/ was left as it was."
+    staged: dict[str, str] = {}  # the temporary folder, as messages name it
     try:
-        try:
-            config = _config(config_file, site_dir=str(tmp))
-            mkdocs_build(config)
-        except (Abort, ConfigurationError) as e:
-            if "BuildError" in str(e):
-                sys.exit(1)  # the problems and what to do were printed above
-            fail(f"The site was not built; {target.name}/ was left as it was. {e}")
-        old = target.with_name(target.name + ".old")
-        if target.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
-        tmp.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-        os.chmod(target, 0o755)
-        click.echo(f"Built the site into {target}")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with publish.staging(target) as tmp:
+            staged[str(tmp)] = target.name
+            try:
+                config = _config(config_file, site_dir=str(tmp))
+                mkdocs_build(config)
+            except (Abort, ConfigurationError) as e:
+                if "BuildError" in str(e):
+                    sys.exit(1)  # the problems and what to do were printed above
+                fail(f"{kept} {e}")
+            publish.swap(tmp, target)
+    except OSError as e:
+        fail(_io_message(e, kept, staged))
+    click.echo(f"Built the site into {target}")
+
+
+def _io_message(error: OSError, outcome: str, shown_as: dict[str, str] | None = None) -> str:
+    """An error of the system (disk full, read-only, no permission…) told as a Problem:
+    the file, what went wrong in plain words, how to fix it; then what became of the work."""
+    from hooks.inputs import io_words
+    from hooks.problems import Problem
+
+    where = os.fsdecode(error.filename) if error.filename is not None else "a file"
+    for long, short in (shown_as or {}).items():
+        where = where.replace(long, short)
+    with contextlib.suppress(ValueError):
+        where = Path(where).relative_to(Path.cwd()).as_posix().removeprefix(".") or where
+    what, fix = io_words(error)
+    return f"{Problem(where, None, '', 'a file that can be written and read', what, fix)}\n{outcome}"
 
 
 @cli.command()
@@ -292,7 +329,9 @@ def _site_or_fail(config_file: Path, outcome: str = "nothing was changed") -> Si
         config = _config(config_file)
     except ConfigurationError as e:
         fail(f"mkdocs.yml: {e}")
-    site, problems = load_site(config_file.parent.resolve(), Path(config.docs_dir), config.site_url, config.extra)
+    theme_dir = config.theme.custom_dir
+    site, problems = load_site(config_file.parent.resolve(), Path(config.docs_dir), config.site_url, config.extra,
+                               config_file=config_file, theme_dir=Path(theme_dir) if theme_dir else None)
     if problems or site is None:
         fail(report(problems).replace("the site was not built and site/ was left as it was", outcome))
     return site

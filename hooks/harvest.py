@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
 from hooks import catalog, citations, generate, history, prepared  # noqa: E402
-from hooks.problems import report  # noqa: E402
+from hooks.problems import ProblemsFound, report  # noqa: E402
 
 log = get_plugin_logger("harvest")
 _KEY = "_harvest_site"
@@ -37,7 +37,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         when = history.commit_time(root)
         if when is not None:
             os.environ["SOURCE_DATE_EPOCH"] = str(when)
-    site, problems = catalog.load_site(root, Path(config.docs_dir), config.site_url, config.extra)
+    theme_dir = config.theme.custom_dir
+    site, problems = catalog.load_site(root, Path(config.docs_dir), config.site_url, config.extra,
+                                       config_file=Path(config.config_file_path),
+                                       theme_dir=Path(theme_dir) if theme_dir else None)
     if problems:
         for problem in problems:
             log.error(str(problem))
@@ -53,7 +56,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for file in list(files):
         if file.src_uri.startswith("stories/") and file.src_uri.endswith(".md"):
             files.remove(file)
-    for out in generate.outputs(site):
+    try:
+        made = list(generate.outputs(site))
+    except ProblemsFound as e:  # a picture changed after it was checked
+        for problem in e.problems:
+            log.error(str(problem))
+        raise PluginError(report(e.problems).splitlines()[-1]) from None
+    for out in made:
         existing = files.get_file_from_path(out.src_uri)
         if existing is not None:
             if out.src_uri in generate.OVERRIDABLE:
