@@ -247,9 +247,7 @@ def test_page_above_the_size_limit(site: TinySite) -> None:
 
 def run_patched(site: TinySite, patch: str, *args: str) -> Result:
     """build.py run with `patch` (Python) executed first: a fault injected in one process."""
-    script = textwrap.dedent(patch) + textwrap.dedent(f"""
-        import sys
-        sys.path.insert(0, {str(ROOT)!r})
+    script = f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n" + textwrap.dedent(patch) + textwrap.dedent(f"""
         sys.argv = ["build.py", *{list(args)!r}, "--config-file", {str(site.path / "mkdocs.yml")!r}]
         import build
         build.cli()
