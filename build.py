@@ -235,10 +235,11 @@ def new() -> None:
 
 def _new_file(root: Path, rel: str, text: str) -> None:
     path = root / rel
-    if path.exists():
+    if os.path.lexists(path):
         fail(f"{rel} already exists; choose another id or edit that file.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    with path.open("x", encoding="utf-8") as out:  # "x": never through a link made meanwhile
+        out.write(text)
     click.echo(f"Wrote {rel}")
 
 
@@ -356,6 +357,7 @@ def import_(campaign_id: str, export: Path, config_file: Path) -> None:
     Example:
       python build.py import wanrong-apples-2020 ~/Downloads/直播销售明细.csv
     """
+    from hooks.catalog import check_inputs
     from hooks.importer import import_export, summary
     from hooks.problems import report
     from hooks.records import load_channels, load_records
@@ -363,6 +365,10 @@ def import_(campaign_id: str, export: Path, config_file: Path) -> None:
     _logging(False)
     config = _config(config_file)
     root = config_file.parent.resolve()
+    linked = check_inputs(root, Path(config.docs_dir), config_file)  # never append through a link
+    if linked:
+        fail(report(linked).replace("the site was not built and site/ was left as it was",
+                                    "nothing was appended; the ledger is unchanged"))
     channels, problems = load_channels(config.extra)
     records, more = load_records(root, Path(config.docs_dir), channels)
     if campaign_id not in records.files_of("campaigns"):

@@ -325,3 +325,24 @@ def test_real_full_disk_keeps_the_last_good_site(tmp_path: Path) -> None:
         assert not list(mnt.glob(".site-*"))
     finally:
         subprocess.run(["umount", str(mnt)], check=True)
+
+
+# ---- commands that write: never through a link ------------------------------------------------
+
+def test_new_record_is_not_written_through_a_dangling_link(site: TinySite, tmp_path: Path) -> None:
+    outside = tmp_path / "bashrc"
+    with linked(site, "products/new-thing.yml", str(outside)):
+        result = site.run("new", "product", "new-thing")
+        assert result.code == 1 and "already exists" in result.err, result.err
+    assert not outside.exists()
+
+
+def test_import_never_appends_through_a_linked_ledger(site: TinySite, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_text("untouched\n", encoding="utf-8")
+    export = tmp_path / "export.csv"
+    export.write_text("日期,类型,金额,备注\n2019-02-21,捐赠,100.00,测试\n", encoding="utf-8")
+    with linked(site, "ledgers/test-campaign.csv", str(outside)):
+        assert_refused(site, lambda: site.run("import", "test-campaign", str(export)),
+                       "ledgers/test-campaign.csv", None, ["a link to", "nothing was appended"], "import")
+    assert outside.read_text(encoding="utf-8") == "untouched\n"
