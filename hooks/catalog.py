@@ -116,6 +116,8 @@ def check_inputs(root: Path, docs_dir: Path, config_file: Path | None = None,
     problems: list[Problem] = []
     if config_file is not None and config_file.is_symlink():
         problems.append(inputs.link_problem(root, config_file))
+    elif config_file is not None:
+        problems += inputs.no_environment(root, config_file)
     folders = [root / name for name in ("products", "campaigns", "ledgers")]
     # A folder the config names is walked only when inside the repository (docs_dir: / would
     # walk the whole disk); a link is told as a link.

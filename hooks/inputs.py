@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
@@ -27,8 +28,10 @@ from hooks.problems import Problem, shown
 RECORD_BYTES = 256 * 1024  # a product or campaign record (a long one is 3 KB)
 PAGE_BYTES = 1024 * 1024  # a story or a page under content/ (a long story is 10 KB)
 PICTURE_PIXELS = 64_000_000  # 8000×8000; a 50-megapixel phone photo fits
+PICTURE_BYTES = 50 * 1024 * 1024  # a 64-megapixel photo is about 30 MB as JPEG
 FORMATS = ("JPEG", "PNG", "WEBP")  # the decoders Pillow may use (a phone's MPO opens as JPEG)
-SIZE_LIMITS = {".yml": RECORD_BYTES, ".yaml": RECORD_BYTES, ".md": PAGE_BYTES}
+SIZE_LIMITS = {".yml": RECORD_BYTES, ".yaml": RECORD_BYTES, ".md": PAGE_BYTES,
+               **dict.fromkeys((".jpg", ".jpeg", ".png", ".webp"), PICTURE_BYTES)}
 
 # Pillow refuses pictures above twice this (DecompressionBombError) and warns above it; we
 # check the size ourselves first, this is the second lock.
@@ -162,7 +165,7 @@ def picture_size(root: Path, rel: str) -> tuple[int, int]:
     """
     import io
 
-    data = read_bytes(root, rel)
+    data = read_bytes(root, rel, PICTURE_BYTES)
     damaged = Refused("a JPEG, PNG or WebP picture that opens",
                       "a damaged or truncated file, or not a picture",
                       "open it in a picture editor and save it again as JPEG, or take the picture again")
@@ -172,12 +175,13 @@ def picture_size(root: Path, rel: str) -> tuple[int, int]:
             # and raises DecompressionBombError above; the header is all it has read.
             width, height = im.size
             if width * height > PICTURE_PIXELS:
-                raise too_many_pixels(width, height)
+                raise too_many_pixels(width * height, f"{width}×{height} pixels, ")
             im.draft("RGB", (max(1, width // 8), max(1, height // 8)))
             im.load()
             return oriented(im, width, height)
-    except Image.DecompressionBombError:
-        raise too_many_pixels(0, 0) from None
+    except Image.DecompressionBombError as e:
+        claimed = re.search(r"\((\d+) pixels\)", str(e))  # "Image size (… pixels) exceeds limit…"
+        raise too_many_pixels(int(claimed[1]) if claimed else 0) from None
     except (OSError, SyntaxError, ValueError, EOFError):
         raise damaged from None
 
@@ -188,9 +192,9 @@ def oriented(im: Image.Image, width: int, height: int) -> tuple[int, int]:
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
-def too_many_pixels(width: int, height: int) -> Refused:
-    """A picture above the pixel limit (sizes 0: Pillow's own check found it)."""
-    got = f"{width}×{height} pixels ({width * height / 1e6:.0f} million)" if width else "a picture far too large"
+def too_many_pixels(pixels: int, size: str = "") -> Refused:
+    """A picture above the pixel limit (0: Pillow's own check found it, without a count)."""
+    got = f"{size}{pixels / 1e6:,.0f} million pixels" if pixels else "a picture far too large"
     return Refused(
         f"a picture of at most {PICTURE_PIXELS // 1_000_000} million pixels (like 8000×8000)", got,
         "save a smaller copy (any picture editor's Resize, 2000 pixels wide is plenty: the site shows at most 800)",
@@ -268,3 +272,19 @@ def inside(root: Path, path: Path, what: str, setting: str) -> Problem | None:
     except (ValueError, OSError):
         return Problem("mkdocs.yml", None, setting, f"{what} inside the repository",
                        shown(path.as_posix()), f"point {setting} at a folder inside the repository")
+
+
+def no_environment(root: Path, config_file: Path) -> list[Problem]:
+    """MkDocs' `!ENV` tag copies an environment variable into the config, and from there
+    onto pages: `site_description: !ENV HARVEST_SIGNING_KEY` would publish the signing key."""
+    rel = _where(root, config_file)
+    try:
+        text = read_bytes(config_file.parent, config_file.name, RECORD_BYTES).decode("utf-8", "replace")
+    except Refused as e:
+        return [e.problem(rel)]
+    return [
+        Problem(rel, n, "", "values written out (the site reads nothing from environment variables)",
+                shown(line.strip()), "write the value itself instead of !ENV")
+        for n, line in enumerate(text.splitlines(), 1)
+        if re.search(r"!ENV\b", line.split("#", 1)[0])
+    ]

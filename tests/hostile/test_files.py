@@ -346,3 +346,17 @@ def test_import_never_appends_through_a_linked_ledger(site: TinySite, tmp_path: 
         assert_refused(site, lambda: site.run("import", "test-campaign", str(export)),
                        "ledgers/test-campaign.csv", None, ["a link to", "nothing was appended"], "import")
     assert outside.read_text(encoding="utf-8") == "untouched\n"
+
+
+def test_config_reading_the_signing_key_from_the_environment(site: TinySite, monkeypatch: pytest.MonkeyPatch) -> None:
+    signer, _ = generate_signer("harvest.example.org")
+    monkeypatch.setenv("HARVEST_SIGNING_KEY", signer)
+    config = (site.path / "mkdocs.yml").read_text(encoding="utf-8")
+    with changed(site, {"mkdocs.yml": config.replace("site_name: Test site", "site_name: !ENV HARVEST_SIGNING_KEY")}):
+        result = assert_refused(site, site.build, "mkdocs.yml", 1, ["!ENV"])
+    assert signer.rsplit("+", 1)[1] not in result.err
+
+
+def test_picture_file_above_the_size_limit(site: TinySite) -> None:
+    with changed(site, {"content/images/huge.jpg": jpeg() + b"\0" * (51 * 1024 * 1024)}):
+        assert_refused(site, site.build, "content/images/huge.jpg", None, ["at most 50.0 MB"])
