@@ -360,3 +360,32 @@ def test_config_reading_the_signing_key_from_the_environment(site: TinySite, mon
 def test_picture_file_above_the_size_limit(site: TinySite) -> None:
     with changed(site, {"content/images/huge.jpg": jpeg() + b"\0" * (51 * 1024 * 1024)}):
         assert_refused(site, site.build, "content/images/huge.jpg", None, ["at most 50.0 MB"])
+
+
+def test_disk_full_while_writing_a_ledgers_files(site: TinySite) -> None:
+    ledger = "seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note\n"
+    ledger += "1,2019-02-20,donation,,,,,,400.00,CNY,测试小组,T-0001,\n"
+    patch = """
+        import errno, hooks.ledger_worker as w
+        def write_copy(path, data):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        w.write_copy = write_copy
+    """
+    with changed(site, {"ledgers/test-campaign.csv": ledger}):
+        assert_refused(site, lambda: run_patched(site, patch, "build"), "site/ledgers/test-campaign.csv", None,
+                       ["the disk is full", "site/ was left as it was"])
+
+
+@pytest.mark.parametrize(("code", "words"), [
+    ("ENOSPC", "the disk is full"), ("EDQUOT", "the disk is full"), ("EROFS", "read-only"),
+    ("EACCES", "no permission"), ("EPERM", "no permission"), ("ENOENT", "vanished"), ("EIO", "an error of the system"),
+])
+def test_every_system_error_is_told_in_plain_words(code: str, words: str) -> None:
+    import errno
+
+    from build import _io_message
+
+    number = getattr(errno, code)
+    message = _io_message(OSError(number, os.strerror(number), "/somewhere/site/x.html"), "Nothing was changed.")
+    assert "/somewhere/site/x.html:" in message and words in message and "how to fix:" in message
+    assert message.endswith("Nothing was changed.")
