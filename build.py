@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
     from hooks.catalog import Site
+    from hooks.problems import Problem
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
@@ -71,6 +72,13 @@ def fail(message: str) -> NoReturn:
     """Stop with a plain message and exit status 1 (never a traceback)."""
     click.echo(message, err=True)
     sys.exit(1)
+
+
+def fail_with(problems: list[Problem], outcome: str) -> NoReturn:
+    """Stop with every problem, then what became of the work (`outcome`), and exit status 1."""
+    from hooks.problems import report
+
+    fail(report(problems).replace("the site was not built and site/ was left as it was", outcome))
 
 
 class _Commands(click.Group):
@@ -323,7 +331,6 @@ def _site_or_fail(config_file: Path, outcome: str = "nothing was changed") -> Si
     from mkdocs.exceptions import ConfigurationError
 
     from hooks.catalog import load_site
-    from hooks.problems import report
 
     _logging(False)
     try:
@@ -334,7 +341,7 @@ def _site_or_fail(config_file: Path, outcome: str = "nothing was changed") -> Si
     site, problems = load_site(config_file.parent.resolve(), Path(config.docs_dir), config.site_url, config.extra,
                                config_file=config_file, theme_dir=Path(theme_dir) if theme_dir else None)
     if problems or site is None:
-        fail(report(problems).replace("the site was not built and site/ was left as it was", outcome))
+        fail_with(problems, outcome)
     return site
 
 
@@ -359,7 +366,6 @@ def import_(campaign_id: str, export: Path, config_file: Path) -> None:
     """
     from hooks.catalog import check_inputs
     from hooks.importer import import_export, summary
-    from hooks.problems import report
     from hooks.records import load_channels, load_records
 
     _logging(False)
@@ -367,8 +373,7 @@ def import_(campaign_id: str, export: Path, config_file: Path) -> None:
     root = config_file.parent.resolve()
     linked = check_inputs(root, Path(config.docs_dir), config_file)  # never append through a link
     if linked:
-        fail(report(linked).replace("the site was not built and site/ was left as it was",
-                                    "nothing was appended; the ledger is unchanged"))
+        fail_with(linked, "nothing was appended; the ledger is unchanged")
     channels, problems = load_channels(config.extra)
     records, more = load_records(root, Path(config.docs_dir), channels)
     if campaign_id not in records.files_of("campaigns"):
@@ -380,8 +385,7 @@ def import_(campaign_id: str, export: Path, config_file: Path) -> None:
         export_label=export.name,
     )
     if problems or result is None:
-        fail(report(problems).replace("the site was not built and site/ was left as it was",
-                                      "nothing was appended; the ledger is unchanged"))
+        fail_with(problems, "nothing was appended; the ledger is unchanged")
     click.echo(summary(result))
 
 
@@ -521,12 +525,16 @@ def diff(ref: str, config_file: Path, output: Path | None) -> None:
       python build.py diff origin/main
       python build.py diff HEAD~3 --output change-report.md
     """
+    from hooks.catalog import check_inputs
     from hooks.diff import change_report, read_state, read_state_at
     from hooks.records import load_channels
 
     _logging(False)
     config = _config(config_file)
     root = config_file.parent.resolve()
+    linked = check_inputs(root, Path(config.docs_dir), config_file)  # refused here as by check and build
+    if linked:
+        fail_with(linked, "no report was made")
     channels, _ = load_channels(config.extra)  # a broken channel list is `build.py check`'s to report
     old, error = read_state_at(root, ref, channels)
     if old is None:

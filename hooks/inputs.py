@@ -14,6 +14,7 @@ tells editors about them.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import re
 import stat
@@ -33,8 +34,9 @@ FORMATS = ("JPEG", "PNG", "WEBP")  # the decoders Pillow may use (a phone's MPO 
 SIZE_LIMITS = {".yml": RECORD_BYTES, ".yaml": RECORD_BYTES, ".md": PAGE_BYTES,
                **dict.fromkeys((".jpg", ".jpeg", ".png", ".webp"), PICTURE_BYTES)}
 
-# Pillow refuses pictures above twice this (DecompressionBombError) and warns above it; we
-# check the size ourselves first, this is the second lock.
+# Pillow's own lock, for every picture it opens in this process: from the header, before a
+# pixel is decoded, it warns above this and raises DecompressionBombError above twice this
+# (`picture_size` turns both into a refusal); a truncated picture raises, never half-loads.
 Image.MAX_IMAGE_PIXELS = PICTURE_PIXELS
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
@@ -163,8 +165,6 @@ def picture_size(root: Path, rel: str) -> tuple[int, int]:
     it is truncated, damaged or not a picture. JPEG is decoded at an eighth of its size
     (every byte is still read), so that checking costs little.
     """
-    import io
-
     data = read_bytes(root, rel, PICTURE_BYTES)
     damaged = Refused("a JPEG, PNG or WebP picture that opens",
                       "a damaged or truncated file, or not a picture",

@@ -121,9 +121,12 @@ def test_even_a_link_inside_the_repository_is_refused(site: TinySite) -> None:
         assert_refused(site, site.build, "content/home.md", None, ['a link to "index.md"'])
 
 
-def test_record_linked_to_a_system_file_is_refused_by_check_too(site: TinySite) -> None:
+def test_record_linked_to_a_system_file_is_refused_by_check_and_diff_too(site: TinySite) -> None:
     with linked(site, "products/passwd.yml", "/etc/passwd"):
         assert_refused(site, lambda: site.run("check"), "products/passwd.yml", None, ["a link to"], "check")
+        result = assert_refused(site, lambda: site.run("diff", "HEAD"), "products/passwd.yml", None,
+                                ["a link to", "no report was made"], "diff")
+        assert "root:" not in result.out + result.err
         assert_refused(site, site.build, "products/passwd.yml", None, ["a link to"])
 
 
