@@ -392,3 +392,23 @@ def test_every_system_error_is_told_in_plain_words(code: str, words: str) -> Non
     message = _io_message(OSError(number, os.strerror(number), "/somewhere/site/x.html"), "Nothing was changed.")
     assert "/somewhere/site/x.html:" in message and words in message and "how to fix:" in message
     assert message.endswith("Nothing was changed.")
+
+
+@pytest.mark.parametrize("name", ["late.txt", "late.md"])
+def test_link_made_after_the_check_is_not_published(site: TinySite, name: str) -> None:
+    """A link slipped in between the check and MkDocs' copy (a race): the page is read without
+    following it, a copied file is caught by the second look before the swap."""
+    patch = f"""
+        import os, hooks.catalog as c
+        _load = c.load_site
+        def load_site(*a, **k):
+            found = _load(*a, **k)
+            os.symlink("/etc/passwd", {str(site.path / "content" / name)!r})
+            return found
+        c.load_site = load_site
+    """
+    try:
+        result = assert_refused(site, lambda: run_patched(site, patch, "build"), f"content/{name}", None, ["a link"])
+    finally:
+        (site.path / "content" / name).unlink()
+    assert "root:" not in result.err
