@@ -305,8 +305,10 @@ def test_permission_denied_while_sealing(site: TinySite) -> None:
     assert not (site.path / "ledgers/test-campaign.checkpoints").exists(), result.err
 
 
-def test_real_full_disk_keeps_the_last_good_site(tmp_path: Path) -> None:
-    """A real tmpfs with room for one site but not two: the second build fills it up."""
+@pytest.mark.parametrize(("fault", "words"), [("full", "the disk is full"), ("ro", "read-only")])
+def test_real_full_or_read_only_disk_keeps_the_last_good_site(tmp_path: Path, fault: str, words: str) -> None:
+    """A real tmpfs (root only) with room for one site but not two: the second build fills it
+    up; or the same tmpfs made read-only after the first build."""
     mnt = tmp_path / "small"
     mnt.mkdir()
     repo = TinySite(tmp_path / "repo").with_basics()
@@ -320,10 +322,12 @@ def test_real_full_disk_keeps_the_last_good_site(tmp_path: Path) -> None:
     try:
         assert repo.run("build", "--site-dir", str(mnt / "site")).code == 0
         before = digest(mnt / "site")
+        if fault == "ro":
+            subprocess.run(["mount", "-o", "remount,ro", str(mnt)], check=True)
         repo.write("content/extra.md", "# 多一页\n")
         result = repo.run("build", "--site-dir", str(mnt / "site"))
         assert result.code == 1, result.err
-        assert "Traceback" not in result.err and "the disk is full" in result.err, result.err
+        assert "Traceback" not in result.err and words in result.err, result.err
         assert digest(mnt / "site") == before
         assert not list(mnt.glob(".site-*"))
     finally:
