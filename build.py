@@ -152,6 +152,11 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
     _logging(verbose)
     target = Path(os.path.abspath(site_dir or config_file.parent / "site"))
     target = target.parent.resolve() / target.name  # the folder itself may be a link: swapped, not followed
+    repo = config_file.parent.resolve()
+    inputs = [repo / name for name in ("content", "products", "campaigns", "ledgers", "theme")]
+    if repo.is_relative_to(target) or any(target.is_relative_to(folder) for folder in inputs):
+        fail(f"--site-dir {site_dir}: the built site replaces that whole folder, so it must be a folder of its own"
+             " (like site or public), not the repository, a folder above it, or one of its input folders.")
     kept = f"The site was not built; {target.name}/ was left as it was."
     staged: dict[str, str] = {}  # the temporary folder, as messages name it
     try:

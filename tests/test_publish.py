@@ -120,3 +120,11 @@ def test_build_killed_mid_build_by_sigkill(site: TinySite) -> None:
     assert leftovers(site)
     assert site.build().code == 0
     assert leftovers(site) == []
+
+
+@pytest.mark.parametrize("where", [".", "..", "products", "content/site"])
+def test_site_dir_never_replaces_the_repository_or_an_input_folder(site: TinySite, where: str) -> None:
+    before = digest(site.path)
+    result = site.run("build", "--site-dir", where)
+    assert result.code == 1 and "must be a folder of its own" in result.err, result.err
+    assert "Traceback" not in result.err and digest(site.path) == before
