@@ -99,3 +99,11 @@ def test_stale_schemas_are_caught(repo: TinySite) -> None:
     done = run_hooks(repo, "schemas/product.schema.json")
     assert done.returncode == 1
     assert "Out of date: schemas/product.schema.json" in done.stdout
+
+
+def test_a_linked_picture_stops_the_commit(repo: TinySite) -> None:
+    (repo.path / "content" / "images").mkdir(exist_ok=True)
+    (repo.path / "content" / "images" / "leak.jpg").symlink_to("/etc/passwd")
+    done = run_hooks(repo, "content/images/leak.jpg")
+    assert done.returncode == 1, done.stdout
+    assert 'content/images/leak.jpg:' in done.stdout and 'a link to "/etc/passwd"' in done.stdout
