@@ -11,11 +11,10 @@ Every command has --help with an example.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
     from hooks.catalog import Site
+    from hooks.problems import Problem
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
@@ -40,11 +40,18 @@ class _Plain(logging.Formatter):
         return text
 
 
+def _no_system_errors(record: logging.LogRecord) -> bool:
+    # MkDocs logs "Error building page 'x': [Errno 28] …" with the temporary folder's path
+    # before re-raising; `build` tells the same error once, in plain words (`_io_message`).
+    return not (record.levelno >= logging.ERROR and "[Errno " in record.getMessage())
+
+
 def _logging(verbose: bool) -> None:
     logger = logging.getLogger("mkdocs")
     logger.handlers[:] = []
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Plain())
+    handler.addFilter(_no_system_errors)
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG if verbose else logging.WARNING)
     logger.propagate = False
@@ -53,6 +60,11 @@ def _logging(verbose: bool) -> None:
 def _config(config_file: Path, site_dir: str | None = None) -> MkDocsConfig:
     from mkdocs.config import load_config
 
+    from hooks.inputs import link_problem
+    from hooks.problems import report
+
+    if config_file.is_symlink():  # refused before MkDocs reads it; load_site tells it again
+        fail(report([link_problem(config_file.parent, config_file)]))
     return load_config(str(config_file), site_dir=site_dir) if site_dir else load_config(str(config_file))
 
 
@@ -62,7 +74,25 @@ def fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def fail_with(problems: list[Problem], outcome: str) -> NoReturn:
+    """Stop with every problem, then what became of the work (`outcome`), and exit status 1."""
+    from hooks.problems import report
+
+    fail(report(problems).replace("the site was not built and site/ was left as it was", outcome))
+
+
+class _Commands(click.Group):
+    """The commands; an error of the system (disk full, read-only…) ends any of them with a
+    plain message, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except OSError as e:
+            fail(_io_message(e, "Stopped; run `git status` to see whether a file was changed."))
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """Harvest Ledger: product story pages and public ledgers of farm-assistance campaigns.
 
@@ -117,28 +147,48 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    from hooks import publish
+
     _logging(verbose)
-    target = (site_dir or config_file.parent / "site").resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
+    target = Path(os.path.abspath(site_dir or config_file.parent / "site"))
+    target = target.parent.resolve() / target.name  # the folder itself may be a link: swapped, not followed
+    repo = config_file.parent.resolve()
+    inputs = [repo / name for name in ("content", "products", "campaigns", "ledgers", "theme")]
+    if repo.is_relative_to(target) or any(target.is_relative_to(folder) for folder in inputs):
+        fail(f"--site-dir {site_dir}: the built site replaces that whole folder, so it must be a folder of its own"
+             " (like site or public), not the repository, a folder above it, or one of its input folders.")
+    kept = f"The site was not built; {target.name}/ was left as it was."
+    staged: dict[str, str] = {}  # the temporary folder, as messages name it
     try:
-        try:
-            config = _config(config_file, site_dir=str(tmp))
-            mkdocs_build(config)
-        except (Abort, ConfigurationError) as e:
-            if "BuildError" in str(e):
-                sys.exit(1)  # the problems and what to do were printed above
-            fail(f"The site was not built; {target.name}/ was left as it was. {e}")
-        old = target.with_name(target.name + ".old")
-        if target.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
-        tmp.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-        os.chmod(target, 0o755)
-        click.echo(f"Built the site into {target}")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with publish.staging(target) as tmp:
+            staged[str(tmp)] = target.name
+            try:
+                config = _config(config_file, site_dir=str(tmp))
+                mkdocs_build(config)
+            except (Abort, ConfigurationError) as e:
+                if "BuildError" in str(e):
+                    sys.exit(1)  # the problems and what to do were printed above
+                fail(f"{kept} {e}")
+            publish.swap(tmp, target)
+    except OSError as e:
+        fail(_io_message(e, kept, staged))
+    click.echo(f"Built the site into {target}")
+
+
+def _io_message(error: OSError, outcome: str, shown_as: dict[str, str] | None = None) -> str:
+    """An error of the system (disk full, read-only, no permission…) told as a Problem:
+    the file, what went wrong in plain words, how to fix it; then what became of the work."""
+    from hooks.inputs import io_words
+    from hooks.problems import Problem
+
+    where = os.fsdecode(error.filename) if error.filename is not None else "a file"
+    for long, short in (shown_as or {}).items():
+        where = where.replace(long, short)
+    with contextlib.suppress(ValueError):
+        where = Path(where).relative_to(Path.cwd()).as_posix().removeprefix(".") or where
+    what, fix = io_words(error)
+    return f"{Problem(where, None, '', 'a file that can be written and read', what, fix)}\n{outcome}"
 
 
 @cli.command()
@@ -198,10 +248,11 @@ def new() -> None:
 
 def _new_file(root: Path, rel: str, text: str) -> None:
     path = root / rel
-    if path.exists():
+    if os.path.lexists(path):
         fail(f"{rel} already exists; choose another id or edit that file.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    with path.open("x", encoding="utf-8") as out:  # "x": never through a link made meanwhile
+        out.write(text)
     click.echo(f"Wrote {rel}")
 
 
@@ -285,16 +336,17 @@ def _site_or_fail(config_file: Path, outcome: str = "nothing was changed") -> Si
     from mkdocs.exceptions import ConfigurationError
 
     from hooks.catalog import load_site
-    from hooks.problems import report
 
     _logging(False)
     try:
         config = _config(config_file)
     except ConfigurationError as e:
         fail(f"mkdocs.yml: {e}")
-    site, problems = load_site(config_file.parent.resolve(), Path(config.docs_dir), config.site_url, config.extra)
+    theme_dir = config.theme.custom_dir
+    site, problems = load_site(config_file.parent.resolve(), Path(config.docs_dir), config.site_url, config.extra,
+                               config_file=config_file, theme_dir=Path(theme_dir) if theme_dir else None)
     if problems or site is None:
-        fail(report(problems).replace("the site was not built and site/ was left as it was", outcome))
+        fail_with(problems, outcome)
     return site
 
 
@@ -317,13 +369,16 @@ def import_(campaign_id: str, export: Path, config_file: Path) -> None:
     Example:
       python build.py import wanrong-apples-2020 ~/Downloads/直播销售明细.csv
     """
+    from hooks.catalog import check_inputs
     from hooks.importer import import_export, summary
-    from hooks.problems import report
     from hooks.records import load_channels, load_records
 
     _logging(False)
     config = _config(config_file)
     root = config_file.parent.resolve()
+    linked = check_inputs(root, Path(config.docs_dir), config_file)  # never append through a link
+    if linked:
+        fail_with(linked, "nothing was appended; the ledger is unchanged")
     channels, problems = load_channels(config.extra)
     records, more = load_records(root, Path(config.docs_dir), channels)
     if campaign_id not in records.files_of("campaigns"):
@@ -335,8 +390,7 @@ def import_(campaign_id: str, export: Path, config_file: Path) -> None:
         export_label=export.name,
     )
     if problems or result is None:
-        fail(report(problems).replace("the site was not built and site/ was left as it was",
-                                      "nothing was appended; the ledger is unchanged"))
+        fail_with(problems, "nothing was appended; the ledger is unchanged")
     click.echo(summary(result))
 
 
@@ -476,12 +530,16 @@ def diff(ref: str, config_file: Path, output: Path | None) -> None:
       python build.py diff origin/main
       python build.py diff HEAD~3 --output change-report.md
     """
+    from hooks.catalog import check_inputs
     from hooks.diff import change_report, read_state, read_state_at
     from hooks.records import load_channels
 
     _logging(False)
     config = _config(config_file)
     root = config_file.parent.resolve()
+    linked = check_inputs(root, Path(config.docs_dir), config_file)  # refused here as by check and build
+    if linked:
+        fail_with(linked, "no report was made")
     channels, _ = load_channels(config.extra)  # a broken channel list is `build.py check`'s to report
     old, error = read_state_at(root, ref, channels)
     if old is None:

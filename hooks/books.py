@@ -6,12 +6,13 @@ all that pages and data files show. Nothing else reads a ledger file during a bu
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from hooks import checkpoint, history
+from hooks import checkpoint, history, inputs
 from hooks.figures import Figures, GoalProgress, compute_figures, goal_progress
 from hooks.ledger import Ledger, parse_ledger
 from hooks.ledger_files import receipts_of
@@ -70,7 +71,15 @@ def load_book(
 ) -> tuple[Book | None, list[Problem]]:
     """Load, check and derive one ledger; a ledger with any problem is not published."""
     rel = f"ledgers/{cid}.csv"
-    data = (root / rel).read_bytes()
+    seal_rel = f"ledgers/{cid}.checkpoints"
+    try:
+        data = inputs.read_bytes(root, rel)
+    except inputs.Refused as e:
+        return None, [e.problem(rel)]
+    try:
+        sealed = inputs.read_bytes(root, seal_rel) if os.path.lexists(root / seal_rel) else None
+    except inputs.Refused as e:
+        return None, [e.problem(seal_rel)]
     # The tree and the look-up files are begun at once (in a worker process, for a large
     # ledger) while the entries are checked here.
     files = LedgerFiles.start(data, near=root)
@@ -84,9 +93,8 @@ def load_book(
         files.cancel()
         tree = MerkleTree.from_leaves(history.entry_lines(data))
     heads: list[checkpoint.SealedHead] = []
-    seal_rel = f"ledgers/{cid}.checkpoints"
-    if (root / seal_rel).is_file():
-        heads, more = checkpoint.read_checkpoints((root / seal_rel).read_bytes(), seal_rel)
+    if sealed is not None:
+        heads, more = checkpoint.read_checkpoints(sealed, seal_rel)
         problems += more
         if any(head.size > tree.size or tree.root(head.size) != head.root for head in heads):
             problems += checkpoint.check_sealed(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hooks import checkpoint, citations, content, urls
+from hooks import checkpoint, citations, content, inputs, urls
 from hooks.books import Book, load_books
 from hooks.problems import Problem, shown
 from hooks.records import Channel, Records, load_channels, load_records
@@ -87,18 +87,9 @@ def load_stories(docs_dir: Path, root: Path, products: Collection[str]) -> tuple
     for file in sorted(folder.glob("*.md")):
         rel = file.relative_to(root).as_posix()
         try:
-            text = file.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            problems.append(
-                Problem(
-                    rel,
-                    None,
-                    "",
-                    "text saved as UTF-8",
-                    "bytes that are not UTF-8",
-                    "save the file as UTF-8 in your editor",
-                )
-            )
+            text = inputs.read_text(root, rel, inputs.PAGE_BYTES)
+        except inputs.Refused as e:
+            problems.append(e.problem(rel))
             continue
         if file.stem not in products:
             problems.append(
@@ -112,15 +103,51 @@ def load_stories(docs_dir: Path, root: Path, products: Collection[str]) -> tuple
                 )
             )
             continue
-        stories[file.stem] = text.removeprefix("\ufeff")
+        stories[file.stem] = text
     return stories, problems
+
+
+# Harvest Ledger's own theme folder: a site repository made from the template may use it
+# where it was installed, outside the repository.
+_OWN_THEME = Path(__file__).resolve().parent.parent / "theme"
+
+
+def check_inputs(root: Path, docs_dir: Path, config_file: Path | None = None,
+                 theme_dir: Path | None = None) -> list[Problem]:
+    """Every input folder and the config file, before anything in them is read: no link,
+    pipe or device anywhere, no file above its size limit, every folder inside `root`."""
+    problems: list[Problem] = []
+    if config_file is not None and config_file.is_symlink():
+        problems.append(inputs.link_problem(root, config_file))
+    elif config_file is not None:
+        problems += inputs.no_environment(root, config_file)
+    folders = [root / name for name in ("products", "campaigns", "ledgers")]
+    # A folder the config names is walked only when inside the repository (docs_dir: / would
+    # walk the whole disk); a link is told as a link.
+    for folder, what, setting in ((docs_dir, "the pages folder", "docs_dir"),
+                                  (theme_dir, "the theme folder", "theme.custom_dir")):
+        if folder is None:
+            continue
+        outside = None if folder.is_symlink() or folder.resolve() == _OWN_THEME else inputs.inside(root, folder, what, setting)
+        if outside is None:
+            folders.append(folder)
+        else:
+            problems.append(outside)
+    return problems + inputs.scan(root, folders)
 
 
 def load_site(
     root: Path, docs_dir: Path, site_url: str | None, extra: Mapping[str, Any] | None,
-    environ: Mapping[str, str] | None = None,
+    environ: Mapping[str, str] | None = None, *, config_file: Path | None = None, theme_dir: Path | None = None,
 ) -> tuple[Site | None, list[Problem]]:
-    """Read and check every record, story and ledger; None when anything is wrong."""
+    """Read and check every record, story and ledger; None when anything is wrong.
+
+    The input folders are checked first (`check_inputs`); when a link or an oversized file
+    is found, nothing else is read.
+    """
+    problems = check_inputs(root, docs_dir, config_file, theme_dir)
+    if problems:
+        return None, problems
     url, problems = check_site_url(site_url)
     channels, more = load_channels(extra)
     problems += more

@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 _ROOT = Path(__file__).resolve().parent.parent
 if str(_ROOT) not in sys.path:  # so that `hooks.*` imports work under plain `mkdocs build`
@@ -21,8 +22,8 @@ from mkdocs.plugins import get_plugin_logger  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
-from hooks import catalog, citations, generate, history, prepared  # noqa: E402
-from hooks.problems import report  # noqa: E402
+from hooks import catalog, citations, generate, history, inputs, prepared  # noqa: E402
+from hooks.problems import Problem, ProblemsFound, report  # noqa: E402
 
 log = get_plugin_logger("harvest")
 _KEY = "_harvest_site"
@@ -37,14 +38,33 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         when = history.commit_time(root)
         if when is not None:
             os.environ["SOURCE_DATE_EPOCH"] = str(when)
-    site, problems = catalog.load_site(root, Path(config.docs_dir), config.site_url, config.extra)
+    site, problems = catalog.load_site(root, Path(config.docs_dir), config.site_url, config.extra,
+                                       config_file=Path(config.config_file_path), theme_dir=_theme_dir(config))
     if problems:
-        for problem in problems:
-            log.error(str(problem))
-        raise PluginError(report(problems).splitlines()[-1])
+        _stop(problems)
     config.extra[_KEY] = site
     config.extra[_PREPARED] = {}
     return config
+
+
+def _theme_dir(config: MkDocsConfig) -> Path | None:
+    return Path(config.theme.custom_dir) if config.theme.custom_dir else None
+
+
+def _stop(problems: list[Problem]) -> NoReturn:
+    for problem in problems:
+        log.error(str(problem))
+    raise PluginError(report(problems).splitlines()[-1])
+
+
+def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
+    """An editor's page, read without following a link (one made after the check included)."""
+    if page.file.generated_by is not None or page.file.abs_src_path is None:
+        return None
+    try:
+        return inputs.read_text(Path(config.docs_dir), page.file.src_uri, inputs.PAGE_BYTES)
+    except inputs.Refused as e:
+        _stop([e.problem(f"{Path(config.docs_dir).name}/{page.file.src_uri}")])
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -53,7 +73,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for file in list(files):
         if file.src_uri.startswith("stories/") and file.src_uri.endswith(".md"):
             files.remove(file)
-    for out in generate.outputs(site):
+    try:
+        made = list(generate.outputs(site))
+    except ProblemsFound as e:  # a picture changed after it was checked
+        _stop(e.problems)
+    for out in made:
         existing = files.get_file_from_path(out.src_uri)
         if existing is not None:  # refused by the loader (addresses.OWNED); the build's own file wins
             files.remove(existing)
@@ -72,9 +96,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    """Wait until every ledger's look-up files are written."""
+    """Wait until every ledger's look-up files are written; refuse the site if a link was
+    made in an input folder while it was built (MkDocs copies files by following links)."""
     for book in config.extra[_KEY].books.values():
         book.finish_files()
+    site = config.extra[_KEY]
+    linked = catalog.check_inputs(site.root, site.docs_dir, Path(config.config_file_path), _theme_dir(config))
+    if linked:
+        _stop(linked)
     # The site is not needed any more: freed now, its objects (a million ledger entries) are
     # not walked again and again by the collector while the interpreter shuts down.
     del config.extra[_KEY]

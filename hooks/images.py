@@ -17,8 +17,10 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from hooks import inputs
 from hooks.catalog import Output, Site
 from hooks.html import e, rel
+from hooks.problems import Problem, ProblemsFound
 
 WIDTHS = (480, 800)
 FORMATS = (("webp", "image/webp"), ("jpg", "image/jpeg"))
@@ -67,38 +69,38 @@ def plan(src: str, width: int, height: int) -> Picture:
     return Picture(src, width, height, variants)
 
 
-def _size(path: Path) -> tuple[int, int] | None:
+def _size(docs_dir: Path, src: str) -> tuple[int, int] | None:
     try:
-        with Image.open(path) as im:
-            return _oriented_size(im)
-    except (OSError, Image.DecompressionBombError):
+        return inputs.picture_size(docs_dir, src)
+    except inputs.Refused:
         return None
 
 
 def pictures(site: Site, docs_dir: Path) -> dict[str, Picture]:
     """Every product picture, by path under content/, with the copies to make.
 
-    Only each file's header is read here (the size); the pixels are read in `outputs`.
-    A file that is not a picture gets no copies (records.py refuses it with its line).
+    A file that is not a picture, or too large, gets no copies (records.py refuses it with
+    its line, from the same `inputs.picture_size`).
     """
     found: dict[str, Picture] = {}
     for product in site.records.products.values():
         for src in product.images:
-            size = None if src in found else _size(docs_dir / src)
+            size = None if src in found else _size(docs_dir, src)
             if size is not None:
                 found[src] = plan(src, *size)
     return dict(sorted(found.items()))
 
 
 def _oriented_size(im: Image.Image) -> tuple[int, int]:
-    # Phone photos are often stored sideways with an EXIF orientation tag.
-    orientation = im.getexif().get(0x0112, 1)
-    return (im.height, im.width) if orientation in (5, 6, 7, 8) else (im.width, im.height)
+    return inputs.oriented(im, im.width, im.height)
 
 
 def resize(data: bytes, picture: Picture) -> Iterator[Output]:
     """The copies of one picture, from the original file's bytes."""
-    with Image.open(io.BytesIO(data)) as original:
+    with Image.open(io.BytesIO(data), formats=inputs.FORMATS) as original:
+        # A large JPEG is decoded at 1/2, 1/4 or 1/8 of its size (never below the widest copy):
+        # a 64-megapixel photo then takes about 100 MB instead of 800.
+        original.draft("RGB", (WIDTHS[-1], WIDTHS[-1]))
         im = ImageOps.exif_transpose(original)
         if im.mode in ("RGBA", "LA", "P"):
             im = im.convert("RGBA")
@@ -107,7 +109,7 @@ def resize(data: bytes, picture: Picture) -> Iterator[Output]:
             im = flat
         im = im.convert("RGB")
         for v in picture.variants:
-            small = im if v.width == im.width else im.resize((v.width, v.height), Image.Resampling.LANCZOS)
+            small = im if (v.width, v.height) == im.size else im.resize((v.width, v.height), Image.Resampling.LANCZOS)
             yield Output(v.url, encode(small, v.ext))
 
 
@@ -128,9 +130,24 @@ def encode(im: Image.Image, ext: str) -> bytes:
 
 
 def outputs(pics: Mapping[str, Picture], docs_dir: Path) -> Iterator[Output]:
-    """Every resized copy of every product picture."""
+    """Every resized copy of every product picture.
+
+    Raises `ProblemsFound` when a picture changed since it was checked and no longer opens.
+    """
     for src, picture in pics.items():
-        yield from resize((docs_dir / src).read_bytes(), picture)
+        try:
+            copies = list(resize(inputs.read_bytes(docs_dir, src), picture))
+        except inputs.Refused as e:
+            raise ProblemsFound([e.problem(_rel(docs_dir, src))]) from None
+        except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
+            raise ProblemsFound([Problem(_rel(docs_dir, src), None, "", "a picture that opens",
+                                         "a file that changed during the build and no longer opens",
+                                         "build again; if it happens again, save the picture again as JPEG")]) from None
+        yield from copies
+
+
+def _rel(docs_dir: Path, src: str) -> str:
+    return f"{docs_dir.name}/{src}"
 
 
 def picture_html(picture: Picture, here: str, alt: str, lazy: bool = True) -> str:

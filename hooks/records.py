@@ -15,10 +15,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-from PIL import Image
 from pydantic import BaseModel, ValidationError
 
-from hooks import addresses, history, models
+from hooks import addresses, history, inputs, models
 from hooks.models import Campaign, Product
 from hooks.privacy import find_personal_data
 from hooks.problems import Problem, shown
@@ -276,9 +275,14 @@ def _load(
                                     f" the list of all {folder.name})", shown(file.name), "rename the file"))
             continue
         try:
-            text = file.read_bytes().decode("utf-8")
+            data = inputs.read_bytes(root, rel, inputs.RECORD_BYTES)
+        except inputs.Refused as e:
+            problems.append(e.problem(rel))
+            continue
+        try:
+            text = data.decode("utf-8")
         except UnicodeDecodeError as e:
-            line = file.read_bytes()[: e.start].count(b"\n") + 1
+            line = data[: e.start].count(b"\n") + 1
             problems.append(
                 Problem(
                     rel,
@@ -498,14 +502,16 @@ def _cross_check_product(
         if isinstance(cid, str) and cid not in known:
             out.append(_unknown_id(rel, doc, "campaigns", i, cid, known))
     for i, image in _items(doc.data, "images"):
-        wrong = _check_image(image, docs_dir) if isinstance(image, str) else None
-        if wrong:
+        bad = _check_image(image, docs_dir) if isinstance(image, str) else None
+        if isinstance(bad, inputs.Refused):
+            out.append(bad.problem(rel, doc.line(("images", i)), f"images[{i}]"))
+        elif bad:
             out.append(
                 Problem(
                     rel,
                     doc.line(("images", i)),
                     f"images[{i}]",
-                    wrong,
+                    bad,
                     shown(image),
                     f"put the picture in {docs_dir.relative_to(root).as_posix()}/images/"
                     " and write its path like images/baojing-orange.jpg",
@@ -517,7 +523,7 @@ def _cross_check_product(
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")
 
 
-def _check_image(image: str, docs_dir: Path) -> str | None:
+def _check_image(image: str, docs_dir: Path) -> str | inputs.Refused | None:
     pure = PurePosixPath(image)
     if pure.is_absolute() or ".." in pure.parts or "\\" in image or ":" in image:
         return "a path inside content/, like images/orange.jpg (no /, .. or drive letters at the start)"
@@ -527,8 +533,8 @@ def _check_image(image: str, docs_dir: Path) -> str | None:
     if not target.is_relative_to(docs_dir.resolve()) or not target.is_file():
         return "a picture that exists inside content/"
     try:
-        with Image.open(target) as picture:  # reads the header only
-            picture.verify()
-    except (OSError, SyntaxError, Image.DecompressionBombError):
-        return "a JPEG, PNG or WebP picture that opens (this file is damaged or not a picture)"
+        inputs.picture_size(docs_dir, image)  # no link followed, pixels bounded, every byte decoded
+    except inputs.Refused as e:
+        e.got = f"{shown(image)}: {e.got}"
+        return e
     return None

@@ -18,6 +18,10 @@ from hooks.problems import Problem
 
 Path_ = tuple[str | int, ...]
 
+MAX_DEPTH = 20  # lists and fields inside each other; a record needs 4
+MAX_NUMBER_CHARS = 40
+_REPORTED = 10  # anchors and aliases told, at most (a hostile file may hold thousands)
+
 
 # LibYAML's parser when PyYAML was built with it (about 9x faster on a thousand records);
 # it keeps every node's line, like the pure-Python one.
@@ -29,6 +33,7 @@ class _Loader(_Base):  # type: ignore[valid-type,misc]
 
 
 def _decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    _short(node)
     text = str(node.value).replace("_", "")
     try:
         value = Decimal(text)
@@ -45,7 +50,27 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
         return str(node.value)
 
 
+class _LongNumber(yaml.MarkedYAMLError):
+    """A number of thousands of digits (or YAML 1.1's 1:2:3:… in base 60) costs seconds to
+    read and is no price or quantity."""
+
+
+def _short(node: yaml.Node) -> None:
+    if len(str(node.value)) > MAX_NUMBER_CHARS:
+        raise _LongNumber(problem=f"a number of {len(str(node.value))} characters", problem_mark=node.start_mark)
+
+
+def _int(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    _short(node)
+    text = str(node.value)
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)  # type: ignore[arg-type]
+    except ValueError:
+        return text
+
+
 _Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_Loader.add_constructor("tag:yaml.org,2002:int", _int)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 # YAML 1.1 reads on/off/yes/no as booleans, so SPEC's own `verified: {on: 2019-02-12}` would
@@ -97,14 +122,61 @@ def dotted(path: Path_) -> str:
     return out
 
 
+def _shape(text: str, path: str) -> list[Problem]:
+    """Anchors, aliases and deep nesting, found from the parser's events, before anything
+    is composed: an alias is a reference that every later walk of the document expands, so
+    ten levels of nine aliases in 1 KB become a billion values."""
+    named: dict[int, list[str]] = {}  # line -> the anchors (&a) and aliases (*a) on it
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                if len(named) < _REPORTED or line in named:
+                    names = named.setdefault(line, [])
+                    name = ("*" if isinstance(event, yaml.AliasEvent) else "&") + str(event.anchor)
+                    if name not in names:
+                        names.append(name)
+            elif isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return [Problem(path, line, "", f"fields and lists at most {MAX_DEPTH} levels inside each other",
+                                    "deeper nesting", "write the record like the example in README.md")]
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # the syntax error is told by `parse_yaml`, with its line
+    finally:
+        loader.dispose()
+    return [
+        Problem(path, line, "", "plain values (YAML anchors & and aliases * are not used in records)",
+                "anchors and aliases: " + " ".join(names[:4]) + (" …" if len(names) > 4 else ""),
+                "write each value out in full where it is needed, and remove the & and * names")
+        for line, names in named.items()
+    ]
+
+
 def parse_yaml(text: str, path: str) -> tuple[YamlDoc | None, list[Problem]]:
-    """Parse one YAML document; a syntax error becomes a Problem with its line."""
+    """Parse one YAML document; a syntax error becomes a Problem with its line.
+
+    A document with anchors or aliases, or nested deeper than `MAX_DEPTH`, is refused before
+    it is composed (see `_shape`).
+    """
+    shape = _shape(text, path)
+    if shape:
+        return None, shape
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return YamlDoc({}, {}), []
         data = loader.construct_document(node)
+    except _LongNumber as e:
+        line = e.problem_mark.line + 1 if e.problem_mark else None
+        return None, [Problem(path, line, "", f"a number of at most {MAX_NUMBER_CHARS} characters, like 39.90",
+                              str(e.problem), "check the number: a digit key held down, or text meant to be in quotes")]
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None

@@ -108,3 +108,11 @@ def test_a_page_at_a_generated_path_stops_the_commit(repo: TinySite) -> None:
     assert "content/go/test-orange/jd/index.md" in done.stdout
     assert "products/test-orange.yml" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_linked_picture_stops_the_commit(repo: TinySite) -> None:
+    (repo.path / "content" / "images").mkdir(exist_ok=True)
+    (repo.path / "content" / "images" / "leak.jpg").symlink_to("/etc/passwd")
+    done = run_hooks(repo, "content/images/leak.jpg")
+    assert done.returncode == 1, done.stdout
+    assert 'content/images/leak.jpg:' in done.stdout and 'a link to "/etc/passwd"' in done.stdout

@@ -33,10 +33,15 @@ def built_site(path: Path) -> TinySite:
 @contextmanager
 def changed(site: TinySite, files: dict[str, str | bytes]) -> Iterator[None]:
     """Write `files` into the site repository for the duration of the block, then put every
-    file back exactly as it was (removing the new ones)."""
+    file back exactly as it was (removing the new ones and the folders made for them)."""
     saved: dict[Path, bytes | None] = {}
+    made: list[Path] = []
     for rel, content in files.items():
         target = site.path / rel
+        folder = target.parent
+        while not folder.exists() and not folder.is_symlink():
+            made.append(folder)
+            folder = folder.parent
         saved[target] = target.read_bytes() if target.exists() and not target.is_symlink() else None
         if target.is_symlink():
             target.unlink()
@@ -50,6 +55,9 @@ def changed(site: TinySite, files: dict[str, str | bytes]) -> Iterator[None]:
                     target.unlink()
             else:
                 target.write_bytes(original)
+        for folder in sorted(made, key=lambda f: len(f.parts), reverse=True):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
 
 
 def assert_refused(site: TinySite, run: Callable[[], Result], rel: str, line: int | None,

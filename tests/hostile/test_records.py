@@ -158,7 +158,7 @@ def test_a_linked_folder_at_a_generated_path_is_refused(site: TinySite, tmp_path
     link = site.path / "content" / "go"
     link.symlink_to(tmp_path / "fake", target_is_directory=True)
     try:
-        assert_refused(site, site.build, "content/go", None, ["buy-link redirects"])
+        assert_refused(site, site.build, "content/go", None, ["a link to"])
     finally:
         link.unlink()
 
