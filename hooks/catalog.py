@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from hooks import checkpoint, citations
+from hooks import checkpoint, citations, sanitise
 from hooks.books import Book, load_books
 from hooks.problems import Problem, shown
 from hooks.records import Channel, Records, load_channels, load_records
@@ -130,6 +130,7 @@ def load_site(
     problems += more
     signer, more = _signer(environ if environ is not None else os.environ)
     problems += more
+    problems += sanitise.check_files(docs_dir, root)
     if problems:
         return None, problems
     site = Site(root=root, docs_dir=docs_dir, site_url=url, channels=channels, records=records, stories=stories, books=books,
