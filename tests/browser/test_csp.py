@@ -8,15 +8,13 @@ errors and page errors are collected; content sets `window.__pwned` if any of it
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from tests.browser.conftest import serving
 from tests.hostile.test_html import EXTENSIONS, VECTORS
 from tests.sitekit import CAMPAIGN, PRODUCT, TinySite
 from tests.test_ledger_site import HEADER, ROWS
@@ -47,11 +45,6 @@ PAGES = {
 }
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[tuple[TinySite, str]]:
     site = TinySite(tmp_path_factory.mktemp("csp") / "repo").with_basics()
@@ -70,15 +63,8 @@ def served(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[
     product.with_name("slipped.html").write_text(
         product.read_text(encoding="utf-8").replace('<h2 id="story"', slipped + '<h2 id="story"', 1), encoding="utf-8"
     )
-    handler = functools.partial(_Quiet, directory=str(site.path / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield site, f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site.path / "site") as base:
+        yield site, base
 
 
 def _open(browser: Any, base: str, path: str) -> tuple[Any, list[str], list[str]]:
