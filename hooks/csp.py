@@ -55,16 +55,21 @@ def digest(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def policy(inline_scripts: Iterable[str]) -> str:
-    """The policy text for a page whose trusted inline scripts are `inline_scripts`."""
-    hashes = sorted({digest(s) for s in inline_scripts})
+def policy(inline_scripts: Iterable[str], preview: bool = False) -> str:
+    """The policy text for a page whose trusted inline scripts are `inline_scripts`.
+
+    `preview` (`build.py serve` only, on the editor's own computer): MkDocs adds its live
+    reload as an inline script that changes with every request, so no hash can allow it;
+    inline scripts are allowed instead. Content is still cleaned; published pages never
+    get this."""
+    hashes = ["'unsafe-inline'"] if preview else sorted({digest(s) for s in inline_scripts})
     return "; ".join(f"{name} {' '.join([value, *hashes])}" if name == "script-src" else f"{name} {value}"
                      for name, value in DIRECTIVES)
 
 
-def meta(inline_scripts: Iterable[str] = ()) -> str:
+def meta(inline_scripts: Iterable[str] = (), preview: bool = False) -> str:
     """The `<meta>` element carrying the policy."""
-    return f'<meta http-equiv="Content-Security-Policy" content="{policy(inline_scripts)}">'
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy(inline_scripts, preview)}">'
 
 
 def inline_scripts(html: str) -> list[str]:
@@ -84,7 +89,7 @@ def mark_content(html: str) -> str:
     return f"{CONTENT_START}{html}{CONTENT_END}"
 
 
-def secure(html: str) -> str:
+def secure(html: str, preview: bool = False) -> str:
     """The finished page with its policy in the head and the content markers removed.
 
     Raises ContentScript when an inline script is found inside the marked content."""
@@ -96,7 +101,7 @@ def secure(html: str) -> str:
             raise ContentScript("an inline <script> inside the page's content")
         html = html[:start] + region + html[end + len(CONTENT_END) :]
         theme = html[:start] + html[start + len(region) :]
-    tag = meta(inline_scripts(theme))
+    tag = meta(inline_scripts(theme), preview)
     if _META.search(html):
         return _META.sub(lambda _: tag, html, count=1)
     anchor = _CHARSET.search(html) or _HEAD.search(html)

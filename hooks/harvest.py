@@ -30,6 +30,19 @@ _KEY = "_harvest_site"
 _PREPARED = "_harvest_prepared"  # src_uri -> HTML blocks kept out of Markdown, for one build
 
 
+# The command this process runs ("build", "serve"): one per process, unlike the build's state.
+_COMMAND: dict[str, str] = {}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """Remember whether this is `serve`, whose live reload is an inline script (see csp.policy)."""
+    _COMMAND["name"] = command
+
+
+def _preview() -> bool:
+    return _COMMAND.get("name") == "serve"
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Read and check every record and ledger before anything is written."""
     logging.getLogger("jieba").setLevel(logging.WARNING)  # Material's search uses jieba; keep it quiet
@@ -45,7 +58,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(report(problems).splitlines()[-1])
     config.extra[_KEY] = site
     config.extra[_PREPARED] = {}
-    config.extra["hl_csp"] = csp.policy(())  # the theme's meta, until on_post_page adds the hashes
+    config.extra["hl_csp"] = csp.policy((), _preview())  # the theme's meta, until on_post_page adds the hashes
     return config
 
 
@@ -64,7 +77,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         inclusion = InclusionLevel.NOT_IN_NAV if out.page and not out.in_nav else InclusionLevel.UNDEFINED
         content = out.content
         if not out.page and out.src_uri.endswith(".html") and isinstance(content, str):
-            content = csp.secure(content)  # redirect pages: no theme, but the same policy
+            content = csp.secure(content, _preview())  # redirect pages: no theme, but the same policy
         files.append(File.generated(config, out.src_uri, content=content, inclusion=inclusion))
     # A ledger's thousands of look-up files go straight into the site (MkDocs has emptied it
     # by now), written by a worker process while MkDocs builds the pages.
@@ -114,11 +127,11 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """The page's Content-Security-Policy, with the hashes of the theme's inline scripts."""
     try:
-        return csp.secure(output)
+        return csp.secure(output, _preview())
     except csp.ContentScript as why:
         raise PluginError(f"{page.file.src_uri}: {why}; this is a bug in the sanitiser, please report it") from None
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
     """Pages made from a template alone (404.html) get the same policy."""
-    return csp.secure(output_content) if template_name.endswith(".html") else output_content
+    return csp.secure(output_content, _preview()) if template_name.endswith(".html") else output_content
