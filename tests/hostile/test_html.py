@@ -219,6 +219,16 @@ def test_figure_text_in_records_and_ledger_notes_is_shown_as_written(good: TinyS
     assert "{{ figure nope nope }}" in ledger
 
 
+def test_a_figure_in_an_imported_cell_is_shown_as_written(good: TinySite) -> None:
+    export = "日期,类型,金额,对方,凭证号,备注\n2019年2月24日,捐赠,100,某商会,R-100,{{ figure nope nope }}\n"
+    with changed(good, {"ledgers/test-campaign.csv": HEADER + "".join(ROWS), "export.csv": export}):
+        imported = good.run("import", "test-campaign", str(good.path / "export.csv"))
+        assert imported.code == 0, imported.err
+        result = good.build()
+        assert result.code == 0 and "Traceback" not in result.err, result.err
+        assert "{{ figure nope nope }}" in good.read("ledgers/test-campaign/index.html")
+
+
 def test_figures_in_stories_and_pages_are_still_cited(good: TinySite) -> None:
     files = {
         "ledgers/test-campaign.csv": HEADER + "".join(ROWS),
