@@ -305,6 +305,8 @@ def test_every_page_has_a_policy_before_any_script(hostile: TinySite) -> None:
         inline = [m.group(2) for m in re.finditer(r"<script(\s[^>]*)?>(.*?)</script>", html, re.S)
                   if "src=" not in (m.group(1) or "") and "json" not in (m.group(1) or "")]
         assert sorted({_hash(s) for s in inline}) == sources[1:], path
+        styles = re.findall(r"<style>(.*?)</style>", html, re.S)
+        assert policy["style-src"].split() == ["'self'", *sorted({_hash(s) for s in styles})], path
         assert "hl-page-content" not in html and "pwn" not in policies[0], path
 
 
@@ -318,7 +320,7 @@ def test_an_inline_script_inside_content_stops_the_build() -> None:
     page = "<html><head><meta charset=\"utf-8\"><script>theme()</script></head><body>{}</body></html>"
     safe = csp.secure(page.format(csp.mark_content('<p>ok</p><script src="x.js"></script>')))
     assert csp.digest("theme()") in safe and "hl-page-content" not in safe
-    for bad in ("<script>x()</script>", "<SCRIPT type=module>x()</SCRIPT>", "<script\n>x()"):
+    for bad in ("<script>x()</script>", "<SCRIPT type=module>x()</SCRIPT>", "<script\n>x()", "<style>*{}</style>"):
         with pytest.raises(csp.ContentScript):
             csp.secure(page.format(csp.mark_content(f"<p>{bad}</p>")))
 
