@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hooks import checkpoint, citations, content, inputs, urls
+from hooks import checkpoint, citations, content, inputs, sanitise, urls
 from hooks.books import Book, load_books
 from hooks.problems import Problem, shown
 from hooks.records import Channel, Records, load_channels, load_records
@@ -160,6 +160,7 @@ def load_site(
     problems += more
     signer, more = _signer(environ if environ is not None else os.environ)
     problems += more
+    problems += sanitise.check_files(docs_dir, root)
     if problems:
         return None, problems
     site = Site(root=root, docs_dir=docs_dir, site_url=url, channels=channels, records=records, stories=stories, books=books,

@@ -22,12 +22,26 @@ from mkdocs.plugins import get_plugin_logger  # noqa: E402
 from mkdocs.structure.files import File, Files, InclusionLevel  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 
-from hooks import catalog, citations, generate, history, inputs, prepared  # noqa: E402
+from hooks import catalog, citations, csp, generate, history, inputs, prepared, sanitise  # noqa: E402
+from hooks.html import e  # noqa: E402
 from hooks.problems import Problem, ProblemsFound, report  # noqa: E402
 
 log = get_plugin_logger("harvest")
 _KEY = "_harvest_site"
 _PREPARED = "_harvest_prepared"  # src_uri -> HTML blocks kept out of Markdown, for one build
+
+
+# The command this process runs ("build", "serve"): one per process, unlike the build's state.
+_COMMAND: dict[str, str] = {}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """Remember whether this is `serve`, whose live reload is an inline script (see csp.policy)."""
+    _COMMAND["name"] = command
+
+
+def _preview() -> bool:
+    return _COMMAND.get("name") == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -44,6 +58,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _stop(problems)
     config.extra[_KEY] = site
     config.extra[_PREPARED] = {}
+    config.extra["hl_csp"] = csp.policy((), _preview())  # the theme's meta, until on_post_page adds the hashes
     return config
 
 
@@ -82,7 +97,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if existing is not None:  # refused by the loader (addresses.OWNED); the build's own file wins
             files.remove(existing)
         inclusion = InclusionLevel.NOT_IN_NAV if out.page and not out.in_nav else InclusionLevel.UNDEFINED
-        files.append(File.generated(config, out.src_uri, content=out.content, inclusion=inclusion))
+        content = out.content
+        if not out.page and out.src_uri.endswith(".html") and isinstance(content, str):
+            content = csp.secure(content, _preview())  # redirect pages: no theme, but the same policy
+        files.append(File.generated(config, out.src_uri, content=content, inclusion=inclusion))
     # A ledger's thousands of look-up files go straight into the site (MkDocs has emptied it
     # by now), written by a worker process while MkDocs builds the pages.
     for cid, book in site.books.items():
@@ -110,16 +128,37 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Cited figures ({{ figure … }}) become the values computed from the ledgers; the
-    prepared HTML of generated pages is kept out of Markdown's way (see prepared.py)."""
-    markdown = citations.substitute(config.extra[_KEY], markdown)
-    if page.file.generated_by is None:
-        return markdown  # an editor's page: Markdown sees all of it
+    """Cited figures ({{ figure … }}) in what editors wrote become the values computed from
+    the ledgers; the prepared HTML of generated pages is kept out of Markdown's way (see
+    prepared.py). Text from records is never read for citations."""
+    site = config.extra[_KEY]
+    if page.file.generated_by is None:  # an editor's page: all of it is theirs
+        # Material prints title, description and author into the head as they are.
+        page.meta = {k: e(v) if isinstance(v, str) and k != "template" else v for k, v in page.meta.items()}
+        return citations.substitute(site, markdown)
+    markdown = prepared.edit_content(markdown, lambda story: citations.substitute(site, story))
     markdown, blocks = prepared.protect(markdown)
     config.extra[_PREPARED][page.file.src_uri] = blocks
     return markdown
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Put the prepared HTML back into the rendered page."""
-    return prepared.restore(html, config.extra[_PREPARED].pop(page.file.src_uri, []))
+    """Clean what Markdown rendered (hooks/sanitise.py), put the prepared HTML back, and mark
+    the result as the page's content for the Content-Security-Policy."""
+    if page.file.generated_by is None:
+        return csp.mark_content(sanitise.clean(html))
+    blocks = config.extra[_PREPARED].pop(page.file.src_uri, [])
+    return csp.mark_content(prepared.restore(html, blocks, sanitise.clean))
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """The page's Content-Security-Policy, with the hashes of the theme's inline scripts."""
+    try:
+        return csp.secure(output, _preview())
+    except csp.ContentScript as why:
+        raise PluginError(f"{page.file.src_uri}: {why}; this is a bug in the sanitiser, please report it") from None
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    """Pages made from a template alone (404.html) get the same policy."""
+    return csp.secure(output_content, _preview()) if template_name.endswith(".html") else output_content

@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
+from hooks import prepared
 from hooks.catalog import Output, Site
 from hooks.html import e, front_matter, rel, segment, yuan
 from hooks.images import Picture, picture_html
@@ -87,7 +88,7 @@ def product_page(site: Site, pid: str, pictures: Mapping[str, Picture] | None = 
         parts += [f'<p class="hl-image"><img src="{rel(here, p.images[0])}" alt="{e(p.name)}" loading="lazy"></p>', ""]
     story = site.stories.get(pid)
     if story:
-        parts += ['<h2 id="story">产品故事</h2>', "", story.strip(), ""]
+        parts += ['<h2 id="story">产品故事</h2>', "", prepared.content(story.strip()), ""]
     parts += [_facts(site, pid), "", _verification(p), "", _campaigns(site, pid), "", _qr_codes(site, pid)]
     parts += ["", f'<p class="hl-poster-link"><a href="{rel(here, product_url(pid) + "poster/")}">打印本产品的 A4 海报</a></p>']
     return "\n".join(x for x in parts if x is not None) + "\n"
