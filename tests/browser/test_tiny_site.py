@@ -4,15 +4,13 @@ checkpoint, with no server but static files), and a reader searches in Chinese."
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.conftest import serve_folder
 from tests.sitekit import TinySite
 from tests.test_ledger_site import LEDGER
 
@@ -22,20 +20,8 @@ def served(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[
     site = TinySite(tmp_path_factory.mktemp("receipt") / "repo").with_basics()
     site.write("ledgers/test-campaign.csv", LEDGER)
     assert site.build().code == 0
-    handler = functools.partial(_Quiet, directory=str(site.path / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield site, f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    with serve_folder(site.path / "site") as base:
+        yield site, base
 
 
 def _check(browser: Any, base: str, code: str) -> tuple[str, str, list[str]]:
