@@ -84,6 +84,8 @@ def test_a_wrong_policy_stops_the_build_with_a_clear_message(tiny: TinySite, raw
         ("￥AbCdEfGh123￥ 复制这段描述后打开淘宝", "the code alone"),  # the app's whole message
         ("ab@example.com", "the code alone"),
         ("￥ab￥", "the code alone"),  # too short to be a code
+        ("<script>alert(1)</script>", "the code alone"),
+        ("javascript:alert(1)//AbCdEfGh", "the code alone"),
         ("x" * 41, "at most 40 characters"),
         ("13800138000", "no personal data"),  # a mobile number in the code's shape
     ],
