@@ -16,7 +16,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -174,6 +174,7 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
     except OSError as e:
         fail(_io_message(e, kept, staged))
     click.echo(f"Built the site into {target}")
+    _in_app_report(config.extra)
 
 
 def _io_message(error: OSError, outcome: str, shown_as: dict[str, str] | None = None) -> str:
@@ -329,6 +330,16 @@ def schemas(check_only: bool) -> None:
         fail(f"Out of date: {', '.join(stale)}; run: python build.py schemas")
     if not stale:
         click.echo("The schemas are up to date.")
+
+
+def _in_app_report(extra: Any) -> None:
+    """Per channel, which in-app browsers open the shop, guide the reader or offer a copy."""
+    from hooks.inapp import REPORT_TITLE, policy_summary
+    from hooks.records import load_channels
+
+    click.echo(REPORT_TITLE)
+    for channel in load_channels(extra)[0].values():
+        click.echo(policy_summary(channel.id, channel.label, channel.in_app))
 
 
 def _site_or_fail(config_file: Path, outcome: str = "nothing was changed") -> Site:

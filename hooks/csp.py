@@ -74,6 +74,22 @@ def policy(inline_scripts: Iterable[str], preview: bool = False, inline_styles: 
     return "; ".join(" ".join([name, value, *extra.get(name, [])]) for name, value in DIRECTIVES)
 
 
+def standalone(inline_scripts: Iterable[str], inline_styles: Iterable[str]) -> str:
+    """The policy of a page that loads nothing of the theme (the go/ pages): nothing at all but
+    these inline scripts and styles and the site's own pictures; no <base>, no form."""
+
+    def sources(texts: Iterable[str]) -> str:
+        return " ".join(sorted({digest(t) for t in texts})) or "'none'"
+
+    return (f"default-src 'none'; script-src {sources(inline_scripts)}; style-src {sources(inline_styles)};"
+            " img-src 'self'; base-uri 'none'; form-action 'none'")
+
+
+def has_policy(html: str) -> bool:
+    """Whether a finished page already carries its own policy (the go/ pages' stricter one)."""
+    return _META.search(html) is not None
+
+
 def meta(inline_scripts: Iterable[str] = (), preview: bool = False, inline_styles: Iterable[str] = ()) -> str:
     """The `<meta>` element carrying the policy."""
     return f'<meta http-equiv="Content-Security-Policy" content="{policy(inline_scripts, preview, inline_styles)}">'

@@ -98,7 +98,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             files.remove(existing)
         inclusion = InclusionLevel.NOT_IN_NAV if out.page and not out.in_nav else InclusionLevel.UNDEFINED
         content = out.content
-        if not out.page and out.src_uri.endswith(".html") and isinstance(content, str):
+        if not out.page and out.src_uri.endswith(".html") and isinstance(content, str) and not csp.has_policy(content):
             content = csp.secure(content, _preview())  # redirect pages: no theme, but the same policy
         files.append(File.generated(config, out.src_uri, content=content, inclusion=inclusion))
     # A ledger's thousands of look-up files go straight into the site (MkDocs has emptied it

@@ -21,6 +21,11 @@ Line = Annotated[str, StringConstraints(pattern=LINE_PATTERN, min_length=1, max_
 Summary = Annotated[str, StringConstraints(pattern=LINE_PATTERN, min_length=1, max_length=200)]
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 GTIN_PATTERN = r"^(\d{8}|\d{12}|\d{13}|\d{14})$"
+# A shop app's share code (淘口令 and the like), e.g. ￥AbCdEfGh123￥ or (AbCdEfGh123): ASCII
+# letters and digits, at least 6 in a row, between the marks the apps put around them. No dot,
+# colon, @ or slash is allowed, so a link, a domain or an e-mail address can never pass.
+_SHARE_CHARS = "[ A-Za-z0-9()（）《》「」￥¥$€£₤₳₴¢₰₵₲₭₮₱₩₸+-]"
+SHARE_CODE_PATTERN = rf"^{_SHARE_CHARS}*[A-Za-z0-9]{{6,}}{_SHARE_CHARS}*$"
 
 
 def gtin_check_digit_ok(gtin: str) -> bool:
@@ -83,6 +88,8 @@ class Purchase(_Record):
 
     channel: Slug
     url: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    # Copied by the go/ page where the channel's policy is `copy` (README, "In-app browsers").
+    share_code: Annotated[str, StringConstraints(pattern=SHARE_CODE_PATTERN, max_length=40)] | None = None
 
 
 class Product(_Record):
@@ -160,6 +167,7 @@ EXAMPLES: dict[str, str] = {
     "purchase": "purchase:\n      - channel: jd\n        url: https://item.jd.com/100001234567.html",
     "channel": "channel: jd",
     "url": "url: https://item.jd.com/100001234567.html",
+    "share_code": "share_code: ￥AbCdEfGh123￥",
     "organizer": "organizer: 保靖县商务局",
     "partners": "partners: [京东, 腾讯内容开放平台]",
     "start": "start: 2019-02-20",

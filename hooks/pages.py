@@ -13,9 +13,11 @@ from collections.abc import Iterator, Mapping
 
 from hooks import prepared
 from hooks.catalog import Output, Site
+from hooks.go_pages import GoPages
 from hooks.html import e, front_matter, rel, segment, yuan
 from hooks.images import Picture, picture_html
-from hooks.models import Product
+from hooks.inapp import policy_attr
+from hooks.models import Product, Purchase
 from hooks.qr import qr_svg_file, qr_svg_inline
 
 
@@ -61,7 +63,7 @@ def product_page(site: Site, pid: str, pictures: Mapping[str, Picture] | None = 
     place = " · ".join(e(x) for x in (o.province, o.county, o.town, o.village) if x)
     buttons = "\n".join(
         f'<a class="md-button md-button--primary hl-buy__button" href="{rel(here, go_url(pid, b.channel))}"'
-        f' rel="nofollow">{e(_buy_label(site, b.channel))}</a>'
+        f' rel="nofollow"{_in_app_attrs(site, b)}>{e(_buy_label(site, b.channel))}</a>'
         for b in p.purchase
     )
     parts = [
@@ -92,6 +94,14 @@ def product_page(site: Site, pid: str, pictures: Mapping[str, Picture] | None = 
     parts += [_facts(site, pid), "", _verification(p), "", _campaigns(site, pid), "", _qr_codes(site, pid)]
     parts += ["", f'<p class="hl-poster-link"><a href="{rel(here, product_url(pid) + "poster/")}">打印本产品的 A4 海报</a></p>']
     return "\n".join(x for x in parts if x is not None) + "\n"
+
+
+def _in_app_attrs(site: Site, buy: Purchase) -> str:
+    """What the button does in in-app browsers, for theme/assets/javascripts/hl-inapp.js."""
+    policy = policy_attr(site.channels[buy.channel].in_app)
+    if not policy:
+        return ""
+    return f' data-hl-in-app="{e(policy)}"' + (" data-hl-code" if buy.share_code else "")
 
 
 def _facts(site: Site, pid: str) -> str:
@@ -153,29 +163,19 @@ def _qr_codes(site: Site, pid: str) -> str:
     )
 
 
-def redirect_html(target: str, title: str, note: str) -> str:
-    """A page that sends the reader on without JavaScript, and shows the link in case it does not."""
-    t = e(target)
-    return (
-        '<!doctype html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
-        f'<title>{e(title)}</title>\n<meta name="robots" content="noindex">\n'
-        '<meta name="referrer" content="no-referrer">\n'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">\n'
-        f'<meta http-equiv="refresh" content="0; url={t}">\n'
-        f'<link rel="canonical" href="{t}">\n</head>\n<body>\n'
-        f'<p>{e(note)}</p>\n<p><a href="{t}">{t}</a></p>\n</body>\n</html>\n'
-    )
-
-
 def product_outputs(site: Site, pictures: Mapping[str, Picture] | None = None) -> Iterator[Output]:
-    """Everything one product brings: its page, go/ redirects, QR files, GS1 Digital Link."""
+    """Everything one product brings: its page, go/ pages, QR files, GS1 Digital Link."""
+    go = GoPages()
     for pid, p in site.records.products.items():
         yield Output(f"products/{pid}.md", product_page(site, pid, pictures), page=True)
+        price = f"{yuan(p.price.amount, p.price.currency)} / {p.price.unit}" if p.price else ""
         for b in p.purchase:
             label = site.channels[b.channel].label
             yield Output(
                 f"{go_url(pid, b.channel)}index.html",
-                redirect_html(b.url, f"{p.name} · {label}", f"正在前往{label}购买「{p.name}」……"),
+                go.page(target=b.url, title=f"{p.name} · {label}", note=f"正在前往{label}购买「{p.name}」……",
+                        name=p.name, price=price, shop=label, policy=policy_attr(site.channels[b.channel].in_app),
+                        share_code=b.share_code),
             )
             yield Output(
                 f"qr/{pid}/{b.channel}.svg", qr_svg_file(site.absolute(go_url(pid, b.channel)), f"{p.name} · {label}")
@@ -184,7 +184,8 @@ def product_outputs(site: Site, pictures: Mapping[str, Picture] | None = None) -
         if p.gtin:
             link = f"01/{gtin14(p.gtin)}/"
             yield Output(
-                f"{link}index.html", redirect_html(rel(link, product_url(pid)), p.name, f"「{p.name}」的产品页")
+                f"{link}index.html",
+                go.page(target=rel(link, product_url(pid)), title=p.name, note=f"「{p.name}」的产品页"),
             )
 
 

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from hooks.catalog import Output, Site
 from hooks.html import e, front_matter, rel, yuan
 from hooks.images import Picture, picture_html
+from hooks.inapp import APPS, copies
 from hooks.pages import product_url
 from hooks.qr import qr_svg_inline
 
@@ -32,15 +33,30 @@ def short_url(url: str) -> str:
     return (parts.netloc + parts.path).rstrip("/")
 
 
+def share_codes(site: Site, pid: str) -> list[tuple[str, str, list[str]]]:
+    """(shop label, share code, apps) for each purchase link with a share code whose channel
+    offers it to copy in some in-app browser: printed beside the QR code, for typing in."""
+    out = []
+    for buy in site.records.products[pid].purchase:
+        channel = site.channels[buy.channel]
+        apps = copies(channel.in_app)
+        if buy.share_code and apps:
+            out.append((channel.label, buy.share_code, [APPS[a] for a in apps]))
+    return out
+
+
 def _label(site: Site, pid: str) -> str:
     p = site.records.products[pid]
     url = site.absolute(product_url(pid))
+    codes = "".join(
+        f'<span class="hl-label__code">{e(shop)}口令 {e(code)}</span>' for shop, code, _ in share_codes(site, pid)
+    )
     return (
         '<div class="hl-label">'
         + qr_svg_inline(url, f"{p.name} 产品页二维码：{url}")
         + f'<div class="hl-label__text"><strong class="hl-label__name">{e(p.name)}</strong>'
         + f'<span class="hl-label__place">{e(p.origin.province)} {e(p.origin.county)}</span>'
-        + f'<span class="hl-label__url">{e(short_url(url)).replace("/", "/<wbr>")}</span></div></div>'
+        + f'<span class="hl-label__url">{e(short_url(url)).replace("/", "/<wbr>")}</span>{codes}</div></div>'
     )
 
 
@@ -96,7 +112,13 @@ def poster_page(site: Site, pid: str, pictures: Mapping[str, Picture] | None = N
         '<figure class="hl-poster__qr">',
         qr_svg_inline(url, f"{p.name} 产品页二维码：{url}"),
         f'<figcaption><strong>扫码查看产品故事、产地和购买渠道</strong><br><span class="hl-poster__url">'
-        f"{e(short_url(url))}</span></figcaption>",
+        f"{e(short_url(url))}</span>"
+        + "".join(
+            f'<br><span class="hl-poster__code">在{e("、".join(apps))}里：复制{e(shop)}口令'
+            f" <strong>{e(code)}</strong>，打开{e(shop)} App</span>"
+            for shop, code, apps in share_codes(site, pid)
+        )
+        + "</figcaption>",
         "</figure>",
         "</article>",
     ]

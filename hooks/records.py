@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from hooks import addresses, history, inputs, models
+from hooks import addresses, history, inapp, inputs, models
 from hooks.models import Campaign, Product
 from hooks.privacy import find_personal_data
 from hooks.problems import Problem, shown
@@ -33,6 +33,8 @@ class Channel:
     id: str
     label: str
     domains: tuple[str, ...]
+    # In-app browser -> "guide" or "copy" (see inapp.py); an app not named here opens the shop.
+    in_app: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,9 @@ def load_channels(
                 )
             )
             continue
-        channels[cid] = Channel(cid, label, tuple(domains))  # type: ignore[arg-type]
+        policy, more = inapp.parse_in_app(spec.get("in_app"), f"{field}.in_app", path)
+        problems += more
+        channels[cid] = Channel(cid, label, tuple(domains), policy)  # type: ignore[arg-type]
     return channels, problems
 
 
@@ -190,6 +194,8 @@ def _expected(kind: str, name: str, e: Any) -> str:
             return "plain text on one line, without < or > (markup is not allowed)"
         if pattern == models.GTIN_PATTERN:
             return "a GTIN of 8, 12, 13 or 14 digits, in quotes"
+        if pattern == models.SHARE_CODE_PATTERN:
+            return "the code alone, like ￥AbCdEfGh123￥: letters and digits between the app's marks, no link or text"
         return "a 3-letter currency code in capitals, like CNY"
     if kind == "string_too_long":
         return f"at most {ctx.get('max_length')} characters"

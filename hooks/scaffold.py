@@ -24,6 +24,7 @@ category: fruit                      # required: fruit, tea, flowers, mushrooms,
 purchase:                            # required: at least one place to buy
   - channel: jd                      # one of the channels in mkdocs.yml (jd, taobao, pinduoduo …)
     url: https://item.jd.com/100001234567.html   # https, on that channel's own domain
+    # share_code: ￥AbCdEfGh123￥           # optional: the shop app's 口令, copied inside apps that do not open the shop
 """
 
 STORY = """\

@@ -43,7 +43,7 @@ def test_pages_links_and_redirects(tiny: TinySite) -> None:
     assert 'href="../../campaigns/test-campaign/"' in page
     go = tiny.read("go/test-orange/jd/index.html")
     assert '<meta http-equiv="refresh" content="0; url=https://item.jd.com/100001234567.html">' in go
-    assert '<a href="https://item.jd.com/100001234567.html">' in go
+    assert '<a href="https://item.jd.com/100001234567.html" id="hl-link">' in go
     assert '<meta name="robots" content="noindex">' in go
     gs1 = tiny.read("01/06901234567892/index.html")
     assert 'url=../../products/test-orange/"' in gs1

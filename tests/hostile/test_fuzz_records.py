@@ -24,8 +24,8 @@ from tests.sitekit import CAMPAIGN, PRODUCT
 SECONDS = 2.0  # per example; a good record loads in about a millisecond
 HEADROOM = 512 * 1024 * 1024  # bytes of address space an example may add
 CHANNELS = {
-    "jd": Channel("jd", "京东", ("jd.com", "3.cn")),
-    "pinduoduo": Channel("pinduoduo", "拼多多", ("pinduoduo.com", "yangkeduo.com")),
+    "jd": Channel("jd", "京东", ("jd.com", "3.cn"), {}),
+    "pinduoduo": Channel("pinduoduo", "拼多多", ("pinduoduo.com", "yangkeduo.com"), {}),
 }
 GOOD_LINES = PRODUCT.splitlines(keepends=True)
 
