@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from hooks import checkpoint, citations
 from hooks.books import Book, load_books
+from hooks.privacy import page_problems
 from hooks.problems import Problem, shown
 from hooks.records import Channel, Records, load_channels, load_records
 
@@ -113,6 +114,20 @@ def load_stories(docs_dir: Path, root: Path, products: Collection[str]) -> tuple
     return stories, problems
 
 
+def personal_data_in_pages(docs_dir: Path, root: Path) -> list[Problem]:
+    """Personal data in every Markdown page under the docs folder: stories and editors' pages."""
+    problems: list[Problem] = []
+    for file in sorted(docs_dir.rglob("*.md")):
+        if file.is_symlink() or not file.is_file():
+            continue  # links are the file rules' business; nothing outside the tree is read
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # told by the loader of that page
+        problems += page_problems(file.relative_to(root).as_posix(), text)
+    return problems
+
+
 def load_site(
     root: Path, docs_dir: Path, site_url: str | None, extra: Mapping[str, Any] | None,
     environ: Mapping[str, str] | None = None,
@@ -124,7 +139,7 @@ def load_site(
     records, more = load_records(root, docs_dir, channels)
     problems += more
     stories, more = load_stories(docs_dir, root, records.files_of("products"))
-    problems += more
+    problems += more + personal_data_in_pages(docs_dir, root)
     books, more = load_books(root, records.campaigns, records.files_of("campaigns"),
                              products=records.files_of("products"), channels=channels)
     problems += more

@@ -565,7 +565,7 @@ def test_bad_exports_change_nothing(tmp_path, name, line, field, reason, existin
 
 HEADERS = {c: (c, c.upper(), *importer._SYNONYMS[c]) for c in importer.COLUMNS}
 TEXT = st.text(st.sampled_from("甲乙丙丁湘西保靖合作社脐橙abcXYZ ,;\"'#-.()（）：·"),
-               min_size=1, max_size=12).map(str.strip).filter(bool)
+               min_size=1, max_size=12).map(str.strip).filter(lambda t: bool(t) and t[0] != "-")  # "-x": a formula cell
 
 
 @st.composite
@@ -577,7 +577,7 @@ def entries(draw):
         cents = draw(st.integers(1, 10**11))
         currency = draw(st.sampled_from(["CNY", "CNY", "CNY", "USD"]))
         entry = {c: "" for c in importer.COLUMNS}
-        entry |= {"date": draw(st.dates(date(2000, 1, 1), date(2099, 12, 31))), "type": kind,
+        entry |= {"date": draw(st.dates(date(2000, 1, 1), date(2025, 12, 31))), "type": kind,
                   "amount": Decimal(cents).scaleb(-2), "currency": currency,
                   "party": draw(st.one_of(st.just("匿名"), TEXT)),
                   "note": draw(st.one_of(st.just(""), TEXT)),
