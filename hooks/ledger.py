@@ -129,8 +129,8 @@ def read_ledger_bytes(file: Path, path: str) -> tuple[bytes | None, list[Problem
     try:
         size = file.stat().st_size
         if size > MAX_LEDGER_BYTES:
-            return None, [Problem(path, None, "", f"a ledger file of at most {MAX_LEDGER_BYTES >> 20} MB",
-                                  f"{size >> 20} MB", "check that this is the ledger (a million entries "
+            return None, [Problem(path, None, "", f"a ledger file of at most {MAX_LEDGER_BYTES:,} bytes",
+                                  f"{size:,} bytes", "check that this is the ledger (a million entries "
                                   "take about 110 MB); split a campaign this large into several campaigns")]
         return file.read_bytes(), []
     except OSError as err:
@@ -152,7 +152,7 @@ def parse_ledger(data: bytes, path: str, campaign: str, *, products: Collection[
     Example: ``parse_ledger(b"seq,date,...,note\\n", "ledgers/x.csv", "x", products={"p"},
     channels={"jd"})`` is an empty ledger and no problems.
     """
-    from hooks.ledger_fast import read_entries, suspect_lines
+    from hooks.ledger_fast import read_entries
     from hooks.ledger_rules import LineChecker, correction_problems
 
     problems: list[Problem] = []
@@ -170,7 +170,7 @@ def parse_ledger(data: bytes, path: str, campaign: str, *, products: Collection[
         if problems:  # the line ends or the encoding are wrong: check every line slowly
             entries = _check_slowly(body, checker)
         else:
-            entries = read_entries(body, checker, suspect_lines(body))
+            entries = read_entries(body, checker)
     problems += correction_problems(entries, path)
     if suspect:
         rows = body.split(b"\n")

@@ -14,13 +14,13 @@ from __future__ import annotations
 import csv
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
 from hooks.ledger import TYPES, Entry, _EntryBuilder
-from hooks.ledger_rules import CURRENCIES, FIELD_LIMITS, MAX_LINE_BYTES, RECEIPT, LineChecker
+from hooks.ledger_rules import CURRENCIES, FIELD_LIMITS, FORMULA_STARTS, MAX_LINE_BYTES, RECEIPT, LineChecker
 from hooks.sanity import date_in_window
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -105,13 +105,12 @@ class _Values:
         return value
 
 
-def read_entries(body: bytes, check: LineChecker, slow: Iterable[int] = ()) -> list[Entry | None]:
+def read_entries(body: bytes, check: LineChecker) -> list[Entry | None]:
     """Every entry line of `body` (whose line ends are all LF), in order: the Entry, or None
     for a line with problems, which `check` then holds.
 
     A line is taken apart and its fields looked up in dicts of values already found valid;
-    anything unexpected raises and sends the line to `check.check_line`, and so does every
-    line numbered in `slow` (in increasing order; `suspect_lines` gives them).
+    anything unexpected raises and sends the line to `check.check_line`.
     """
     entries: list[Entry | None] = []
     append = entries.append
@@ -130,8 +129,7 @@ def read_entries(body: bytes, check: LineChecker, slow: Iterable[int] = ()) -> l
         return value
 
     note_limit, ref_limit = FIELD_LIMITS["note"], FIELD_LIMITS["reference"]
-    forced = iter(slow)
-    next_slow = next(forced, 0)
+    formula = frozenset(FORMULA_STARTS)
     new = object.__new__
     builder = _EntryBuilder
     entry_class = Entry
@@ -145,9 +143,6 @@ def read_entries(body: bytes, check: LineChecker, slow: Iterable[int] = ()) -> l
     for line_no, raw in enumerate(lines, 2):
         seq, prev = (prev + shift if shift else prev), line_no
         try:
-            if line_no == next_slow:
-                next_slow = next(forced, 0)
-                raise ValueError
             if len(raw) > MAX_LINE_BYTES:
                 raise ValueError
             line = raw.decode()
@@ -166,7 +161,8 @@ def read_entries(body: bytes, check: LineChecker, slow: Iterable[int] = ()) -> l
                 known = heads.get(head)
             if known is None:
                 known = new_head(head)
-            if s != str(seq) or ":" in ref or "：" in ref or len(ref) > ref_limit:
+            if (s != str(seq) or ":" in ref or "：" in ref or len(ref) > ref_limit
+                    or ref[:1] in formula or not ref.isprintable()):
                 raise ValueError  # a correction, or meant as one, or a mistake
             day = dates.get(d) or _remember(dates, d, day_of)
             amount = amounts.get(a) or new_amount(a)
@@ -175,13 +171,13 @@ def read_entries(body: bytes, check: LineChecker, slow: Iterable[int] = ()) -> l
             try:
                 note = notes[note]
             except KeyError:
-                if len(note) > note_limit:
+                if not _plain(note, note_limit):
                     raise ValueError from None
                 notes[note] = note
             t, product, channel, quantity, unit, orders = known
             if t is donation:
-                # A valid receipt code is ASCII without spaces: `normalise_receipt` is lower().
-                key = ref.lower()
+                # A valid receipt code is ASCII without spaces, so `normalise_receipt` is this.
+                key = ref.lower().replace("-", "")
                 if key in receipts or not receipt(ref):
                     raise ValueError
                 receipts[key] = (line_no, ref)
@@ -246,59 +242,20 @@ def _orders(text: str) -> int:
     return int(text)
 
 
+def _plain(text: str, limit: int) -> bool:
+    """Text the full check would pass without a look: printable (no control or invisible
+    character; `str.isprintable` refuses more, such as U+3000, and the full check says which
+    are fine), within its length, not starting like a spreadsheet formula."""
+    return text.isprintable() and len(text) <= limit and not text.startswith(FORMULA_STARTS)
+
+
 def _name(text: str) -> str:
-    if not text.strip() or len(text) > FIELD_LIMITS["party"]:
+    if not text.strip() or not _plain(text, FIELD_LIMITS["party"]):
         raise ValueError(text)
     return text
 
 
 def _unit(text: str) -> str:
-    if not text.strip() or len(text) > FIELD_LIMITS["unit"]:
+    if not text.strip() or not _plain(text, FIELD_LIMITS["unit"]):
         raise ValueError(text)
     return text
-
-
-# Bytes that may start trouble in a text cell: C0 controls, tab and DEL (to NUL), and the four
-# characters a spreadsheet starts a formula with (to 01, looked for at the start of a field).
-_TROUBLE = bytearray(range(256))
-for _b in (*range(0x00, 0x09), 0x09, 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F):
-    _TROUBLE[_b] = 0x00
-for _b in b"=+-@":
-    _TROUBLE[_b] = 0x01
-_TROUBLE_TABLE = bytes(_TROUBLE)
-# Multi-byte controls and invisible characters (`sanity.control_character`): C1 controls,
-# zero-width and direction marks, the word joiner family, and the BOM.
-_INVISIBLE = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa0-\xa4\xa6-\xa9]|\xef\xbb\xbf")
-
-
-def suspect_lines(body: bytes) -> list[int]:
-    """The numbers (1-based, the header is line 1) of the lines that may hold a control or
-    invisible character, or a field starting like a formula: `read_entries` sends them to the
-    full check. All in C but one step for each C2, E2 80 or E2 81 byte pair (rare in ledgers
-    but for typographic quotes and dashes)."""
-    marked = body.translate(_TROUBLE_TABLE)
-    found: set[int] = set()
-    for needle, text in ((b"\x00", marked), (b",\x01", marked), (b',"\x01', marked),
-                         (b"\xef\xbb\xbf", body)):
-        at = text.find(needle)
-        while at != -1:
-            found.add(at)
-            end = text.find(b"\n", at)
-            at = -1 if end == -1 else text.find(needle, end)
-    for lead in (b"\xc2", b"\xe2\x80", b"\xe2\x81"):
-        at = body.find(lead)
-        while at != -1:
-            if _INVISIBLE.match(body, at):
-                found.add(at)
-                end = body.find(b"\n", at)
-                at = -1 if end == -1 else body.find(lead, end)
-            else:
-                at = body.find(lead, at + 1)
-    lines: list[int] = []
-    line, last = 1, 0
-    for at in sorted(found):
-        line += body.count(b"\n", last, at)
-        last = at
-        if not lines or lines[-1] != line:
-            lines.append(line)
-    return lines

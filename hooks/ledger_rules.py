@@ -52,7 +52,7 @@ TEXT_COLUMNS = ("unit", "party", "reference", "note")
 RECEIPT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,62}[A-Za-z0-9])?")
 # What a spreadsheet runs as a formula when a cell starts with it (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_DASHES = re.compile(r"[\-\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]|\s")
+_SPACES_AND_DASHES = re.compile(r"[\s\-\u00ad\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]+")
 _EXAMPLE = {
     "sale": "5,2019-02-20,sale,baojing-navel-orange,jd,1250.5,kg,312,9975.00,CNY,京东用户,JD-0220,",
     "donation": "6,2019-02-21,donation,,,,,,5000.00,CNY,匿名,HL2019-000123,",
@@ -62,15 +62,14 @@ _EXAMPLE = {
 def normalise_receipt(code: str) -> str:
     """The form under which two receipt codes are the same code.
 
-    Unicode NFKC (full-width letters and digits become ASCII), case folded, every space
-    (of any width) removed, and every dash (hyphen, en and em dash, minus sign, full-width
-    hyphen-minus …) written as ASCII ``-``. Two donations whose codes have the same form are
-    refused: a donor typing either would find the other's entry. The browser's receipt look-up
-    must use exactly this rule. Example: ``normalise_receipt(" ＨＬ2019－000123")`` is
-    ``"hl2019-000123"``.
+    Unicode NFKC (full-width letters and digits become ASCII), case folded, and every space
+    and every dash removed, of any width (hyphen, en and em dash, minus sign, full-width
+    hyphen-minus …). Two donations whose codes have the same form are refused: a donor typing
+    either would find the other's entry. The browser's receipt look-up must use exactly this
+    rule. Example: ``normalise_receipt(" ＨＬ2019－000123")`` is ``"hl2019000123"``, as is
+    ``normalise_receipt("hl 2019 000123")``.
     """
-    folded = unicodedata.normalize("NFKC", code).casefold()
-    return _DASHES.sub(lambda m: "" if m.group().isspace() else "-", folded)
+    return _SPACES_AND_DASHES.sub("", unicodedata.normalize("NFKC", code).casefold())
 
 
 def formula_start(value: str) -> bool:
@@ -328,7 +327,7 @@ class LineChecker:
             self._add(line, "reference", "a receipt code used once in the ledger",
                       f"{shown(ref)}, already on line {first}{same}",
                       f"check the code; if this line repeats the donation on line {first}, it is a "
-                      "duplicate" + ("; codes differing only in case, spaces or kinds of dash are "
+                      "duplicate" + ("; codes differing only in case, spaces or dashes are "
                                      "one code" if same else ""))
         else:
             self.receipts[key] = (line, ref)
