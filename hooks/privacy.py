@@ -206,8 +206,10 @@ def _digits_kind(sequence: str) -> str | None:
 
 
 def _number_kind(s: str, size: int) -> str | None:
-    if s[-1] in "Xx":
-        return ID_CARD if size == 18 and _id_card(s) else None
+    if s[-1] in "Xx":  # an ID card's check character, or a letter after a number
+        if size == 18 and _id_card(s):
+            return ID_CARD
+        return _number_kind(s[:-1], size - 1) if size > 11 else None
     first = s[0]
     if first in "018":
         if size in (11, 13, 15) and _MOBILE.fullmatch(s):
@@ -271,17 +273,34 @@ def candidate_lines(data: bytes, first_only: bool = False) -> list[int]:
         end = zeroed.find(b"\n", pos)
         return len(zeroed) if end == -1 else end
 
-    pos = zeroed.find(_ELEVEN)
-    while pos != -1 and not (first_only and starts):
-        after = _NOT_ZERO.search(zeroed, pos)
-        end = after.start() if after else len(zeroed)
-        if data[end:end + 1] in (b"X", b"x"):
-            end += 1
-        run = data[pos:end]
-        if _run_may_hold(run) and any(_digits_kind(m.group()) for m in
-                                      _SEQUENCE.finditer(_normalised(run.decode("latin-1")))):
-            end = add(pos)
-        pos = zeroed.find(_ELEVEN, end)
+    # Every run of 11 or more: `split` finds them in C; a run's shape (`_SHAPE`) decides most
+    # runs from a small cache, and only a shape that may hold a number has its digits read.
+    pieces = zeroed.split(_ELEVEN)
+    shapes: dict[bytes, bool] = {}
+    pos = end = 0
+    for k in range(len(pieces) - 1):
+        pos += len(pieces[k])
+        if pos >= end:  # a new run (else a second split inside the run before)
+            rest = pieces[k + 1]
+            zeros = len(rest) - len(rest.lstrip(b"0"))
+            if zeros < len(rest) or k + 2 == len(pieces):
+                end = pos + 11 + zeros
+            else:  # the run goes on past the next split
+                after = _NOT_ZERO.search(zeroed, pos)
+                end = after.start() if after else len(zeroed)
+            if data[end:end + 1] in (b"X", b"x"):
+                end += 1
+            run = data[pos:end]
+            shape = run.translate(_SHAPE)
+            maybe = shapes.get(shape)
+            if maybe is None:
+                maybe = shapes[shape] = _shape_may_hold(shape)
+            if maybe and any(_digits_kind(m.group()) for m in
+                             _SEQUENCE.finditer(_normalised(run.decode("latin-1")))):
+                add(pos)
+                if first_only:
+                    break
+        pos += 11
     pos = data.find(_AT)
     while pos != -1 and not (first_only and starts):
         pos = data.find(_AT, add(pos))
@@ -305,23 +324,30 @@ def candidate_lines(data: bytes, first_only: bool = False) -> list[int]:
     return lines
 
 
-_SPLIT_BYTES = bytes.maketrans(b"\t\x0b\x0c .-()", b" " * 8)
-_NOT_DIGITS = bytes(b for b in range(256) if b not in b"0123456789")
+# A run's shape: digits that may start a phone number (0, 1, 8) as "a", other digits as "b",
+# X as "b", separators and controls as spaces.
+_SHAPE_TABLE = bytearray(b" " * 256)
+for _b in b"018":
+    _SHAPE_TABLE[_b] = ord("a")
+for _b in b"234567 9Xx".replace(b" ", b""):
+    _SHAPE_TABLE[_b] = ord("b")
+_SHAPE = bytes(_SHAPE_TABLE)
 
 
-def _run_may_hold(run: bytes) -> bool:
-    """Quick necessary condition on a run of ASCII digits and separators: 11 digits or more,
-    and, below 15 (no ID-card or bank-card number), a group starting with 0, 1 or 8 with 11
-    digits or more from there (a phone number)."""
-    digits = len(run.translate(None, _NOT_DIGITS))
+def _shape_may_hold(shape: bytes) -> bool:
+    """Quick necessary condition on a run's shape: 11 digits or more, and, below 15 (no
+    ID-card or bank-card number), a group starting with 0, 1 or 8 with 11 digits or more
+    from there (a phone number). Controls count as separators here, which only adds joins."""
+    groups = shape.split()
+    digits = sum(map(len, groups))
     if digits < 11:
         return False
     if digits >= 15:
         return True
-    for group in run.translate(_SPLIT_BYTES).split():
-        if group[:1] in (b"0", b"1", b"8") and digits >= 11:
+    for group in groups:
+        if group[0] == 0x61 and digits >= 11:
             return True
-        digits -= len(group.translate(None, _NOT_DIGITS))
+        digits -= len(group)
     return False
 
 

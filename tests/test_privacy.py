@@ -68,6 +68,7 @@ LANDLINE = "a landline phone number"
         ("用户.名@例え.jp", EMAIL),
         ("6222 0212 3456 7890 128", BANK),
         ("６２２２０２１２３４５６７８９０１２８", BANK),
+        ("13800138000x", MOBILE),  # a letter after the number
     ],
 )
 def test_personal_data_is_found(text: str, kind: str) -> None:
@@ -174,3 +175,11 @@ def test_page_problems_name_the_line() -> None:
     assert [(p.path, p.line) for p in problems] == [("content/about.md", 3)]
     assert "a mainland mobile number" in problems[0].got
     assert page_problems("content/about.md", "2019年2月20日，售出 1250.5 kg，收入 ¥39,900.00。\n") == []
+
+
+@pytest.mark.parametrize("text", ["1234567890 13800138000", "00000000000 13800138000", "2" * 22 + " 13800138000",
+                                  "x" + "9" * 33 + "-138-0013-8000", "430124 19900101 123X", "5" * 22 + "\n13800138000"])
+def test_numbers_at_the_end_of_long_runs_are_candidates(text: str) -> None:
+    last = text.count("\n")
+    assert find_personal_data(text.split("\n")[-1])
+    assert candidate_lines(text.encode()) == [last]
