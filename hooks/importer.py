@@ -150,8 +150,8 @@ def import_export(export: Path, ledger_file: Path, *, campaign: str, products: C
     try:
         size = export.stat().st_size
         if size > MAX_EXPORT_BYTES:
-            return None, [Problem(export_label, None, "", f"an export of at most {MAX_EXPORT_BYTES >> 20} MB",
-                                  f"{size >> 20} MB", "Check that this is the export; split a larger one "
+            return None, [Problem(export_label, None, "", f"an export of at most {MAX_EXPORT_BYTES:,} bytes",
+                                  f"{size:,} bytes", "Check that this is the export; split a larger one "
                                   "into several files and import them one after the other.")]
         data = export.read_bytes()
     except OSError as err:

@@ -712,3 +712,10 @@ def test_a_ledger_changed_during_the_import_is_not_overwritten(tmp_path, monkeyp
     result, problems = run(tmp_path, SAMPLE.encode(), ledger=OLD)
     assert result is None and [(p.path, p.got) for p in problems] == [(LEDGER, "it was changed meanwhile")]
     assert ledger_bytes(tmp_path) == OLD + other
+
+
+def test_an_export_too_large_is_refused_before_reading(tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "MAX_EXPORT_BYTES", 10)
+    result, problems = run(tmp_path, "日期,类型,金额\n2020-02-10,捐赠,100\n".encode())
+    assert result is None
+    assert [(p.path, p.line, p.expected) for p in problems] == [("export.csv", None, "an export of at most 10 bytes")]
