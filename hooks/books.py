@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from hooks import checkpoint, history, inputs
 from hooks.figures import Figures, GoalProgress, compute_figures, goal_progress
-from hooks.ledger import Ledger, parse_ledger
+from hooks.ledger import MAX_LEDGER_BYTES, Ledger, parse_ledger
 from hooks.ledger_files import receipts_of
 from hooks.ledger_worker import LedgerFiles
 from hooks.merkle import MerkleTree
@@ -66,14 +67,22 @@ def campaign_goals(campaign: Campaign) -> dict[str, tuple[Decimal, str]]:
     return goals
 
 
+def commit_date(root: Path) -> date:
+    """The date of the checked-out commit (today outside git): ledger dates may be up to a
+    year after it, so the same commit is judged the same whatever day it is built."""
+    when = history.commit_time(root)
+    return date.today() if when is None else datetime.fromtimestamp(when, UTC).date()
+
+
 def load_book(
-    root: Path, cid: str, campaign: Campaign, *, products: Collection[str], channels: Collection[str]
+    root: Path, cid: str, campaign: Campaign, *, products: Collection[str], channels: Collection[str],
+    today: date | None = None,
 ) -> tuple[Book | None, list[Problem]]:
     """Load, check and derive one ledger; a ledger with any problem is not published."""
     rel = f"ledgers/{cid}.csv"
     seal_rel = f"ledgers/{cid}.checkpoints"
     try:
-        data = inputs.read_bytes(root, rel)
+        data = inputs.read_bytes(root, rel, MAX_LEDGER_BYTES)
     except inputs.Refused as e:
         return None, [e.problem(rel)]
     try:
@@ -84,7 +93,7 @@ def load_book(
     # ledger) while the entries are checked here.
     files = LedgerFiles.start(data, near=root)
     ledger, problems = parse_ledger(data, rel, cid, products=products, channels=channels,
-                                    suspects=files.candidate_lines)
+                                    suspects=files.candidate_lines, today=today)
     # Sealed heads are checked even when the ledger has other mistakes: a deleted or
     # reordered entry must be told as rewritten history, not only as a numbering error.
     if ledger is not None:
@@ -127,6 +136,7 @@ def load_books(
     folder = root / "ledgers"
     if not folder.is_dir():
         return books, problems
+    today = commit_date(root)
     for file in sorted(folder.iterdir()):
         rel = file.relative_to(root).as_posix()
         if file.suffix not in (".csv", ".checkpoints"):
@@ -159,7 +169,7 @@ def load_books(
             continue
         if cid not in campaigns:
             continue  # the campaign record has mistakes of its own, reported already
-        book, more = load_book(root, cid, campaigns[cid], products=products, channels=channels)
+        book, more = load_book(root, cid, campaigns[cid], products=products, channels=channels, today=today)
         problems += more
         if book is not None:
             books[cid] = book

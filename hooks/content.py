@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from hooks.addresses import OWNED, gtin_key, owned_part
+from hooks.privacy import page_problems
 from hooks.problems import Problem, shown
 from hooks.records import Records
 from hooks.sanity import control_character
@@ -23,7 +24,7 @@ _BY_RECORD = {"products": "products", "go": "products", "qr": "products", "campa
 
 def check_content(docs_dir: Path, root: Path, records: Records) -> list[Problem]:
     """Every editor file under `docs_dir` at a path the build generates, and every page with
-    a control character."""
+    a control character or personal data."""
     problems = taken_paths(docs_dir, root, records)
     for file, path in _editor_files(docs_dir, root):
         if file.suffix == ".md" and not file.is_symlink() and owned_part(file.relative_to(docs_dir).as_posix()) is None:
@@ -87,4 +88,4 @@ def _page_text(file: Path, path: str) -> list[Problem]:
             return [Problem(path, number, "", "text without control or invisible characters",
                             f"the character {code}", "delete it (it was pasted with the text and cannot be seen)",
                             column=column)]
-    return []
+    return page_problems(path, text)

@@ -106,6 +106,9 @@ _NUMBER = re.compile(
 _SCALES = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 _CENT = Decimal("0.01")
 _BREAKS = ("\n", "\r", "\u2028", "\u2029", "\x85")
+# An export larger than this is not a spreadsheet export (a million ledger entries take
+# about 110 MB); refused before it is read.
+MAX_EXPORT_BYTES = 512 << 20
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,11 @@ def import_export(export: Path, ledger_file: Path, *, campaign: str, products: C
     """
     problems: list[Problem] = []
     try:
+        size = export.stat().st_size
+        if size > MAX_EXPORT_BYTES:
+            return None, [Problem(export_label, None, "", f"an export of at most {MAX_EXPORT_BYTES:,} bytes",
+                                  f"{size:,} bytes", "Check that this is the export; split a larger one "
+                                  "into several files and import them one after the other.")]
         data = export.read_bytes()
     except OSError as err:
         return None, [Problem(export_label, None, "", "a readable export file",

@@ -32,6 +32,8 @@ HEADER = "seq,date,type,product,channel,quantity,unit,orders,amount,currency,par
 COLUMNS = tuple(HEADER.split(","))
 TYPES = ("donation", "sale", "disbursement", "expense")
 MAX_PROBLEMS = 200
+# A million entries take about 110 MB; a file past this is not a ledger anyone can check.
+MAX_LEDGER_BYTES = 1 << 30
 
 _BOM = b"\xef\xbb\xbf"
 _CHINESE_HEADER = ("日期", "类型", "产品", "渠道", "数量", "单位", "订单数", "金额", "币种", "对方", "凭证号", "备注")
@@ -113,31 +115,45 @@ class Ledger:
 
 
 def load_ledger(file: Path, path: str, campaign: str, *, products: Collection[str],
-                channels: Collection[str]) -> tuple[Ledger | None, list[Problem]]:
+                channels: Collection[str], today: date | None = None) -> tuple[Ledger | None, list[Problem]]:
     """Read `file` and check it with `parse_ledger`; `path` is how messages name it."""
+    data, problems = read_ledger_bytes(file, path)
+    if data is None:
+        return None, problems
+    return parse_ledger(data, path, campaign, products=products, channels=channels, today=today)
+
+
+def read_ledger_bytes(file: Path, path: str) -> tuple[bytes | None, list[Problem]]:
+    """A ledger file's bytes, or None and why not: unreadable, or larger than
+    `MAX_LEDGER_BYTES` (told before reading it)."""
     try:
-        data = file.read_bytes()
+        size = file.stat().st_size
+        if size > MAX_LEDGER_BYTES:
+            return None, [Problem(path, None, "", f"a ledger file of at most {MAX_LEDGER_BYTES:,} bytes",
+                                  f"{size:,} bytes", "check that this is the ledger (a million entries "
+                                  "take about 110 MB); split a campaign this large into several campaigns")]
+        return file.read_bytes(), []
     except OSError as err:
         return None, [Problem(path, None, "", "a readable ledger file", err.strerror or str(err),
                               f"create {path} with the header line {HEADER}, or check its permissions")]
-    return parse_ledger(data, path, campaign, products=products, channels=channels)
 
 
 def parse_ledger(data: bytes, path: str, campaign: str, *, products: Collection[str],
                  channels: Collection[str],
                  suspects: Callable[[bytes], Sequence[int]] = candidate_lines,
-                 ) -> tuple[Ledger | None, list[Problem]]:
+                 today: date | None = None) -> tuple[Ledger | None, list[Problem]]:
     """Check a ledger file's bytes against every rule of SPEC.md; the ledger, or None and the
     problems (all of them, at most `MAX_PROBLEMS` shown, then one saying how many more).
 
     `suspects` gives the lines that may hold personal data (`privacy.candidate_lines`, or the
-    same found by another process); each is then looked at closely.
+    same found by another process); each is then looked at closely. `today` is the commit
+    date (dates may be up to a year after it); the day of the check when None.
 
     Example: ``parse_ledger(b"seq,date,...,note\\n", "ledgers/x.csv", "x", products={"p"},
     channels={"jd"})`` is an empty ledger and no problems.
     """
     from hooks.ledger_fast import read_entries
-    from hooks.ledger_rules import LineChecker
+    from hooks.ledger_rules import LineChecker, correction_problems
 
     problems: list[Problem] = []
     body = _file_problems(data, path, campaign, problems)
@@ -149,12 +165,13 @@ def parse_ledger(data: bytes, path: str, campaign: str, *, products: Collection[
 
     # Personal data first: its scan makes a copy of the bytes, gone before entries are built.
     suspect = suspects(body)
-    checker = LineChecker(path, products, channels, problems)
+    checker = LineChecker(path, products, channels, problems, today)
     with _no_gc():
         if problems:  # the line ends or the encoding are wrong: check every line slowly
             entries = _check_slowly(body, checker)
         else:
             entries = read_entries(body, checker)
+    problems += correction_problems(entries, path)
     if suspect:
         rows = body.split(b"\n")
         for index in suspect:
@@ -293,29 +310,32 @@ def _check_slowly(body: bytes, check: LineChecker) -> list[Entry | None]:
     return entries
 
 
+# The columns a person's details could be written in; the others hold numbers, dates and ids,
+# checked by their own rules (an amount of 13800138000.00 is not a phone number).
+_TEXT = ("product", "channel", "unit", "party", "reference", "note")
+
+
 def _personal_data(raw: bytes, line: int, path: str, problems: list[Problem]) -> None:
     text = raw.decode("utf-8", "replace")
-    if find_personal_data(text) is None:
-        return
     try:
-        fields = next(csv.reader((text,)))
-    except csv.Error:
-        fields = []
-    found = False
-    for k, (name, value) in enumerate(zip(COLUMNS, fields, strict=False), 1):
-        kind = find_personal_data(value)
+        fields = next(csv.reader((text,), strict=True))
+    except csv.Error:  # told as a problem of its own; the whole line is looked at
+        kind = find_personal_data(text)
         if kind:
-            found = True
+            problems.append(_personal_problem(path, line, "", kind, None))
+        return
+    for k, (name, value) in enumerate(zip(COLUMNS, fields, strict=False), 1):
+        kind = find_personal_data(value) if name in _TEXT or len(fields) != len(COLUMNS) else None
+        if kind:
             problems.append(_personal_problem(path, line, name, kind, k))
-    if not found:
-        problems.append(_personal_problem(path, line, "", find_personal_data(text) or "", None))
 
 
 def _personal_problem(path: str, line: int, field: str, kind: str, column: int | None) -> Problem:
     return Problem(path, line, field, "no personal data in a public ledger", f"what looks like {kind}",
                    "remove it: a ledger names people only as they agreed (for example 张先生, or 匿名 "
                    "for anonymous) and never holds phone, ID-card or bank-card numbers or e-mail "
-                   "addresses; the ledger is public and its history is kept", column)
+                   "addresses, however written (spaces, dots, full-width digits); the ledger is "
+                   "public and its history is kept", column)
 
 
 def _capped(problems: list[Problem], path: str) -> list[Problem]:

@@ -20,7 +20,8 @@ from decimal import Decimal
 from typing import TypeVar
 
 from hooks.ledger import TYPES, Entry, _EntryBuilder
-from hooks.ledger_rules import CURRENCIES, LineChecker
+from hooks.ledger_rules import CURRENCIES, FIELD_LIMITS, FORMULA_STARTS, MAX_LINE_BYTES, RECEIPT, LineChecker
+from hooks.sanity import date_in_window
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _AMOUNT = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,2})?")  # positive; a minus sign is a correction
@@ -61,7 +62,8 @@ class _Values:
         self.amounts: dict[str, Decimal] = {}
         self.quantities: dict[str, Decimal] = {}
         self.orders: dict[str, int] = {}
-        self.names: dict[str, str] = {}  # units and parties (never blank)
+        self.names: dict[str, str] = {}  # parties (never blank)
+        self.units: dict[str, str] = {}
         self.notes: dict[str, str] = {}
         # The text from type to orders, whole, is often repeated (a product, a channel, a common
         # quantity): one look-up then stands for six. Amounts are looked up on their own, so
@@ -92,7 +94,7 @@ class _Values:
         orders = self.orders.get(o)
         if orders is None:
             orders = _remember(self.orders, o, _orders)
-        unit = self.names.get(unit) or _remember(self.names, unit, _name)
+        unit = self.units.get(unit) or _remember(self.units, unit, _unit)
         return (t, product, channel, quantity, unit, orders)
 
     def amount(self, text: str) -> Decimal:
@@ -117,6 +119,17 @@ def read_entries(body: bytes, check: LineChecker) -> list[Entry | None]:
     amounts, currencies = values.amounts, values.currencies
     new_head, head_of, new_amount = values.head, values.head_of, values.amount
     receipts = check.receipts
+    receipt = RECEIPT.fullmatch
+    today = check.today
+
+    def day_of(text: str) -> date:
+        value = _date(text)
+        if not date_in_window(value, today):
+            raise ValueError(text)
+        return value
+
+    note_limit, ref_limit = FIELD_LIMITS["note"], FIELD_LIMITS["reference"]
+    formula = frozenset(FORMULA_STARTS)
     new = object.__new__
     builder = _EntryBuilder
     entry_class = Entry
@@ -130,6 +143,8 @@ def read_entries(body: bytes, check: LineChecker) -> list[Entry | None]:
     for line_no, raw in enumerate(lines, 2):
         seq, prev = (prev + shift if shift else prev), line_no
         try:
+            if len(raw) > MAX_LINE_BYTES:
+                raise ValueError
             line = raw.decode()
             if '"' in line:  # quoted fields: split by the csv module (a comma may be inside)
                 fields = next(reader((line,), strict=True))
@@ -146,18 +161,26 @@ def read_entries(body: bytes, check: LineChecker) -> list[Entry | None]:
                 known = heads.get(head)
             if known is None:
                 known = new_head(head)
-            if s != str(seq) or ":" in ref or "：" in ref:  # a correction, or meant as one
-                raise ValueError
-            day = dates.get(d) or _remember(dates, d, _date)
+            if (s != str(seq) or ":" in ref or "：" in ref or len(ref) > ref_limit
+                    or ref[:1] in formula or not ref.isprintable()):
+                raise ValueError  # a correction, or meant as one, or a mistake
+            day = dates.get(d) or _remember(dates, d, day_of)
             amount = amounts.get(a) or new_amount(a)
             currency = currencies[c]
             party = names.get(party) or _remember(names, party, _name)
-            note = notes.setdefault(note, note)
+            try:
+                note = notes[note]
+            except KeyError:
+                if not _plain(note, note_limit):
+                    raise ValueError from None
+                notes[note] = note
             t, product, channel, quantity, unit, orders = known
             if t is donation:
-                if ref in receipts or not ref.strip():
+                # A valid receipt code is ASCII without spaces, so `normalise_receipt` is this.
+                key = ref.lower().replace("-", "")
+                if key in receipts or not receipt(ref):
                     raise ValueError
-                receipts[ref] = line_no
+                receipts[key] = (line_no, ref)
             # As `ledger.make_entry`, inline: a call would cost a fifth of building the entry.
             entry = new(builder)
             entry.seq = seq
@@ -219,7 +242,20 @@ def _orders(text: str) -> int:
     return int(text)
 
 
+def _plain(text: str, limit: int) -> bool:
+    """Text the full check would pass without a look: printable (no control or invisible
+    character; `str.isprintable` refuses more, such as U+3000, and the full check says which
+    are fine), within its length, not starting like a spreadsheet formula."""
+    return text.isprintable() and len(text) <= limit and not text.startswith(FORMULA_STARTS)
+
+
 def _name(text: str) -> str:
-    if not text.strip():
+    if not text.strip() or not _plain(text, FIELD_LIMITS["party"]):
+        raise ValueError(text)
+    return text
+
+
+def _unit(text: str) -> str:
+    if not text.strip() or not _plain(text, FIELD_LIMITS["unit"]):
         raise ValueError(text)
     return text

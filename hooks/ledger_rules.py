@@ -11,12 +11,14 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+import unicodedata
 from collections.abc import Collection, Sequence
 from datetime import date
 from decimal import Decimal
 
 from hooks.ledger import COLUMNS, TYPES, Entry, make_entry
 from hooks.problems import Problem, shown
+from hooks.sanity import control_character, date_in_window, window_text
 
 # Active ISO 4217 codes, and a few withdrawn since 2018 that an older ledger may carry; a code
 # outside the list is most often a typo (CYN for CNY).
@@ -42,10 +44,37 @@ _CHINESE_TYPES = {"捐赠": "donation", "捐款": "donation", "销售": "sale", 
                   "支出": "expense", "费用": "expense"}
 _YUAN = {"RMB", "人民币", "元", "¥", "￥", "CNH"}
 _MAX_DIGITS = 15  # before the point: amounts up to 10^15 keep every sum exact in Decimal
+# Limits that keep one hostile line from costing much: a line, and each text column.
+MAX_LINE_BYTES = 4096
+FIELD_LIMITS = {"unit": 32, "party": 200, "reference": 64, "note": 1000}
+TEXT_COLUMNS = ("unit", "party", "reference", "note")
+# A receipt code: ASCII letters and digits, and - _ / . inside; at most 64 characters.
+RECEIPT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,62}[A-Za-z0-9])?")
+# What a spreadsheet runs as a formula when a cell starts with it (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_SPACES_AND_DASHES = re.compile(r"[\s\-\u00ad\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]+")
 _EXAMPLE = {
     "sale": "5,2019-02-20,sale,baojing-navel-orange,jd,1250.5,kg,312,9975.00,CNY,京东用户,JD-0220,",
     "donation": "6,2019-02-21,donation,,,,,,5000.00,CNY,匿名,HL2019-000123,",
 }
+
+
+def normalise_receipt(code: str) -> str:
+    """The form under which two receipt codes are the same code.
+
+    Unicode NFKC (full-width letters and digits become ASCII), case folded, and every space
+    and every dash removed, of any width (hyphen, en and em dash, minus sign, full-width
+    hyphen-minus …). Two donations whose codes have the same form are refused: a donor typing
+    either would find the other's entry. The browser's receipt look-up must use exactly this
+    rule. Example: ``normalise_receipt(" ＨＬ2019－000123")`` is ``"hl2019000123"``, as is
+    ``normalise_receipt("hl 2019 000123")``.
+    """
+    return _SPACES_AND_DASHES.sub("", unicodedata.normalize("NFKC", code).casefold())
+
+
+def formula_start(value: str) -> bool:
+    """Whether a spreadsheet would run this text cell as a formula."""
+    return value.startswith(FORMULA_STARTS)
 
 
 class LineChecker:
@@ -53,12 +82,14 @@ class LineChecker:
     receipt codes already used, and (through `entries`) the entries a correction names."""
 
     def __init__(self, path: str, products: Collection[str], channels: Collection[str],
-                 problems: list[Problem]) -> None:
+                 problems: list[Problem], today: date | None = None) -> None:
         self.path = path
         self.products = frozenset(products)
         self.channels = frozenset(channels)
         self.problems = problems
-        self.receipts: dict[str, int] = {}  # donation receipt code -> line it is on
+        self.today = today or date.today()  # the commit date: dates may be up to a year later
+        # normalised donation receipt code -> (line it is on, the code as written)
+        self.receipts: dict[str, tuple[int, str]] = {}
 
     def check_line(self, raw: bytes, line: int, seq: int,
                    entries: Sequence[Entry | None]) -> tuple[Entry | None, int]:
@@ -68,6 +99,12 @@ class LineChecker:
         Returns the Entry, or None after adding its problems, and the seq to count on from.
         """
         before = len(self.problems)
+        if len(raw) > MAX_LINE_BYTES:
+            self._add(line, "", f"a line of at most {MAX_LINE_BYTES} bytes",
+                      f"{len(raw)} bytes, starting {shown(raw[:60].decode('utf-8', 'replace'))}",
+                      "shorten the note or the names: a ledger line is one entry, not a document; "
+                      "if this is not a ledger line, delete it")
+            return None, seq
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as err:
@@ -99,6 +136,8 @@ class LineChecker:
             if "\r" in value or "\n" in value:
                 self._add(line, name, "a field without line breaks", shown(value),
                           "write the field on one line")
+            else:
+                self._text(name, value, line)
         s, d, t, product, channel, q, unit, o, a, c, party, ref, note = fields
         number = self._seq(s, seq, line)
         day = self._date(d, line)
@@ -143,6 +182,25 @@ class LineChecker:
         return make_entry(next_seq, day, kind, product, channel, quantity, unit, orders, amount,
                           currency, party, ref, note, line, corrects), next_seq
 
+    def _text(self, name: str, value: str, line: int) -> None:
+        """The rules every cell obeys: no control character, no formula, a bounded length."""
+        control = control_character(value) or ("U+0009" if "\t" in value else None)
+        if control:
+            self._add(line, name, "text without control or invisible characters",
+                      f"the character {control} in {shown(value)}",
+                      "delete the invisible character (retype the field in a plain text editor)")
+        elif name in TEXT_COLUMNS and formula_start(value) and not (
+                name == "reference" and _CORRECTION.fullmatch(value)):
+            self._add(line, name, "text that a spreadsheet does not run as a formula",
+                      f"{shown(value)}, starting with {value[0]!r}",
+                      f"remove the leading {value[0]}, or start the text with a Chinese character "
+                      "or a letter (a cell starting with = + - @ is run as a formula when the "
+                      "published ledger is opened in Excel or WPS)")
+        limit = FIELD_LIMITS.get(name)
+        if limit is not None and len(value) > limit:
+            self._add(line, name, f"at most {limit} characters", f"{len(value)} characters: "
+                      f"{shown(value)}", f"shorten the {name}")
+
     def _add(self, line: int, field: str, expected: str, got: str, fix: str) -> None:
         self.problems.append(Problem(self.path, line, field, expected, got, fix, _COL.get(field)))
 
@@ -157,7 +215,12 @@ class LineChecker:
     def _date(self, d: str, line: int) -> date | None:
         try:
             if _DATE.fullmatch(d):
-                return date.fromisoformat(d)
+                day = date.fromisoformat(d)
+                if date_in_window(day, self.today):
+                    return day
+                self._add(line, "date", window_text(self.today), shown(d),
+                          "check the year: a ledger entry is dated when the money moved")
+                return None
             got = shown(d)
         except ValueError:
             got = f"{shown(d)}, a day that does not exist"
@@ -251,13 +314,23 @@ class LineChecker:
         if not ref.strip():
             self._add(line, "reference", "the receipt code of the donation, e.g. HL2019-000123",
                       "nothing", "write the code of the receipt given to the donor")
-        elif ref in self.receipts:
+            return
+        if not RECEIPT.fullmatch(ref):
+            self._add(line, "reference", "a receipt code of at most 64 ASCII letters, digits and "
+                      "- _ / . (starting and ending with a letter or digit), e.g. HL2019-000123",
+                      shown(ref), "write the code exactly as printed on the receipt, without spaces "
+                      "or full-width characters")
+        key = normalise_receipt(ref)
+        if key in self.receipts:
+            first, code = self.receipts[key]
+            same = "" if code == ref else f" ({shown(code)} there counts as the same code)"
             self._add(line, "reference", "a receipt code used once in the ledger",
-                      f"{shown(ref)}, already on line {self.receipts[ref]}",
-                      f"check the code; if this line repeats the donation on line "
-                      f"{self.receipts[ref]}, it is a duplicate")
+                      f"{shown(ref)}, already on line {first}{same}",
+                      f"check the code; if this line repeats the donation on line {first}, it is a "
+                      "duplicate" + ("; codes differing only in case, spaces or dashes are "
+                                     "one code" if same else ""))
         else:
-            self.receipts[ref] = line
+            self.receipts[key] = (line, ref)
 
     def _currency(self, currency: str, line: int) -> str | None:
         if currency in CURRENCIES:
@@ -302,3 +375,38 @@ class LineChecker:
             if have is not None and have != want:
                 self._add(line, name, f"{want}, as in entry {earlier.seq} that this line corrects",
                           shown(have), f"write {want}")
+
+
+def correction_problems(entries: Sequence[Entry | None], path: str) -> list[Problem]:
+    """Corrections that, together, take back more than their entry holds: the amount (and for
+    a sale the quantity and orders) of an entry plus all its (negative) corrections must stay
+    0 or more. One problem per corrected entry, on the correction that first goes too far."""
+    names = ("amount", "quantity", "orders")
+    left: dict[int, list[Decimal]] = {}  # corrected seq -> what is left of amount, quantity, orders
+    told: set[int] = set()
+    out: list[Problem] = []
+    for entry in entries:
+        if entry is None or entry.corrects is None:
+            continue
+        target = entries[entry.corrects - 1]
+        while target is not None and target.corrects is not None:  # a correction of a correction
+            target = entries[target.corrects - 1]
+        if target is None or target.seq in told:
+            continue
+        had = (target.amount, target.quantity or Decimal(0), Decimal(target.orders or 0))
+        rest = left.setdefault(target.seq, list(had))
+        rest[0] += entry.amount
+        rest[1] += entry.quantity or 0
+        rest[2] += entry.orders or 0
+        for k, name in enumerate(names):
+            if rest[k] < 0:
+                out.append(Problem(
+                    path, entry.line, name,
+                    f"corrections of entry {target.seq} (line {target.line}) that take back at most "
+                    f"its {name}, {had[k]}",
+                    f"{had[k] - rest[k]} taken back by the corrections up to this line",
+                    "check the amounts: a correction takes back part or all of one entry, never "
+                    "more; money paid back beyond it is an entry of its own", _COL.get(name)))
+                told.add(target.seq)
+                break
+    return out

@@ -8,6 +8,7 @@ the records together with every problem found, each with file, line and field.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -228,6 +229,8 @@ def _strings(value: Any, path: tuple[Any, ...] = ()) -> Iterable[tuple[tuple[Any
 def _privacy(doc: YamlDoc, path: str) -> list[Problem]:
     out = []
     for loc, text in _strings(doc.data):
+        if loc and loc[-1] == "gtin" and re.fullmatch(models.GTIN_PATTERN, text) and models.gtin_check_digit_ok(text):
+            continue  # a valid GTIN is a product's code, not a person's number
         if loc and loc[-1] == "url":
             # Item ids in a link's path are not personal; a query string may be.
             parts = urlsplit(text) if text.startswith("http") else None

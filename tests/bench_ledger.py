@@ -63,6 +63,7 @@ def entries(n: int, seed: int = 2019) -> Iterator[str]:
                 fields[4], fields[6] = f"-{fields[4]}", f"-{fields[6]}"
             fields[7], fields[10], fields[11] = f"-{fields[7]}", f"seq:{target}", "冲正"
             originals.append(None)
+            originals[target - 1] = None  # corrected once, in full: never below zero
             yield ",".join([str(seq), *fields])
             continue
         if roll < 0.75:

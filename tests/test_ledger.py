@@ -18,12 +18,13 @@ from hooks.ledger import (
     MAX_PROBLEMS,
     Entry,
     Ledger,
+    _check_slowly,
     load_ledger,
     make_entry,
     parse_ledger,
 )
-from hooks.ledger_fast import chunks
-from hooks.ledger_rules import LineChecker
+from hooks.ledger_fast import chunks, read_entries
+from hooks.ledger_rules import LineChecker, correction_problems, normalise_receipt
 from hooks.problems import Problem
 
 PATH = "ledgers/baojing-oranges-2019.csv"
@@ -403,3 +404,123 @@ def test_lines_come_in_chunks_without_line_ends(body: bytes, size: int) -> None:
     if body.endswith(b"\n"):
         expected.pop()
     assert [line for chunk in chunks(body, size) for line in chunk.split(b"\n")] == expected
+
+
+# --- issue 9: every input hostile ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("code", "form"), [
+    ("HL2019-000123", "hl2019000123"),
+    (" HL2019-000123 ", "hl2019000123"),
+    ("ＨＬ２０１９－０００１２３", "hl2019000123"),  # full width
+    ("hl2019–000123", "hl2019000123"),  # en dash
+    ("HL 2019 000123", "hl2019000123"),
+    ("HL2019\u3000000123", "hl2019000123"),  # ideographic space
+    ("HL2019/000123", "hl2019/000123"),  # a slash is part of the code
+    ("Straße-1", "strasse1"),  # case folding, not lower()
+])
+def test_normalise_receipt(code: str, form: str) -> None:
+    assert normalise_receipt(code) == form
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("HL2019-000001", "hl2019-000001"),
+    ("HL2019-000001", "HL2019000001"),
+    ("HL2019-000001", "HL2019-000001 "),
+    ("HL2019-000001", "ＨＬ2019-000001"),
+    ("HL2019-000001", "HL2019—000001"),
+])
+def test_receipt_codes_that_collide_after_normalising_name_both_lines(first: str, second: str) -> None:
+    lines = [f"1,2019-02-20,donation,,,,,,10.00,CNY,匿名,{first},", f"2,2019-02-21,donation,,,,,,20.00,CNY,匿名,{second},"]
+    _, problems = parse(lines)
+    clash = [p for p in problems if p.expected == "a receipt code used once in the ledger"]
+    assert [(p.line, p.field) for p in clash] == [(3, "reference")]
+    assert "already on line 2" in clash[0].got
+
+
+@pytest.mark.parametrize("code", ["HL 1", " HL1", "HL1 ", "ＨＬ1", "HL-", "-HL", "H" * 65, "HL1;", "收据1"])
+def test_receipt_code_characters_and_length(code: str) -> None:
+    _, problems = parse([f'1,2019-02-20,donation,,,,,,10.00,CNY,匿名,"{code}",'])
+    assert {(p.line, p.field) for p in problems} == {(2, "reference")}  # "-HL" is a formula, too
+    assert any("at most 64 ASCII letters" in p.expected for p in problems)
+
+
+def test_voucher_codes_of_other_entries_keep_their_freedom() -> None:
+    ledger, problems = parse(["1,2019-02-21,expense,,jd,,,,300.00,CNY,顺丰速运,发票 No. 12,物流"])
+    assert problems == [] and ledger is not None
+
+
+@pytest.mark.parametrize(("column", "value"), [
+    ("note", "=1+1"), ("note", "+1"), ("note", "-1"), ("note", "@A1"), ("party", "=cmd|' /C calc'!A0"),
+    ("reference", "@SUM(A1)"), ("note", '"=HYPERLINK(""x"")"'),
+])
+def test_formula_cells_are_refused(column: str, value: str) -> None:
+    fields = {"party": "顺丰速运", "reference": "FP-1", "note": ""} | {column: value}
+    _, problems = parse([f"1,2019-02-21,expense,,jd,,,,300.00,CNY,{fields['party']},{fields['reference']},{fields['note']}"])
+    assert [(p.line, p.field) for p in problems] == [(2, column)]
+    assert "formula" in problems[0].expected and "remove the leading" in problems[0].fix
+
+
+@pytest.mark.parametrize(("value", "code"), [("a\x00b", "U+0000"), ("a\tb", "U+0009"), ("a\x1bb", "U+001B"),
+                                             ("a\u200bb", "U+200B"), ("\u202eab", "U+202E"), ("a\x85b", "U+0085")])
+def test_control_characters_are_refused(value: str, code: str) -> None:
+    _, problems = parse([f"1,2019-02-21,expense,,jd,,,,300.00,CNY,顺丰速运,FP-1,{value}"])
+    assert [(p.line, p.field) for p in problems] == [(2, "note")]
+    assert code in problems[0].got
+
+
+def test_dates_outside_the_window_are_refused() -> None:
+    lines = ["1,1999-12-31,expense,,jd,,,,1.00,CNY,a,F1,", "2,2000-01-01,expense,,jd,,,,1.00,CNY,a,F2,",
+             "3,2020-03-01,expense,,jd,,,,1.00,CNY,a,F3,", "4,2020-03-02,expense,,jd,,,,1.00,CNY,a,F4,"]
+    _, problems = parse_ledger(ledger_bytes(lines), PATH, "x", products=PRODUCTS, channels=CHANNELS,
+                               today=date(2019, 3, 1))
+    assert [(p.line, p.field) for p in problems] == [(2, "date"), (5, "date")]
+    assert problems[0].expected == "a date from 2000-01-01 to 2020-03-01"
+
+
+def test_limits_are_problems_with_line_and_field() -> None:
+    lines = ["1,2019-02-21,expense,,jd,,,,1.00,CNY," + "张" * 201 + ",F1,",
+             "2,2019-02-21,expense,,jd,,,,1.00,CNY,a,F2," + "注" * 1001,
+             "3,2019-02-21,expense,,jd,,,,1.00,CNY,a,F3," + "x" * 5000,
+             "4,2019-02-21,expense,,jd,,,,1.00,CNY,a," + "F" * 65 + ","]
+    _, problems = parse(lines)
+    assert where(problems) == {(2, "party", 11), (3, "note", 13), (4, "", None), (5, "reference", 12)}
+
+
+def test_corrections_may_not_take_back_more_than_their_entry() -> None:
+    lines = GOOD + ["7,2019-02-23,sale,baojing-navel-orange,jd,-1200,kg,-300,-9000.00,CNY,京东用户,seq:2,退货",
+                    "8,2019-02-24,sale,baojing-navel-orange,jd,-1,kg,0,-900.00,CNY,京东用户,seq:2,退货"]
+    _, problems = parse(lines)
+    assert [(p.line, p.field) for p in problems] == [(9, "amount")]
+    assert problems[0].expected == ("corrections of entry 2 (line 3) that take back at most its amount, 9975.00")
+    assert problems[0].got == "9979.80 taken back by the corrections up to this line"
+    lines[-1] = "8,2019-02-24,sale,baojing-navel-orange,jd,-41,kg,0,-1.00,CNY,京东用户,seq:2,退货"
+    _, problems = parse(lines)
+    assert [(p.line, p.field) for p in problems] == [(9, "quantity")]
+
+
+def test_corrections_in_full_are_fine() -> None:
+    lines = GOOD + ["7,2019-02-23,donation,,,,,,-5000.00,CNY,匿名,seq:1,撤回"]
+    ledger, problems = parse(lines)
+    assert problems == [] and ledger is not None
+    assert correction_problems(list(ledger.entries), PATH) == []
+
+
+_hostile_field = st.sampled_from([
+    "", "=1", "+1", "-1", "@x", "\t", "a\x00", "\u200b", "\u3000", "R-1", "r-1", "R 1", "Ｒ-1", "seq:1", "seq:2",
+    "-5.00", "5.00", "2019-02-20", "1999-01-01", "2999-01-01", "donation", "sale", "expense", "CNY", "kg", "匿名",
+    "jd", "baojing-navel-orange", "1", "-1", "x" * 70, "138 0013 8000", '"a,b"', '"', "１３８００１３８０００",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_hostile_field, min_size=12, max_size=12), max_size=8))
+def test_fast_path_never_accepts_what_the_full_check_refuses(rows: list[list[str]]) -> None:
+    """Hostile lines read both ways give the same entries and the same problems."""
+    body = ledger_bytes(GOOD[:2] + [f"{i},{','.join(r)}" for i, r in enumerate(rows, 3)])
+    fast_problems: list[Problem] = []
+    fast = read_entries(body, LineChecker(PATH, PRODUCTS, CHANNELS, fast_problems))
+    slow_problems: list[Problem] = []
+    slow = _check_slowly(body, LineChecker(PATH, PRODUCTS, CHANNELS, slow_problems))
+    assert fast == slow
+    assert sorted(fast_problems) == sorted(slow_problems)

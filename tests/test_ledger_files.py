@@ -32,12 +32,12 @@ def ledger(n: int, seed: int = 7) -> bytes:
     for seq in range(1, n + 1):
         roll = rnd.random()
         if seq == 1:
-            rows.append("1,2019-03-01,donation,,,,,,5.00,CNY,匿名,R-1,")
+            rows.append("1,2019-03-01,donation,,,,,,5000.00,CNY,匿名,R-1,")  # corrected below, never past 0
         elif roll < 0.05:
             rows.append(f"{seq},2019-03-01,donation,,,,,,-1.00,CNY,匿名,seq:1,冲正")
         elif roll < 0.4:
             party = '"张先生, 李女士"' if rnd.random() < 0.3 else "匿名"
-            ref = f"R-{seq}" if rnd.random() > 0.1 else f" R-{seq - 1} "  # the same code once stripped
+            ref = f"R-{seq}"
             rows.append(f"{seq},2019-03-0{seq % 9 + 1},donation,,,,,,{rnd.randrange(1, 999)}.00,CNY,{party},{ref},")
         else:
             note = '"含运费, 已签收"' if rnd.random() < 0.2 else ""

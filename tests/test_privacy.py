@@ -6,12 +6,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hooks.privacy import candidate_lines, find_personal_data, luhn_ok, may_hold_personal_data, scan_text
+from hooks.privacy import (
+    candidate_lines,
+    find_personal_data,
+    luhn_ok,
+    may_hold_personal_data,
+    page_problems,
+    scan_text,
+)
 
 EMAIL = "an e-mail address"
 MOBILE = "a mainland mobile number"
 ID_CARD = "an ID-card number"
 BANK = "a bank-card number"
+LANDLINE = "a landline phone number"
 
 
 @pytest.mark.parametrize(
@@ -34,6 +42,33 @@ BANK = "a bank-card number"
         ("4111111111111111", BANK),
         ("卡号 4111 1111 1111 1111", BANK),
         ("4111-1111-1111-1111", BANK),
+        # written in other forms (issue 9)
+        ("１３８００１３８０００", MOBILE),  # full-width digits
+        ("１３８－００１３－８０００", MOBILE),
+        ("138.0013.8000", MOBILE),  # dotted
+        ("138 0013 8000", MOBILE),
+        ("13 800 138 000", MOBILE),  # any grouping
+        ("1380\u30000138\u3000000", MOBILE),  # ideographic spaces
+        ("138\u200b0013\u200b8000", MOBILE),  # zero-width spaces
+        ("138—0013—8000", MOBILE),  # em dashes
+        ("（138）00138000", MOBILE),  # full-width brackets
+        ("8613800138000", MOBILE),
+        ("＋８６ １３８ ００１３ ８０００", MOBILE),
+        ("电话 0743-8521234", LANDLINE),
+        ("(010)62345678", LANDLINE),
+        ("（０１０）６２３４５６７８", LANDLINE),
+        ("010 6234 5678", LANDLINE),
+        ("+86 10 62345678", LANDLINE),
+        ("020-87654321", LANDLINE),
+        ("430124900101123", ID_CARD),  # the old 15-digit form: region, 1990-01-01, sequence
+        ("４３０１２４１９９００１０１１２３４", ID_CARD),
+        ("430124 19900101 1234", ID_CARD),
+        ("张三@例子.中国", EMAIL),  # Unicode local part and domain
+        ("zhang＠example．com", EMAIL),  # full-width @ and dot
+        ("用户.名@例え.jp", EMAIL),
+        ("6222 0212 3456 7890 128", BANK),
+        ("６２２２０２１２３４５６７８９０１２８", BANK),
+        ("13800138000x", MOBILE),  # a letter after the number
     ],
 )
 def test_personal_data_is_found(text: str, kind: str) -> None:
@@ -64,6 +99,24 @@ def test_personal_data_is_found(text: str, kind: str) -> None:
         "张先生, 匿名, 保靖县柑橘专业合作社",
         "用户@抖音",  # an at sign alone
         "1,2019-02-20,sale,baojing-navel-orange,jd,1250.5,kg,312,9975.00,CNY,京东用户,JD-0220,",
+        # what a ledger and a story are full of must not look like people
+        "138001380.00",  # an amount with cents, not a phone number
+        "13,800,138,000",  # thousands separators do not join digits
+        "2019-02-20 12:30",
+        "2019.02.20",
+        "2019年2月20日 收到 280000.00 元",
+        "JD-20190220-0001",
+        "HL2019-0000123",
+        "seq:12",
+        "01234567890",  # 0 and 12 is not an area code
+        "02012345678",  # a local number does not start with 1
+        "990101900101123",  # region 99 does not exist
+        "430124901301123",  # month 13
+        "（含3箱）",
+        "6901234567892",
+        "073852123456789",  # 15 digits, region 07 does not exist, and no phone ends a group here
+        "用户@抖音",
+        "a@b",
     ],
 )
 def test_ordinary_text_is_not_personal_data(text: str) -> None:
@@ -91,7 +144,10 @@ def test_candidate_lines_are_few_and_in_order() -> None:
 _pieces = st.sampled_from(
     ["13800138000", "138 0013 8000", "+86", "11010519491231002X", "4111111111111111",
      "4111 1111 1111 1111", "a@b.cn", "100001234567", "2019-02-20", "280000.00", ",", " ", "-",
-     "0", "7", "\n", "张", "X", "@"]
+     "0", "7", "\n", "张", "X", "@",
+     # other forms: full-width, separators of any width, invisible characters, landlines
+     "１３８", "００１３", "８０００", "．", "－", "　", "\u200b", "(010)", "（", "）", "6234", "5678",
+     "0743", "8521234", "＠", "例子.中国", "430124900101123", ".", "—", "\x01", "\u00a0", "，"]
 )
 
 
@@ -103,3 +159,27 @@ def test_every_line_with_personal_data_is_a_candidate(pieces: list[str]) -> None
     for number, line in enumerate(text.split("\n")):
         if find_personal_data(line):
             assert number in found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("0123456789０１２３４５６７８９ .-()（）－．　@＠Xx\u200b\n,张a١٢"), max_size=40))
+def test_every_line_with_personal_data_is_a_candidate_in_any_characters(text: str) -> None:
+    found = candidate_lines(text.encode())
+    for number, line in enumerate(text.split("\n")):
+        if find_personal_data(line):
+            assert number in found
+
+
+def test_page_problems_name_the_line() -> None:
+    problems = page_problems("content/about.md", "# 关于\n\n联系电话：１３８ ００１３ ８０００\n")
+    assert [(p.path, p.line) for p in problems] == [("content/about.md", 3)]
+    assert "a mainland mobile number" in problems[0].got
+    assert page_problems("content/about.md", "2019年2月20日，售出 1250.5 kg，收入 ¥39,900.00。\n") == []
+
+
+@pytest.mark.parametrize("text", ["1234567890 13800138000", "00000000000 13800138000", "2" * 22 + " 13800138000",
+                                  "x" + "9" * 33 + "-138-0013-8000", "430124 19900101 123X", "5" * 22 + "\n13800138000"])
+def test_numbers_at_the_end_of_long_runs_are_candidates(text: str) -> None:
+    last = text.count("\n")
+    assert find_personal_data(text.split("\n")[-1])
+    assert candidate_lines(text.encode()) == [last]
