@@ -1,0 +1,129 @@
+"""Signed ledgers: one key per ledger named after its origin, published history, unsigned previews."""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hooks.checkpoint import (
+    checkpoint_body,
+    is_unsigned_preview,
+    ledger_signer,
+    parse_checkpoint,
+    seal_line,
+    verifier_for,
+    verify_note,
+)
+from hooks.merkle import MerkleTree, verify_consistency
+from hooks.published import history_tiles
+from hooks.tiles import entry_bundles, tiles
+from tests.sitekit import ROOT, TinySite
+
+KEYS = Path(__file__).resolve().parent / "data" / "keys"
+LOG_KEY = (KEYS / "log.key").read_text().strip()
+HEADER = "seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note\n"
+ORIGIN = "harvest.example.org/sub/ledgers/test-campaign"
+
+
+def rows(n: int, start: int = 1) -> list[str]:
+    return [f"{i},2019-02-20,donation,,,,,,{i}.00,CNY,匿名,R-{i:04d},\n" for i in range(start, start + n)]
+
+
+def run(site: TinySite, *args: str, key: str | None = LOG_KEY) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "HARVEST_SIGNING_KEY"}
+    if key:
+        env["HARVEST_SIGNING_KEY"] = key
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args, "--config-file", str(site.path / "mkdocs.yml")],
+                          capture_output=True, text=True, cwd=site.path, env=env, timeout=300)
+
+
+def seal(site: TinySite, lines: list[str], sizes: list[int]) -> None:
+    leaves = [r.rstrip("\n").encode() for r in lines]
+    tree = MerkleTree.from_leaves(leaves)
+    from datetime import date
+
+    site.write("ledgers/test-campaign.checkpoints", "".join(seal_line(m, tree.root(m), date(2019, 3, 1)) for m in sizes))
+
+
+def test_ledger_keys_are_derived_and_named_after_the_origin() -> None:
+    one = ledger_signer(LOG_KEY, ORIGIN)
+    assert one == ledger_signer(LOG_KEY, ORIGIN)  # the same secret gives the same key
+    assert one != ledger_signer(LOG_KEY, ORIGIN + "-2")
+    verifier = verifier_for(one)
+    assert verifier.startswith(ORIGIN + "+") and len(verifier.split("+", 2)[1]) == 8
+    assert base64.b64decode(verifier.split("+", 2)[2])[0] == 1  # Ed25519, as Go's sumdb/note reads it
+    with pytest.raises(ValueError):
+        ledger_signer(LOG_KEY, "has space")
+
+
+def test_history_tiles_are_the_partial_tiles_of_each_sealed_size() -> None:
+    lines = [f"line {i}".encode() for i in range(70_000)]
+    tree = MerkleTree.from_leaves(lines)
+    for m in (300, 65_536 + 300, 69_900):
+        old = MerkleTree.from_leaves(lines[:m])
+        wanted = dict(tiles(old)) | dict(entry_bundles(lines[:m]))
+        now = dict(tiles(tree)) | dict(entry_bundles(lines))
+        extra = history_tiles(tree, lines, [m])
+        # Every tile of the old head is readable from the site: published now, kept as history,
+        # or its full tile exists and starts with it (tlog-tiles lets clients read that instead).
+        for path, data in wanted.items():
+            found = (now | extra).get(path)
+            if found is None and ".p/" in path:
+                full = now.get(path.split(".p/")[0])
+                found = data if full is not None and full.startswith(data) else None
+            assert found == data, (m, path)
+        # Partial tiles whose full tile exists are not kept.
+        assert all(".p/" in p for p in extra)
+        assert not any(p.startswith("tile/0/000.p/") for p in extra)
+
+
+def test_signed_build_publishes_keys_history_and_proofs(tiny: TinySite) -> None:
+    tiny.with_basics()
+    lines = rows(300)
+    tiny.write("ledgers/test-campaign.csv", HEADER + "".join(lines))
+    seal(tiny, lines, [5, 260, 300])
+    tiny.write("ledgers/test-campaign.csv", HEADER + "".join(lines + rows(20, 301)))
+    done = run(tiny, "build")
+    assert done.returncode == 0, done.stderr
+    out = tiny.path / "site" / "ledgers" / "test-campaign"
+    verifier = (out / "verifier-key").read_text().strip()
+    assert verifier.startswith(ORIGIN + "+")
+    assert verifier == verifier_for(ledger_signer(LOG_KEY, ORIGIN))
+    assert verifier + "\n" == (tiny.path / "site/ledgers/verifier-key.txt").read_text()
+    assert parse_checkpoint(verify_note((out / "checkpoint").read_text(), verifier)).size == 320
+    assert (out / "checkpoints" / "index").read_text() == "5\n260\n300\n"
+    leaves = [r.rstrip("\n").encode() for r in lines + rows(20, 301)]
+    tree = MerkleTree.from_leaves(leaves)
+    for m in (5, 260, 300):
+        head = parse_checkpoint(verify_note((out / "checkpoints" / str(m)).read_text(), verifier))
+        assert (head.size, head.root) == (m, tree.root(m))
+    for m, n in ((5, 260), (260, 300)):
+        proof = [base64.b64decode(x) for x in (out / "consistency" / f"{m}-{n}").read_text().split()]
+        assert verify_consistency(m, n, tree.root(m), tree.root(n), proof)
+    # A reader holding the size-260 head reads its partial tiles; the current ones are there too.
+    assert (out / "tile/0/001.p/4").read_bytes() == tree.levels[0][256 * 32 : 260 * 32]
+    assert (out / "tile/0/001.p/44").is_file() and (out / "tile/entries/001.p/4").is_file()
+    page = tiny.read("ledgers/test-campaign/index.html")
+    assert ORIGIN in page and "未签名预览" not in page
+    logs = (tiny.path / "site/ledgers/logs.json").read_text()
+    assert verifier in logs and '"signed": true' in logs
+
+
+def test_unsigned_build_says_it_is_a_preview(tiny: TinySite) -> None:
+    tiny.with_basics()
+    tiny.write("ledgers/test-campaign.csv", HEADER + "".join(rows(3)))
+    done = run(tiny, "build", key=None)
+    assert done.returncode == 0, done.stderr
+    out = tiny.path / "site" / "ledgers" / "test-campaign"
+    note = (out / "checkpoint").read_text()
+    assert note.startswith(checkpoint_body(ORIGIN, 3, parse_checkpoint(note).root)) and is_unsigned_preview(note)
+    assert "unsigned preview" in note
+    assert not (out / "verifier-key").exists()
+    assert "未签名预览（unsigned preview）" in tiny.read("ledgers/test-campaign/index.html")
+    with pytest.raises(ValueError, match="unsigned preview"):
+        verify_note(note, verifier_for(ledger_signer(LOG_KEY, ORIGIN)))
