@@ -127,3 +127,60 @@ def test_unsigned_build_says_it_is_a_preview(tiny: TinySite) -> None:
     assert "未签名预览（unsigned preview）" in tiny.read("ledgers/test-campaign/index.html")
     with pytest.raises(ValueError, match="unsigned preview"):
         verify_note(note, verifier_for(ledger_signer(LOG_KEY, ORIGIN)))
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-C", str(repo), *args],
+                          capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def sealed_repo(tiny: TinySite) -> TinySite:
+    """A tiny site in git whose ledger of 6 entries was sealed at 3 and 6, committed."""
+    tiny.with_basics()
+    lines = rows(6)
+    tiny.write("ledgers/test-campaign.csv", HEADER + "".join(lines))
+    seal(tiny, lines, [3, 6])
+    git(tiny.path, "init", "-q")
+    git(tiny.path, "add", ".")
+    git(tiny.path, "commit", "-qm", "sealed")
+    return tiny
+
+
+def _rewrite(site: TinySite) -> None:
+    """The attack: rewrite a sealed donation, then seal the rewritten ledger again."""
+    lines = rows(6)
+    lines[1] = lines[1].replace("2.00", "2000.00")
+    site.write("ledgers/test-campaign.csv", HEADER + "".join(lines))
+    seal(site, lines, [3, 6])
+
+
+@pytest.mark.parametrize(
+    ("case", "change", "words"),
+    [
+        ("deleted", lambda s: (s.path / "ledgers/test-campaign.checkpoints").unlink(), "the file was deleted"),
+        ("lowered", lambda s: seal(s, rows(6), [3, 5]), "it was lowered to 5 "),
+        ("dropped", lambda s: seal(s, rows(6), [3]), "has only 1 sealed heads"),
+        ("rewritten and resealed", _rewrite, "it was changed to 3 "),
+    ],
+)
+def test_seals_only_grow_compared_with_git(sealed_repo: TinySite, case: str, change, words: str) -> None:  # type: ignore[no-untyped-def]
+    commit = git(sealed_repo.path, "rev-parse", "HEAD")[:12]
+    change(sealed_repo)
+    for committed in (False, True):
+        done = run(sealed_repo, "build")
+        assert done.returncode == 1, (case, done.stdout)
+        assert words in done.stderr and f"git checkout {commit} -- ledgers/test-campaign.checkpoints" in done.stderr
+        assert "Traceback" not in done.stderr
+        if not committed:  # committing the rewrite does not help: every committed version counts
+            git(sealed_repo.path, "add", "-A")
+            git(sealed_repo.path, "commit", "-qm", "rewrite")
+
+
+def test_a_growing_seal_file_builds(sealed_repo: TinySite) -> None:
+    lines = rows(8)
+    sealed_repo.write("ledgers/test-campaign.csv", HEADER + "".join(lines))
+    seal(sealed_repo, lines, [3, 6, 8])
+    done = run(sealed_repo, "build")
+    assert done.returncode == 0, done.stderr
