@@ -103,7 +103,9 @@ config_option = click.option(
     help="Where to put the built site (default: site/ beside mkdocs.yml).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show every step MkDocs takes.")
-def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
+@click.option("--previous-site", default=None, metavar="URL_OR_FOLDER",
+              help="The live site: refuse to replace it with a site whose ledgers are not consistent with it.")
+def build(config_file: Path, site_dir: Path | None, verbose: bool, previous_site: str | None) -> None:
     """Check everything, then build the site into site/.
 
     The site is built in a temporary folder and swapped in only when the build succeeds,
@@ -113,6 +115,7 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
     Example:
       python build.py build
       python build.py build --site-dir public
+      python build.py build --previous-site https://harvest-ledger.example.org/
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -129,6 +132,13 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
             if "BuildError" in str(e):
                 sys.exit(1)  # the problems and what to do were printed above
             fail(f"The site was not built; {target.name}/ was left as it was. {e}")
+        if previous_site:
+            from hooks.logclient import Source, check_previous
+
+            refused = check_previous(Source(tmp), Source(previous_site))
+            if refused:
+                fail(f"The new site is not consistent with the live site {previous_site}; {target.name}/ was left "
+                     "as it was:\n" + "\n".join(f"  - {x}" for x in refused))
         old = target.with_name(target.name + ".old")
         if target.exists():
             shutil.rmtree(old, ignore_errors=True)

@@ -184,3 +184,24 @@ def test_a_growing_seal_file_builds(sealed_repo: TinySite) -> None:
     seal(sealed_repo, lines, [3, 6, 8])
     done = run(sealed_repo, "build")
     assert done.returncode == 0, done.stderr
+
+
+def test_previous_site_refuses_a_rewritten_history(tiny: TinySite, tmp_path: Path) -> None:
+    tiny.with_basics()
+    lines = rows(6)
+    tiny.write("ledgers/test-campaign.csv", HEADER + "".join(lines))
+    assert run(tiny, "build").returncode == 0
+    live = tmp_path / "live"
+    (tiny.path / "site").rename(live)
+    tiny.write("ledgers/test-campaign.csv", HEADER + "".join(rows(9)))
+    grown = run(tiny, "build", "--previous-site", str(live))
+    assert grown.returncode == 0, grown.stderr
+    _rewrite(tiny)  # not in git: only the live site can tell
+    done = run(tiny, "build", "--previous-site", str(live))
+    assert done.returncode == 1
+    assert "is not a prefix of the new site's" in done.stderr and "test-campaign size 6" in done.stderr
+    assert (tiny.path / "site" / "ledgers/test-campaign/tile/0/000.p/9").is_file()  # the last good site stays
+    tiny.write("ledgers/test-campaign.csv", HEADER + "".join(rows(9)))
+    tiny.write("ledgers/test-campaign.checkpoints", "")
+    unsigned = run(tiny, "build", "--previous-site", str(live), key=None)  # a key change is refused too
+    assert unsigned.returncode == 1 and "witnesses and readers pinned the old key" in unsigned.stderr
