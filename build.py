@@ -467,6 +467,91 @@ def keygen(config_file: Path) -> None:
     click.echo(f"Signer key (secret, for HARVEST_SIGNING_KEY):\n  {signer}\nVerifier key (public):\n  {verifier}")
 
 
+@cli.group()
+def witness() -> None:
+    """Be a witness: cosign a site's ledger heads after checking they only grew.
+
+    A witness (a partner platform, a foundation, a university) runs `cosign` on a schedule,
+    keeps its state folder, and sends the cosignatures to the site by pull request.
+
+    \b
+    Examples:
+      python build.py witness keygen witness.example.edu --out witness.key
+      python build.py witness cosign https://harvest-ledger.example.org/ --key witness.key --state state
+    """
+
+
+@witness.command("keygen")
+@click.argument("name")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the secret key (made readable only by you).")
+def witness_keygen(name: str, out: Path) -> None:
+    """Make a witness key: write the secret key to --out, print the verifier key to publish.
+
+    \b
+    Example:
+      python build.py witness keygen witness.example.edu --out witness.key
+    """
+    from hooks.cosignature import witness_keygen as keygen
+
+    if out.exists():
+        fail(f"{out} already exists; a witness key is never overwritten. Choose another file.")
+    try:
+        signer, verifier = keygen(name)
+    except ValueError as e:
+        fail(f"The witness name is not usable: {e}.")
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(signer + "\n")
+    click.echo(f"Wrote the secret key to {out} (keep it secret). The verifier key, for the sites' mkdocs.yml:\n{verifier}")
+
+
+@witness.command("cosign")
+@click.argument("site")
+@click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="The witness's secret key file (from witness keygen).")
+@click.option("--state", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The witness's state folder: the log keys and heads it saw. Keep it (commit it).")
+@click.option("--write-to", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="A checkout of the site's repository: update its ledgers/<id>.cosignatures.")
+@click.option("--time", "when", type=int, default=None, hidden=True, help="Cosign at this POSIX time (tests).")
+def witness_cosign(site: str, key_file: Path, state: Path, write_to: Path | None, when: int | None) -> None:
+    """Check every ledger of SITE (a built folder or its address) and cosign its current head.
+
+    The log's signature is checked with the key recorded the first time the witness saw it;
+    the new head must be consistent with the last one cosigned. On any failure nothing is
+    cosigned and the command exits 1 naming both heads.
+
+    \b
+    Example:
+      python build.py witness cosign https://harvest-ledger.example.org/ --key witness.key --state state
+    """
+    import time
+
+    from hooks.cosignature import witness_verifier
+    from hooks.logclient import Source
+    from hooks.witness import cosign_site, write_cosignatures
+
+    try:
+        signer = key_file.read_text("utf-8").strip()
+        name = witness_verifier(signer).split("+", 1)[0]
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        fail(f"{key_file} is not a witness key: {e}")
+    try:
+        outcome = cosign_site(Source(site), signer, state, int(time.time()) if when is None else when)
+    except ValueError as e:
+        fail(f"The state folder {state} is broken: {e}")
+    if outcome.failures:
+        fail("REFUSED: nothing was cosigned.\n" + "\n".join(f"  - {x}" for x in outcome.failures))
+    for log_id, line in sorted(outcome.lines.items()):
+        click.echo(f"ledgers/{log_id}.cosignatures: {line}")
+    for said in outcome.said:
+        click.echo(said, err=True)
+    if write_to is not None:
+        for path in write_cosignatures(write_to, outcome.lines, name):
+            click.echo(f"Wrote {path}", err=True)
+
+
 @cli.command()
 @click.argument("ref")
 @config_option

@@ -198,21 +198,21 @@ def ledger_page(site: Site, cid: str) -> str:
 
 def _trust(site: Site, cid: str, book: Book) -> str:
     """Who vouches for the current head: the ledger's signature and the witnesses' cosignatures."""
-    if site.signer is None:
-        return ('<p class="hl-unsigned" data-unsigned-preview><strong>未签名预览（unsigned preview）</strong>：'
-                "这次构建没有签名密钥，树头没有签名，也没有见证方为它作证。正式发布的站点一定是签名的。</p>")
     policy = site.witnesses
     seen = published.witnessed(site, cid, book).valid
     names = "、".join(
         f"<strong>{e(name)}</strong>（{datetime.fromtimestamp(t, UTC):%Y-%m-%d %H:%M} UTC）" for name, t, _ in seen
     )
-    signed = f"树头由本账本的密钥 <code>{e(published.origin_of(site, cid))}</code> 签名。"
     if not policy.witnesses:
-        return f"<p>{signed}本站没有设定见证方。</p>"
-    if seen:
+        status = "本站没有设定见证方。"
+    elif seen:
         status = f"见证方 {names} 核对了历史一致后为当前树头联署（{len(seen)} 个，要求 {policy.quorum} 个）。"
     else:
         status = f"还没有见证方为当前树头联署（要求 {policy.quorum} 个）。"
+    if site.signer is None:
+        return ('<p class="hl-unsigned" data-unsigned-preview><strong>未签名预览（unsigned preview）</strong>：'
+                f"这次构建没有签名密钥，树头没有签名。正式发布的站点一定是签名的。{status}</p>")
+    signed = f"树头由本账本的密钥 <code>{e(published.origin_of(site, cid))}</code> 签名。"
     return f"<p data-witnesses>{signed}{status}</p>"
 
 

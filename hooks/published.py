@@ -22,9 +22,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mkdocs.plugins import get_plugin_logger
+
 from hooks import checkpoint, tiles
 from hooks.cosignature import Witnessed, check_cosignatures
 from hooks.merkle import HASH_SIZE, MerkleTree
+from hooks.problems import shown
+
+log = get_plugin_logger("harvest")
 
 if TYPE_CHECKING:
     from hooks.books import Book
@@ -88,7 +93,10 @@ def history_tiles(tree: MerkleTree, lines: Sequence[bytes], sizes: Sequence[int]
 def log_files(site: Site, cid: str, book: Book) -> dict[str, bytes]:
     """The checkpoint, history and proofs of one ledger: path under ``ledgers/<id>/`` → bytes."""
     origin, signer, tree = origin_of(site, cid), signer_of(site, cid), book.tree
-    lines = [row for _, _, row in witnessed(site, cid, book).valid]
+    seen = witnessed(site, cid, book)
+    for row, why in seen.rejected:
+        log.warning(f"ledgers/{cid}.cosignatures: left out the cosignature {shown(row, limit=60)}: {why}")
+    lines = [row for _, _, row in seen.valid]
     files = {"checkpoint": checkpoint.checkpoint_note(origin, tree.size, tree.root(), signer, lines).encode()}
     if signer:
         files["verifier-key"] = (checkpoint.verifier_for(signer) + "\n").encode()

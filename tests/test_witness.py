@@ -1,0 +1,155 @@
+"""Witnesses: keygen, cosign (only what is consistent with what they saw), cosignatures in the build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hooks.checkpoint import checkpoint_body, parse_checkpoint
+from hooks.cosignature import Policy, check_cosignatures, cosign, cosignature_time, witness_keygen
+from tests.sitekit import ROOT, TinySite
+from tests.test_signed_log import HEADER, KEYS, LOG_KEY, _rewrite, rows, run
+
+W1 = (KEYS / "witness.gongyi-partner.example.key").read_text().strip()
+W2 = (KEYS / "witness.agri-university.example.key").read_text().strip()
+EXAMPLE_TIME = 1551139200  # 2019-02-26 00:00 UTC, the day after the example ledgers' last entry
+EXAMPLE_IDS = ("baojing-oranges-2019", "mountain-products-2019", "shanghe-flowers-2020", "wanrong-apples-2020")
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "HARVEST_SIGNING_KEY"}
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=300)
+
+
+def test_cosignature_format_and_checks() -> None:
+    signer, verifier = witness_keygen("witness.example.org")
+    body = checkpoint_body("example.org/ledgers/x", 5, bytes(32))
+    line = cosign(body, signer, 1700000000)
+    assert line.startswith("— witness.example.org ")
+    assert cosignature_time(line, body, verifier) == 1700000000
+    other = checkpoint_body("example.org/ledgers/x", 6, bytes(32))
+    with pytest.raises(ValueError, match="does not match"):
+        cosignature_time(line, other, verifier)
+    assert cosignature_time(line, body, witness_keygen("witness.example.org")[1]) is None  # another key
+    seen = check_cosignatures([line, cosign(other, signer, 1), "— nobody AAAA"], body, Policy((verifier,), 1))
+    assert seen.names() == ["witness.example.org"]
+    assert len(seen.rejected) == 2
+    assert "stale" in seen.rejected[0][1] and "not by any witness" in seen.rejected[1][1]
+
+
+def test_keygen_writes_a_private_key(tmp_path: Path) -> None:
+    done = cli("witness", "keygen", "witness.example.edu", "--out", str(tmp_path / "w.key"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE((tmp_path / "w.key").stat().st_mode) == 0o600
+    verifier = done.stdout.strip().splitlines()[-1]
+    assert verifier.startswith("witness.example.edu+") and (tmp_path / "w.key").read_text().startswith("PRIVATE+KEY+")
+    again = cli("witness", "keygen", "witness.example.edu", "--out", str(tmp_path / "w.key"), cwd=tmp_path)
+    assert again.returncode == 1 and "never overwritten" in again.stderr
+
+
+@pytest.fixture
+def witnessed_site(tiny: TinySite, tmp_path: Path) -> tuple[TinySite, Path]:
+    tiny.with_basics()
+    config = (tiny.path / "mkdocs.yml").read_text()
+    keys = [line for line in (ROOT / "mkdocs.yml").read_text().splitlines() if "+" in line and "witness." in line]
+    tiny.write("mkdocs.yml", config + "  witnesses:\n    quorum: 2\n    keys:\n" + "\n".join(keys) + "\n")
+    tiny.write("ledgers/test-campaign.csv", HEADER + "".join(rows(6)))
+    assert run(tiny, "build").returncode == 0
+    (tmp_path / "w1.key").write_text(W1)
+    (tmp_path / "w2.key").write_text(W2)
+    return tiny, tmp_path
+
+
+def cosign_cmd(site: TinySite, tmp: Path, witness: str, *more: str) -> subprocess.CompletedProcess[str]:
+    return cli("witness", "cosign", str(site.path / "site"), "--key", str(tmp / f"{witness}.key"),
+               "--state", str(tmp / f"{witness}-state"), *more, cwd=tmp)
+
+
+def test_two_witnesses_cosign_and_the_build_attaches_them(witnessed_site: tuple[TinySite, Path]) -> None:
+    site, tmp = witnessed_site
+    page = site.read("ledgers/test-campaign/index.html")
+    assert "还没有见证方为当前树头联署（要求 2 个）" in page
+    for w in ("w1", "w2"):
+        done = cosign_cmd(site, tmp, w, "--write-to", str(site.path))
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("ledgers/test-campaign.cosignatures: — witness.")
+    assert len((site.path / "ledgers/test-campaign.cosignatures").read_text().splitlines()) == 2
+    done = run(site, "build")
+    assert done.returncode == 0 and "cosignature" not in done.stderr, done.stderr
+    note = site.read("ledgers/test-campaign/checkpoint")
+    assert note.count("\n— witness.") == 2 and note.count("\n— harvest.example.org/sub/ledgers/test-campaign ") == 1
+    page = site.read("ledgers/test-campaign/index.html")
+    assert "witness.gongyi-partner.example" in page and "witness.agri-university.example" in page
+    # Appending makes the cosignatures stale: the build leaves them out and says so.
+    site.write("ledgers/test-campaign.csv", HEADER + "".join(rows(8)))
+    done = run(site, "build")
+    assert done.returncode == 0 and done.stderr.count("stale") == 2, done.stderr
+    assert "\n— witness." not in site.read("ledgers/test-campaign/checkpoint")
+    # The witnesses cosign the grown head: it is consistent with what they cosigned before.
+    assert cosign_cmd(site, tmp, "w1").returncode == 0
+
+
+def test_witness_refuses_a_rewritten_history(witnessed_site: tuple[TinySite, Path]) -> None:
+    site, tmp = witnessed_site
+    assert cosign_cmd(site, tmp, "w1").returncode == 0
+    state = (tmp / "w1-state" / "heads.json").read_text()
+    _rewrite(site)
+    assert run(site, "build").returncode == 0  # not in git, no live site: only the witness can tell
+    done = cosign_cmd(site, tmp, "w1")
+    assert done.returncode == 1 and done.stdout == ""
+    assert "INCONSISTENT" in done.stderr and "harvest.example.org/sub/ledgers/test-campaign at size 6" in done.stderr
+    old = parse_checkpoint(site.read("ledgers/test-campaign/checkpoint"))
+    assert old.root.hex()[:16] in done.stderr  # the new head is named too
+    assert (tmp / "w1-state" / "heads.json").read_text() == state  # nothing recorded
+
+
+def test_witness_refuses_a_changed_log_key(witnessed_site: tuple[TinySite, Path]) -> None:
+    site, tmp = witnessed_site
+    assert cosign_cmd(site, tmp, "w1").returncode == 0
+    from hooks.checkpoint import generate_signer
+
+    other = generate_signer("harvest.example.org")[0]
+    assert run(site, "build", key=other).returncode == 0
+    done = cosign_cmd(site, tmp, "w1")
+    assert done.returncode == 1 and "was first seen with" in done.stderr
+
+
+def test_witness_refuses_an_unsigned_site(witnessed_site: tuple[TinySite, Path]) -> None:
+    site, tmp = witnessed_site
+    assert run(site, "build", key=None).returncode == 0
+    done = cosign_cmd(site, tmp, "w1")
+    assert done.returncode == 1 and "unsigned preview" in done.stderr
+
+
+def example_cosignatures(tmp_path: Path) -> dict[str, str]:
+    """The example site, signed with the fixture log key, cosigned by both fixture witnesses."""
+    repo = tmp_path / "example"
+    shutil.copytree(ROOT, repo, ignore=shutil.ignore_patterns(".git", ".venv", "site", "node_modules", "*.cosignatures"))
+    env = {**os.environ, "HARVEST_SIGNING_KEY": LOG_KEY}
+    built = subprocess.run([sys.executable, str(repo / "build.py"), "build", "-d", str(tmp_path / "site")],
+                           capture_output=True, text=True, cwd=repo, env=env, timeout=600)
+    assert built.returncode == 0, built.stderr
+    for i, key in enumerate((W1, W2)):
+        (tmp_path / f"w{i}.key").write_text(key)
+        done = cli("witness", "cosign", str(tmp_path / "site"), "--key", str(tmp_path / f"w{i}.key"), "--state",
+                   str(tmp_path / f"state{i}"), "--write-to", str(repo), "--time", str(EXAMPLE_TIME), cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    return {lid: (repo / "ledgers" / f"{lid}.cosignatures").read_text() for lid in EXAMPLE_IDS}
+
+
+def test_example_cosignatures_are_current(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """The committed ledgers/<id>.cosignatures are what the two fixture witnesses give the
+    example site now; `pytest --update-goldens` writes them again after the ledgers change."""
+    made = example_cosignatures(tmp_path)
+    for lid, text in made.items():
+        path = ROOT / "ledgers" / f"{lid}.cosignatures"
+        if request.config.getoption("--update-goldens"):
+            path.write_text(text, encoding="utf-8")
+        assert path.is_file() and path.read_text() == text, f"{path.name} is stale: run pytest --update-goldens"
