@@ -419,27 +419,36 @@ def proof(campaign_id: str, receipt: str, config_file: Path) -> None:
 
 @cli.command()
 @click.argument("site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--key", "verifier_key", default=None,
-              help="The verifier key published by the site (ledgers/verifier-key.txt), to check signatures.")
+@click.option("--key", "verifier_keys", multiple=True,
+              help="A ledger's verifier key to trust instead of the keys the site publishes (repeatable).")
+@click.option("--witness", "witnesses", multiple=True,
+              help="A witness verifier key to count instead of the site's own list (repeatable).")
+@click.option("--quorum", type=click.IntRange(min=0), default=None,
+              help="How many witnesses must have cosigned each head (default: the site's quorum).")
+@click.option("--allow-unsigned", is_flag=True, help="Accept unsigned ledgers (a local preview build).")
 @click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="A checkpoint you saved earlier: prove the ledger only grew since.")
-def verify(site_dir: Path, verifier_key: str | None, previous: Path | None) -> None:
-    """Check a built or downloaded site: every ledger against its checkpoint and proofs.
+def verify(site_dir: Path, verifier_keys: tuple[str, ...], witnesses: tuple[str, ...], quorum: int | None,
+           allow_unsigned: bool, previous: Path | None) -> None:
+    """Check a built or downloaded site: every ledger against its signed checkpoints and proofs.
 
-    Recomputes each published ledger's Merkle root from its CSV, checks the checkpoint (and
-    its signature with --key), every consistency proof and the receipt look-up data. Prints
-    what it checked; exits 1 at the first thing that does not add up.
+    Recomputes each published ledger's Merkle root from its CSV; checks each checkpoint's
+    signature with the keys the site publishes (or --key), that a quorum of the site's
+    witnesses (or --witness/--quorum) cosigned it, every consistency proof between signed
+    heads, and the receipt look-up data. Unsigned or unwitnessed ledgers fail unless
+    --allow-unsigned or --quorum 0 says so. Exits 1 when anything does not add up.
 
     \b
     Examples:
       python build.py verify site
       python build.py verify downloaded-site --previous saved-checkpoint.txt
+      python build.py verify site --allow-unsigned --quorum 0     # a local preview
     """
-    from hooks.verify import verify_site
+    from hooks.verify import Trust, verify_site
 
+    trust = Trust(verifier_keys or None, witnesses or None, quorum, allow_unsigned)
     lines, failure = verify_site(
-        site_dir, verifier_key=verifier_key,
-        previous_checkpoint=previous.read_text(encoding="utf-8") if previous else None,
+        site_dir, trust=trust, previous_checkpoint=previous.read_text(encoding="utf-8") if previous else None,
     )
     for line in lines:
         click.echo(line)

@@ -153,3 +153,28 @@ def test_example_cosignatures_are_current(tmp_path: Path, request: pytest.Fixtur
         if request.config.getoption("--update-goldens"):
             path.write_text(text, encoding="utf-8")
         assert path.is_file() and path.read_text() == text, f"{path.name} is stale: run pytest --update-goldens"
+
+
+def test_verify_checks_published_keys_and_witnesses(witnessed_site: tuple[TinySite, Path]) -> None:
+    site, tmp = witnessed_site
+    built = str(site.path / "site")
+    unwitnessed = cli("verify", built, cwd=tmp)
+    assert unwitnessed.returncode == 1 and "only 0 of the 2 witness cosignatures" in unwitnessed.stderr
+    assert cli("verify", built, "--quorum", "0", cwd=tmp).returncode == 0
+    for w in ("w1", "w2"):
+        assert cosign_cmd(site, tmp, w, "--write-to", str(site.path)).returncode == 0
+    assert run(site, "build").returncode == 0
+    good = cli("verify", built, cwd=tmp)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "cosigned by 2 witnesses" in good.stdout and "signature by harvest.example.org/sub/ledgers/" in good.stdout
+    note = site.path / "site/ledgers/test-campaign/checkpoint"
+    text = note.read_text()
+    sig = text.split("\n— harvest.example.org/sub/ledgers/test-campaign ")[1][:10]
+    note.write_text(text.replace(sig, sig[:-2] + ("AA" if sig[-2:] != "AA" else "BB"), 1))
+    corrupted = cli("verify", built, cwd=tmp)
+    assert corrupted.returncode == 1 and "(unsigned check)" not in corrupted.stdout
+    assert cli("verify", built, "--quorum", "0", cwd=tmp).returncode == 1  # whatever the quorum
+    assert run(site, "build", key=None).returncode == 0
+    preview = cli("verify", built, cwd=tmp)
+    assert preview.returncode == 1 and "unsigned" in preview.stderr
+    assert cli("verify", built, "--allow-unsigned", cwd=tmp).returncode == 0  # cosigned body, unsigned note
