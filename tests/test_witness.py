@@ -1,4 +1,4 @@
-"""Witnesses: keygen, cosign (only what is consistent with what they saw), cosignatures in the build."""
+"""Witnesses (keygen, cosign only what is consistent), cosignatures in the build, verify and the monitor."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from hooks.cosignature import Policy, check_cosignatures, cosign, cosignature_ti
 from tests.sitekit import ROOT, TinySite
 from tests.test_signed_log import HEADER, KEYS, LOG_KEY, _rewrite, rows, run
 
+ORIGIN = "harvest.example.org/sub/ledgers/test-campaign"
 W1 = (KEYS / "witness.gongyi-partner.example.key").read_text().strip()
 W2 = (KEYS / "witness.agri-university.example.key").read_text().strip()
 EXAMPLE_TIME = 1551139200  # 2019-02-26 00:00 UTC, the day after the example ledgers' last entry
@@ -178,3 +179,55 @@ def test_verify_checks_published_keys_and_witnesses(witnessed_site: tuple[TinySi
     preview = cli("verify", built, cwd=tmp)
     assert preview.returncode == 1 and "unsigned" in preview.stderr
     assert cli("verify", built, "--allow-unsigned", cwd=tmp).returncode == 0  # cosigned body, unsigned note
+
+
+# The monitor ----------------------------------------------------------------------------------------
+
+
+
+def monitor(site: TinySite, tmp: Path) -> tuple[int, str, str]:
+    done = cli("monitor", str(site.path / "site"), "--state", str(tmp / "monitor"), cwd=tmp)
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_monitor_audits_and_tells_what_was_appended(witnessed_site: tuple[TinySite, Path]) -> None:
+    site, tmp = witnessed_site
+    code, out, err = monitor(site, tmp)
+    assert code == 0, err
+    assert f"{ORIGIN} at size 6" in out and "all 6 entries match the signed root" in out
+    assert "appended 6 entries (first audit) seq 1–6: donation +21.00 CNY (6)" in out
+    assert "only 0 of 2 witnesses cosigned this head" in out
+    site.write("ledgers/test-campaign.csv", HEADER + "".join(rows(8)))
+    assert run(site, "build").returncode == 0
+    code, out, err = monitor(site, tmp)
+    assert code == 0, err
+    assert "appended 2 entries (since size 6) seq 7–8: donation +15.00 CNY (2)" in out
+
+
+def test_monitor_alarms_on_a_rewrite(witnessed_site: tuple[TinySite, Path]) -> None:
+    site, tmp = witnessed_site
+    assert monitor(site, tmp)[0] == 0
+    state = (tmp / "monitor" / "heads.json").read_text()
+    _rewrite(site)
+    assert run(site, "build").returncode == 0
+    code, _, err = monitor(site, tmp)
+    assert code == 1 and "ALARM" in err and "INCONSISTENT" in err and f"{ORIGIN} at size 6" in err
+    assert (tmp / "monitor" / "heads.json").read_text() == state  # the last good head is kept
+
+
+def test_monitor_alarms_on_a_bad_signature_or_entries_that_do_not_match(witnessed_site: tuple[TinySite, Path]) -> None:
+    site, tmp = witnessed_site
+    assert monitor(site, tmp)[0] == 0
+    folder = site.path / "site" / "ledgers" / "test-campaign"
+    bundle = folder / "tile/entries/000.p/6"
+    good = bundle.read_bytes()
+    bundle.write_bytes(good.replace(b"6.00", b"9.00"))
+    code, _, err = monitor(site, tmp)
+    assert code == 1 and "ALARM" in err and "do not hash to the checkpoint's root" in err
+    bundle.write_bytes(good)
+    note = folder / "checkpoint"
+    text = note.read_text()
+    sig = text.split(f"\n— {ORIGIN} ")[1]
+    note.write_text(text.replace(sig, ("B" if sig[0] != "B" else "C") + sig[1:]))
+    code, _, err = monitor(site, tmp)
+    assert code == 1 and "ALARM" in err and "bad signature" in err
