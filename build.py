@@ -402,14 +402,17 @@ def proof(campaign_id: str, receipt: str, config_file: Path) -> None:
     Example:
       python build.py proof baojing-oranges-2019 BJ2019-0001
     """
-    from hooks.checkpoint import checkpoint_note, checkpoint_origin
+    from hooks import published
+    from hooks.checkpoint import checkpoint_note
     from hooks.verify import proof_for_receipt
 
     site = _site_or_fail(config_file)
     book = site.books.get(campaign_id)
     if book is None:
         fail(f'There is no ledger ledgers/{campaign_id}.csv for a campaign "{campaign_id}".')
-    note = checkpoint_note(checkpoint_origin(site.site_url, campaign_id), book.tree.size, book.tree.root(), site.signer)
+    cosigned = [row for _, _, row in published.witnessed(site, campaign_id, book).valid]
+    note = checkpoint_note(published.origin_of(site, campaign_id), book.tree.size, book.tree.root(),
+                           published.signer_of(site, campaign_id), cosigned)
     try:
         click.echo(proof_for_receipt(book.ledger.data, note, receipt), nl=False)
     except LookupError as e:
