@@ -94,15 +94,20 @@ func readProof(path string) tlog.TreeProof {
 	}
 	var proof tlog.TreeProof
 	for _, row := range strings.Fields(string(data)) {
-		raw, err := base64.StdEncoding.DecodeString(row)
-		if err != nil || len(raw) != tlog.HashSize {
-			fail("%s: not a proof", path)
-		}
-		var h tlog.Hash
-		copy(h[:], raw)
-		proof = append(proof, h)
+		proof = append(proof, hashOf(row, path))
 	}
 	return proof
+}
+
+// hashOf decodes one base64 SHA-256 hash, a line of a proof.
+func hashOf(row, where string) tlog.Hash {
+	raw, err := base64.StdEncoding.DecodeString(row)
+	if err != nil || len(raw) != tlog.HashSize {
+		fail("%s: %q is not a base64 SHA-256 hash", where, row)
+	}
+	var h tlog.Hash
+	copy(h[:], raw)
+	return h
 }
 
 func main() {
@@ -199,13 +204,7 @@ func checkProof(proofFile, entryFile, keyText string) {
 	}
 	var proof tlog.RecordProof
 	for _, row := range rows[2:] {
-		raw, err := base64.StdEncoding.DecodeString(row)
-		if err != nil || len(raw) != tlog.HashSize {
-			fail("%s: proof line", proofFile)
-		}
-		var h tlog.Hash
-		copy(h[:], raw)
-		proof = append(proof, h)
+		proof = append(proof, hashOf(row, proofFile))
 	}
 	verifier, err := note.NewVerifier(keyText)
 	if err != nil {
