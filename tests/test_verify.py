@@ -63,6 +63,9 @@ def site(tmp_path: Path) -> Path:
     root = tmp_path / "site"
     write_ledger(root, "baojing-oranges-2019", entries(600), [100, 513])
     write_ledger(root, "wanrong-apples-2020", entries(3), [])
+    logs = [{"id": lid, "origin": ORIGIN + lid, "key": VERIFIER} for lid in ("baojing-oranges-2019", "wanrong-apples-2020")]
+    policy = {"signed": True, "logs": logs, "witnesses": {"quorum": 0, "keys": []}}
+    (root / "ledgers" / "logs.json").write_text(json.dumps(policy))
     return root
 
 
@@ -176,6 +179,7 @@ def test_browser_verifier_in_node(site: Path, tmp_path: Path) -> None:
         pytest.fail(f"the shared RFC 6962 test vectors are missing: expected {VECTORS}")
     tampered = tmp_path / "tampered"
     shutil.copytree(site / "ledgers" / LID, tampered)
+    shutil.copy(site / "ledgers" / "logs.json", tmp_path / "logs.json")  # ../logs.json beside the copy
     tamper(tampered / "tile/entries/000", b"R2019-00002,", b"R2019-00003,")
     spec = {"vectors": json.loads(VECTORS.read_text()), "ledgers": []}
     for lid, folder in [(LID, site / "ledgers" / LID), ("wanrong-apples-2020", None)]:

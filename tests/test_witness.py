@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -231,3 +232,45 @@ def test_monitor_alarms_on_a_bad_signature_or_entries_that_do_not_match(witnesse
     note.write_text(text.replace(sig, ("B" if sig[0] != "B" else "C") + sig[1:]))
     code, _, err = monitor(site, tmp)
     assert code == 1 and "ALARM" in err and "bad signature" in err
+
+
+# The donor's check in the browser's script (run in Node) -------------------------------------
+
+
+def snapshot(site: TinySite, tmp: Path, name: str) -> str:
+    target = tmp / "snapshots" / name
+    shutil.copytree(site.path / "site" / "ledgers", target)
+    return f"{target}/test-campaign/"
+
+
+def test_receipt_check_counts_signature_and_witnesses(witnessed_site: tuple[TinySite, Path]) -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node (v18 or later; CI installs nodejs) is needed to test theme/assets/javascripts/receipt.js")
+    site, tmp = witnessed_site
+    cases = [{"dir": snapshot(site, tmp, "signed"), "code": "R-0002", "status": "not-witnessed", "witnesses": 0}]
+    for w in ("w1", "w2"):
+        assert cosign_cmd(site, tmp, w, "--write-to", str(site.path)).returncode == 0
+        assert run(site, "build").returncode == 0
+        status = "verified" if w == "w2" else "not-witnessed"
+        cases.append({"dir": snapshot(site, tmp, w), "code": "R-0002", "status": status, "witnesses": 1 + (w == "w2")})
+    forged = tmp / "snapshots" / "w2" / "test-campaign" / "checkpoint"
+    bad = tmp / "snapshots" / "bad-signature"
+    shutil.copytree(tmp / "snapshots" / "w2", bad)
+    text = forged.read_text()
+    sig = text.split(f"\n— {ORIGIN} ")[1]
+    (bad / "test-campaign/checkpoint").write_text(text.replace(sig, ("B" if sig[0] != "B" else "C") + sig[1:]))
+    cases.append({"dir": f"{bad}/test-campaign/", "code": "R-0002", "status": "not-verified", "witnesses": 2})
+    assert run(site, "build", key=None).returncode == 0
+    cases.append({"dir": snapshot(site, tmp, "unsigned"), "code": "R-0002", "status": "unsigned", "witnesses": 0})
+    # The attack, last step: the operator rewrote and re-signed; the witnesses' cosignatures
+    # no longer hold, so the donor's check says "not yet witnessed", never "verified".
+    _rewrite(site)
+    assert run(site, "build").returncode == 0
+    cases.append({"dir": snapshot(site, tmp, "rewritten"), "code": "R-0002", "status": "not-witnessed", "witnesses": 0})
+    spec = tmp / "cases.json"
+    spec.write_text(json.dumps(cases))
+    done = subprocess.run([node, str(ROOT / "tests/js/witness.test.mjs"), str(spec)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert done.stdout.startswith(f"ok {2 * len(cases)} checks")
