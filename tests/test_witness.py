@@ -274,3 +274,24 @@ def test_receipt_check_counts_signature_and_witnesses(witnessed_site: tuple[Tiny
                           timeout=120)
     assert done.returncode == 0, done.stderr + done.stdout
     assert done.stdout.startswith(f"ok {2 * len(cases)} checks")
+
+
+# Workflows --------------------------------------------------------------------------------------
+
+
+def test_the_witness_example_workflow_is_valid_and_cosigns() -> None:
+    from tests.test_workflows import validate
+
+    workflow = ROOT / "examples/witness/.github/workflows/cosign.yml"
+    done = validate(workflow)
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = workflow.read_text()
+    assert "schedule:" in text and "python tools/build.py witness cosign" in text
+    assert "--state" in text and "--write-to site-repo" in text and "git add state" in text
+    assert "umask 077" in text and "secrets.WITNESS_KEY" in text
+
+
+def test_publish_is_signed_and_checked_against_the_live_site() -> None:
+    text = (ROOT / ".github/workflows/publish.yml").read_text()
+    assert 'if [ -z "$HARVEST_SIGNING_KEY" ]; then' in text and "exit 1" in text
+    assert 'python build.py build --previous-site "$live"' in text
