@@ -463,10 +463,11 @@ def verify(site_dir: Path, verifier_keys: tuple[str, ...], witnesses: tuple[str,
 @cli.command()
 @config_option
 def keygen(config_file: Path) -> None:
-    """Make a new Ed25519 key pair for signing the ledgers' checkpoints.
+    """Make the site's secret key for signing the ledgers' checkpoints.
 
     Keep the signer key secret: store it as the CI secret HARVEST_SIGNING_KEY (never in the
-    repository). The verifier key is published on the site for everyone.
+    repository). Each ledger signs with its own key derived from it and named after the
+    ledger; the build publishes their verifier keys (ledgers/logs.json) for everyone.
 
     \b
     Example:
