@@ -153,14 +153,14 @@ class TileTree(MerkleTree):
 
 def consistent(tree: MerkleTree, old_size: int, old_root: bytes, new_root: bytes) -> bool:
     """Whether the head (``old_size``, ``old_root``) is a prefix of the head of ``tree`` with
-    ``new_root``: an RFC 9162 consistency proof built from ``tree``'s hashes, then verified."""
+    ``new_root``: an RFC 9162 consistency proof built from ``tree``'s hashes, then verified.
+
+    A tile that cannot be read raises FetchError or ValueError: a missing file is told as
+    such, not as a rewritten history.
+    """
     if old_size > tree.size:
         return False
-    try:
-        proof = tree.consistency_proof(old_size)
-    except (ValueError, FetchError):
-        return False
-    return verify_consistency(old_size, tree.size, old_root, new_root, proof)
+    return verify_consistency(old_size, tree.size, old_root, new_root, tree.consistency_proof(old_size))
 
 
 def entry_bundles(source: Source, log_id: str, start: int, size: int) -> Iterator[tuple[int, list[bytes]]]:
@@ -242,11 +242,11 @@ def check_previous(new: Source, previous: Source) -> list[str]:
             continue
         try:
             current, _ = read_checkpoint(new, log.id, mine.key)
-            tree = TileTree(new, log.id, current.size)
+            ok = consistent(TileTree(new, log.id, current.size), old.size, old.root, current.root)
         except (FetchError, ValueError) as exc:
             failures.append(f"ledger {log.id} of the new site: {exc}")
             continue
-        if not consistent(tree, old.size, old.root, current.root):
+        if not ok:
             failures.append(f"ledger {log.id}: the live site's head ({head_text(log.id, old)}) is not a prefix of "
                             f"the new site's ({head_text(log.id, current)}): history was rewritten")
     return failures

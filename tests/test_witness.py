@@ -295,3 +295,13 @@ def test_publish_is_signed_and_checked_against_the_live_site() -> None:
     text = (ROOT / ".github/workflows/publish.yml").read_text()
     assert 'if [ -z "$HARVEST_SIGNING_KEY" ]; then' in text and "exit 1" in text
     assert 'python build.py build --previous-site "$live"' in text
+
+
+def test_a_missing_tile_is_told_as_missing_not_as_a_rewrite(witnessed_site: tuple[TinySite, Path]) -> None:
+    site, tmp = witnessed_site
+    assert cosign_cmd(site, tmp, "w1").returncode == 0
+    site.write("ledgers/test-campaign.csv", HEADER + "".join(rows(9)))
+    assert run(site, "build").returncode == 0
+    (site.path / "site/ledgers/test-campaign/tile/0/000.p/9").unlink()
+    done = cosign_cmd(site, tmp, "w1")
+    assert done.returncode == 1 and "tile/0/000.p/9 is missing" in done.stderr and "INCONSISTENT" not in done.stderr
