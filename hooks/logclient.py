@@ -219,7 +219,7 @@ def check_previous(new: Source, previous: Source) -> list[str]:
         try:
             before = listing(previous).logs
         except FetchError:
-            if previous.get("ledgers/") is None and previous.get("index.html") is None:
+            if previous.get("index.html") is None:
                 raise
             before = tuple(Log(lid, log.origin, None) for lid, log in now.items())  # an older site, no listing
     except FetchError as exc:

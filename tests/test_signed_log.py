@@ -205,3 +205,18 @@ def test_previous_site_refuses_a_rewritten_history(tiny: TinySite, tmp_path: Pat
     tiny.write("ledgers/test-campaign.checkpoints", "")
     unsigned = run(tiny, "build", "--previous-site", str(live), key=None)  # a key change is refused too
     assert unsigned.returncode == 1 and "witnesses and readers pinned the old key" in unsigned.stderr
+
+
+def test_previous_site_from_before_logs_json_is_still_checked(tiny: TinySite, tmp_path: Path) -> None:
+    tiny.with_basics()
+    tiny.write("ledgers/test-campaign.csv", HEADER + "".join(rows(6)))
+    assert run(tiny, "build").returncode == 0
+    live = tmp_path / "live"
+    (tiny.path / "site").rename(live)
+    (live / "ledgers/logs.json").unlink()  # published by an older version
+    _rewrite(tiny)
+    done = run(tiny, "build", "--previous-site", str(live))
+    assert done.returncode == 1 and "history was rewritten" in done.stderr
+    tiny.write("ledgers/test-campaign.csv", HEADER + "".join(rows(7)))
+    tiny.write("ledgers/test-campaign.checkpoints", "")
+    assert run(tiny, "build", "--previous-site", str(live)).returncode == 0
