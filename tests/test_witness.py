@@ -155,6 +155,17 @@ def test_example_cosignatures_are_current(tmp_path: Path, request: pytest.Fixtur
         if request.config.getoption("--update-goldens"):
             path.write_text(text, encoding="utf-8")
         assert path.is_file() and path.read_text() == text, f"{path.name} is stale: run pytest --update-goldens"
+    # The committed cosignatures verify in a local build without a key (an unsigned preview).
+    repo = tmp_path / "example"
+    env = {k: v for k, v in os.environ.items() if k != "HARVEST_SIGNING_KEY"}
+    built = subprocess.run([sys.executable, str(repo / "build.py"), "build", "-d", str(tmp_path / "preview")],
+                           capture_output=True, text=True, cwd=repo, env=env, timeout=600)
+    assert built.returncode == 0 and "cosignature" not in built.stderr, built.stderr
+    for lid in EXAMPLE_IDS:
+        note = (tmp_path / "preview" / "ledgers" / lid / "checkpoint").read_text()
+        assert "unsigned preview" in note and note.count("\n— witness.") == 2
+        page = (tmp_path / "preview" / "ledgers" / lid / "index.html").read_text()
+        assert "未签名预览" in page and "witness.gongyi-partner.example" in page and "witness.agri-university.example" in page
 
 
 def test_verify_checks_published_keys_and_witnesses(witnessed_site: tuple[TinySite, Path]) -> None:
