@@ -28,9 +28,15 @@ def load_state(folder: Path) -> dict[str, dict[str, Any]]:
     path = folder / STATE_FILE
     if not path.is_file():
         return {}
-    data = json.loads(path.read_text("utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError(f"{path} is not a JSON object of heads by origin")
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        for origin, head in data.items():
+            if not (isinstance(head["key"], str) and isinstance(head["size"], int) and head["size"] >= 0
+                    and len(base64.b64decode(head["root"], validate=True)) == 32):
+                raise ValueError(origin)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{path} is not a JSON object of heads (key, size, root) by origin ({exc!r}); "
+                         "restore it from its history (git log -p)") from exc
     return data
 
 

@@ -316,3 +316,12 @@ def test_a_missing_tile_is_told_as_missing_not_as_a_rewrite(witnessed_site: tupl
     (site.path / "site/ledgers/test-campaign/tile/0/000.p/9").unlink()
     done = cosign_cmd(site, tmp, "w1")
     assert done.returncode == 1 and "tile/0/000.p/9 is missing" in done.stderr and "INCONSISTENT" not in done.stderr
+
+
+def test_a_broken_state_is_said_plainly(witnessed_site: tuple[TinySite, Path]) -> None:
+    site, tmp = witnessed_site
+    (tmp / "w1-state").mkdir()
+    for text in ("[]", '{"x": {"size": 3}}', "{not json"):
+        (tmp / "w1-state" / "heads.json").write_text(text)
+        done = cosign_cmd(site, tmp, "w1")
+        assert done.returncode == 1 and "is broken" in done.stderr and "Traceback" not in done.stderr
