@@ -80,7 +80,7 @@ def history_tiles(tree: MerkleTree, lines: Sequence[bytes], sizes: Sequence[int]
         while (count := m >> (tiles.TILE_HEIGHT * level)) > 0:
             now = tree.size >> (tiles.TILE_HEIGHT * level)
             n, width = divmod(count, w)
-            if width and now < (n + 1) * w:
+            if width and count != now and now < (n + 1) * w:  # else published already, or full
                 hashes = tree.levels[tiles.TILE_HEIGHT * level]
                 files[tiles.tile_path(level, n, width)] = hashes[n * w * HASH_SIZE : (n * w + width) * HASH_SIZE]
             level += 1
