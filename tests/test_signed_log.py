@@ -220,3 +220,18 @@ def test_previous_site_from_before_logs_json_is_still_checked(tiny: TinySite, tm
     tiny.write("ledgers/test-campaign.csv", HEADER + "".join(rows(7)))
     tiny.write("ledgers/test-campaign.checkpoints", "")
     assert run(tiny, "build", "--previous-site", str(live)).returncode == 0
+
+
+def test_a_large_ledger_keeps_the_partial_tiles_of_its_sealed_heads(tiny: TinySite) -> None:
+    """A large ledger's look-up files come from a forked worker; the earlier heads' partial
+    tiles the build writes beside them must stay."""
+    tiny.with_basics()
+    lines = rows(70_000)
+    tiny.write("ledgers/test-campaign.csv", HEADER + "".join(lines))
+    seal(tiny, lines, [300, 65_836])
+    done = run(tiny, "build")
+    assert done.returncode == 0, done.stderr
+    tree = MerkleTree.from_leaves([r.rstrip("\n").encode() for r in lines])
+    out = tiny.path / "site/ledgers/test-campaign"
+    assert (out / "tile/1/001.p/1").read_bytes() == tree.levels[8][256 * 32 : 257 * 32]
+    assert (out / "tile/1/001.p/17").is_file() and (out / "tile/0/273.p/112").is_file()

@@ -45,6 +45,14 @@ func (t tiles) ReadTiles(ts []tlog.Tile) ([][]byte, error) {
 	for i, tile := range ts {
 		rel := strings.Replace(tile.Path(), "tile/8/", "tile/", 1)
 		data, err := os.ReadFile(filepath.Join(t.dir, rel))
+		if os.IsNotExist(err) && strings.Contains(rel, ".p/") {
+			// C2SP tlog-tiles: a partial tile may be gone once its full tile exists; a client
+			// reads the full tile and keeps the first W hashes.
+			full, ferr := os.ReadFile(filepath.Join(t.dir, rel[:strings.Index(rel, ".p/")]))
+			if ferr == nil && len(full) == tlog.HashSize<<uint(tile.H) {
+				data, err = full[:tile.W*tlog.HashSize], nil
+			}
+		}
 		if err != nil {
 			return nil, err
 		}
