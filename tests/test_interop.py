@@ -89,3 +89,18 @@ def test_go_rejects_a_tampered_tile_or_signature(go: str, signed_example: Path, 
     note.write_text(f"{origin}\n{int(size) + 1}\n{rest}")  # a signed head claiming one more entry
     done = run_go(go, tmp_path, str(site))
     assert done.returncode == 1 and "note.Open" in done.stderr
+
+
+def test_go_reads_every_sealed_head_of_a_large_ledger(go: str, tmp_path: Path) -> None:
+    """70,000 entries sealed at 300 and 65,836: the heads' partial tiles at levels 0 and 1."""
+    from tests.sitekit import TinySite
+    from tests.test_signed_log import HEADER, rows, run, seal
+
+    site = TinySite(tmp_path / "repo").with_basics()
+    lines = rows(70_000)
+    site.write("ledgers/test-campaign.csv", HEADER + "".join(lines))
+    seal(site, lines, [300, 65_836])
+    assert run(site, "build").returncode == 0
+    done = run_go(go, tmp_path, str(site.path / "site"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok test-campaign: 3 signed heads" in done.stdout
