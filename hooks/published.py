@@ -30,6 +30,7 @@ from hooks.merkle import HASH_SIZE, MerkleTree
 from hooks.problems import shown
 
 log = get_plugin_logger("harvest")
+MAX_COSIGNATURES_BYTES = 64_000
 
 if TYPE_CHECKING:
     from hooks.books import Book
@@ -56,6 +57,10 @@ def cosignature_lines(root: Path, cid: str) -> list[str]:
     """The lines of ``ledgers/<id>.cosignatures`` (none when the file is missing)."""
     path = root / "ledgers" / f"{cid}.cosignatures"
     try:
+        if path.is_symlink() or path.stat().st_size > MAX_COSIGNATURES_BYTES:
+            log.warning(f"ledgers/{cid}.cosignatures: left out: a symbolic link or larger than "
+                        f"{MAX_COSIGNATURES_BYTES // 1000} KB (one short line a witness is expected)")
+            return []
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         return []

@@ -325,3 +325,15 @@ def test_a_broken_state_is_said_plainly(witnessed_site: tuple[TinySite, Path]) -
         (tmp / "w1-state" / "heads.json").write_text(text)
         done = cosign_cmd(site, tmp, "w1")
         assert done.returncode == 1 and "is broken" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_hostile_cosignature_files_are_left_out_and_said(witnessed_site: tuple[TinySite, Path]) -> None:
+    site, _ = witnessed_site
+    path = site.path / "ledgers/test-campaign.cosignatures"
+    path.write_text("— witness.gongyi-partner.example AAAA\n<script>alert(1)</script>\n")
+    done = run(site, "build")
+    assert done.returncode == 0 and done.stderr.count("left out the cosignature") == 2, done.stderr
+    assert "alert(1)" not in site.read("ledgers/test-campaign/index.html")
+    path.write_text("— x y\n" * 20_000)
+    done = run(site, "build")
+    assert done.returncode == 0 and "larger than 64 KB" in done.stderr, done.stderr
