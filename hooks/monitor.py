@@ -11,7 +11,6 @@ signature is an alarm; the state then keeps the last good head of that ledger.
 from __future__ import annotations
 
 import csv
-from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -27,20 +26,26 @@ _TYPE, _AMOUNT, _CURRENCY = 2, 8, 9
 
 def appended_totals(lines: Sequence[bytes]) -> str:
     """The appended entries summed by type and currency, e.g. ``donation +1,200.00 CNY (3)``."""
-    sums: dict[tuple[str, str], Decimal] = {}
-    counts: Counter[tuple[str, str]] = Counter()
-    for row in csv.reader(line.decode("utf-8", "replace") for line in lines):
-        if len(row) <= _CURRENCY:
-            continue
-        try:
-            amount = Decimal(row[_AMOUNT])
-        except InvalidOperation:
-            continue
-        key = (row[_TYPE], row[_CURRENCY])
-        sums[key] = sums.get(key, Decimal(0)) + amount
-        counts[key] += 1
-    return "; ".join(f"{kind} {total:+,} {currency} ({counts[(kind, currency)]})"
-                     for (kind, currency), total in sorted(sums.items())) or "nothing to sum"
+    amounts: dict[tuple[str, str], list[str]] = {}
+    for line in lines:
+        # Most lines hold no quote: split them; the CSV reader takes apart the others.
+        if b'"' in line:
+            row = next(csv.reader([line.decode("utf-8", "replace")]), [])
+        else:
+            row = line.decode("utf-8", "replace").split(",")
+        if len(row) > _CURRENCY:
+            amounts.setdefault((row[_TYPE], row[_CURRENCY]), []).append(row[_AMOUNT])
+    parts = []
+    for (kind, currency), values in sorted(amounts.items()):
+        total, counted = Decimal(0), 0
+        for value in values:
+            try:
+                total += Decimal(value)
+                counted += 1
+            except InvalidOperation:
+                continue
+        parts.append(f"{kind} {total:+,} {currency} ({counted})")
+    return "; ".join(parts) or "nothing to sum"
 
 
 def monitor_site(source: Source, state_dir: Path, now: int, *, witnesses: Sequence[str] | None = None,
