@@ -9,6 +9,7 @@ proofs between any two sizes are computed from a few 8 KB files, never from the 
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from hooks.checkpoint import Checkpoint, parse_checkpoint, verify_note
 from hooks.merkle import HASH_SIZE, MerkleTree, leaf_level, node_hash, verify_consistency
 
 MAX_BYTES = 64 << 20
+_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 TIMEOUT = 30
 
 
@@ -96,6 +98,11 @@ def listing(source: Source) -> Listing:
     try:
         data = json.loads(source.need("ledgers/logs.json"))
         logs = tuple(Log(str(x["id"]), str(x["origin"]), x["key"]) for x in data["logs"])
+        for log in logs:  # ids become file names on the reader's side: only campaign ids pass
+            if not _ID.fullmatch(log.id) or not log.origin or any(c.isspace() or c == "+" for c in log.origin):
+                raise ValueError(f"the ledger id {log.id[:80]!r} or its origin is not allowed")
+            if log.key is not None and not isinstance(log.key, str):
+                raise ValueError(f"the key of {log.id} is not a string")
         policy = data.get("witnesses") or {}
         return Listing(logs, bool(data["signed"]), tuple(policy.get("keys", ())), int(policy.get("quorum", 0)))
     except (ValueError, KeyError, TypeError) as exc:

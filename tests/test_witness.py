@@ -337,3 +337,14 @@ def test_hostile_cosignature_files_are_left_out_and_said(witnessed_site: tuple[T
     path.write_text("— x y\n" * 20_000)
     done = run(site, "build")
     assert done.returncode == 0 and "larger than 64 KB" in done.stderr, done.stderr
+
+
+def test_a_hostile_listing_writes_nothing_outside_the_site_repository(witnessed_site: tuple[TinySite, Path]) -> None:
+    site, tmp = witnessed_site
+    listing = site.path / "site/ledgers/logs.json"
+    data = json.loads(listing.read_text())
+    data["logs"][0]["id"] = "../../../escaped"
+    listing.write_text(json.dumps(data))
+    done = cosign_cmd(site, tmp, "w1", "--write-to", str(site.path))
+    assert done.returncode == 1 and "is not allowed" in done.stderr
+    assert not list(tmp.rglob("escaped*"))
