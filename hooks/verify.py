@@ -72,9 +72,9 @@ def _published_policy(site_dir: Path) -> tuple[dict[str, str | None], tuple[str,
     data = _read(site_dir / "ledgers" / "logs.json")
     try:
         value = json.loads(data or b"null")
-        keys = {str(x["id"]): x["key"] for x in value["logs"]}
+        keys = {str(x["id"]): x["key"] if isinstance(x["key"], str) else None for x in value["logs"]}
         policy = value.get("witnesses") or {}
-        return keys, tuple(policy.get("keys", ())), int(policy.get("quorum", 0))
+        return keys, tuple(str(k) for k in policy.get("keys", ())), int(policy.get("quorum", 0))
     except (ValueError, KeyError, TypeError):
         return None
 
