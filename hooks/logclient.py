@@ -104,7 +104,8 @@ def listing(source: Source) -> Listing:
             if log.key is not None and not isinstance(log.key, str):
                 raise ValueError(f"the key of {log.id} is not a string")
         policy = data.get("witnesses") or {}
-        return Listing(logs, bool(data["signed"]), tuple(policy.get("keys", ())), int(policy.get("quorum", 0)))
+        return Listing(logs, bool(data["signed"]), tuple(str(k) for k in policy.get("keys", ())),
+                       int(policy.get("quorum", 0)))
     except (ValueError, KeyError, TypeError) as exc:
         raise FetchError(f"ledgers/logs.json of {source.where} is not a list of ledgers: {exc}") from exc
 
