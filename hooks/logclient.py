@@ -106,7 +106,7 @@ def listing(source: Source) -> Listing:
         policy = data.get("witnesses") or {}
         return Listing(logs, bool(data["signed"]), tuple(str(k) for k in policy.get("keys", ())),
                        int(policy.get("quorum", 0)))
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise FetchError(f"ledgers/logs.json of {source.where} is not a list of ledgers: {exc}") from exc
 
 
