@@ -75,7 +75,7 @@ def _published_policy(site_dir: Path) -> tuple[dict[str, str | None], tuple[str,
         keys = {str(x["id"]): x["key"] if isinstance(x["key"], str) else None for x in value["logs"]}
         policy = value.get("witnesses") or {}
         return keys, tuple(str(k) for k in policy.get("keys", ())), int(policy.get("quorum", 0))
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
