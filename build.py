@@ -133,7 +133,9 @@ config_option = click.option(
     help="Where to put the built site (default: site/ beside mkdocs.yml).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show every step MkDocs takes.")
-def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
+@click.option("--previous-site", default=None, metavar="URL_OR_FOLDER",
+              help="The live site: refuse to replace it with a site whose ledgers are not consistent with it.")
+def build(config_file: Path, site_dir: Path | None, verbose: bool, previous_site: str | None) -> None:
     """Check everything, then build the site into site/.
 
     The site is built in a temporary folder and swapped in only when the build succeeds,
@@ -143,6 +145,7 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
     Example:
       python build.py build
       python build.py build --site-dir public
+      python build.py build --previous-site https://harvest-ledger.example.org/
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -170,6 +173,13 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
                 if "BuildError" in str(e):
                     sys.exit(1)  # the problems and what to do were printed above
                 fail(f"{kept} {e}")
+            if previous_site:
+                from hooks.logclient import Source, check_previous
+
+                refused = check_previous(Source(tmp), Source(previous_site))
+                if refused:
+                    fail(f"The new site is not consistent with the live site {previous_site}; {target.name}/ was left "
+                         "as it was:\n" + "\n".join(f"  - {x}" for x in refused))
             publish.swap(tmp, target)
     except OSError as e:
         fail(_io_message(e, kept, staged))
@@ -457,14 +467,17 @@ def proof(campaign_id: str, receipt: str, config_file: Path) -> None:
     Example:
       python build.py proof baojing-oranges-2019 BJ2019-0001
     """
-    from hooks.checkpoint import checkpoint_note, checkpoint_origin
+    from hooks import published
+    from hooks.checkpoint import checkpoint_note
     from hooks.verify import proof_for_receipt
 
     site = _site_or_fail(config_file)
     book = site.books.get(campaign_id)
     if book is None:
         fail(f'There is no ledger ledgers/{campaign_id}.csv for a campaign "{campaign_id}".')
-    note = checkpoint_note(checkpoint_origin(site.site_url, campaign_id), book.tree.size, book.tree.root(), site.signer)
+    cosigned = [row for _, _, row in published.witnessed(site, campaign_id, book).valid]
+    note = checkpoint_note(published.origin_of(site, campaign_id), book.tree.size, book.tree.root(),
+                           published.signer_of(site, campaign_id), cosigned)
     try:
         click.echo(proof_for_receipt(book.ledger.data, note, receipt), nl=False)
     except LookupError as e:
@@ -474,27 +487,36 @@ def proof(campaign_id: str, receipt: str, config_file: Path) -> None:
 
 @cli.command()
 @click.argument("site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--key", "verifier_key", default=None,
-              help="The verifier key published by the site (ledgers/verifier-key.txt), to check signatures.")
+@click.option("--key", "verifier_keys", multiple=True,
+              help="A ledger's verifier key to trust instead of the keys the site publishes (repeatable).")
+@click.option("--witness", "witnesses", multiple=True,
+              help="A witness verifier key to count instead of the site's own list (repeatable).")
+@click.option("--quorum", type=click.IntRange(min=0), default=None,
+              help="How many witnesses must have cosigned each head (default: the site's quorum).")
+@click.option("--allow-unsigned", is_flag=True, help="Accept unsigned ledgers (a local preview build).")
 @click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="A checkpoint you saved earlier: prove the ledger only grew since.")
-def verify(site_dir: Path, verifier_key: str | None, previous: Path | None) -> None:
-    """Check a built or downloaded site: every ledger against its checkpoint and proofs.
+def verify(site_dir: Path, verifier_keys: tuple[str, ...], witnesses: tuple[str, ...], quorum: int | None,
+           allow_unsigned: bool, previous: Path | None) -> None:
+    """Check a built or downloaded site: every ledger against its signed checkpoints and proofs.
 
-    Recomputes each published ledger's Merkle root from its CSV, checks the checkpoint (and
-    its signature with --key), every consistency proof and the receipt look-up data. Prints
-    what it checked; exits 1 at the first thing that does not add up.
+    Recomputes each published ledger's Merkle root from its CSV; checks each checkpoint's
+    signature with the keys the site publishes (or --key), that a quorum of the site's
+    witnesses (or --witness/--quorum) cosigned it, every consistency proof between signed
+    heads, and the receipt look-up data. Unsigned or unwitnessed ledgers fail unless
+    --allow-unsigned or --quorum 0 says so. Exits 1 when anything does not add up.
 
     \b
     Examples:
       python build.py verify site
       python build.py verify downloaded-site --previous saved-checkpoint.txt
+      python build.py verify site --allow-unsigned --quorum 0     # a local preview
     """
-    from hooks.verify import verify_site
+    from hooks.verify import Trust, verify_site
 
+    trust = Trust(verifier_keys or None, witnesses or None, quorum, allow_unsigned)
     lines, failure = verify_site(
-        site_dir, verifier_key=verifier_key,
-        previous_checkpoint=previous.read_text(encoding="utf-8") if previous else None,
+        site_dir, trust=trust, previous_checkpoint=previous.read_text(encoding="utf-8") if previous else None,
     )
     for line in lines:
         click.echo(line)
@@ -506,10 +528,11 @@ def verify(site_dir: Path, verifier_key: str | None, previous: Path | None) -> N
 @cli.command()
 @config_option
 def keygen(config_file: Path) -> None:
-    """Make a new Ed25519 key pair for signing the ledgers' checkpoints.
+    """Make the site's secret key for signing the ledgers' checkpoints.
 
     Keep the signer key secret: store it as the CI secret HARVEST_SIGNING_KEY (never in the
-    repository). The verifier key is published on the site for everyone.
+    repository). Each ledger signs with its own key derived from it and named after the
+    ledger; the build publishes their verifier keys (ledgers/logs.json) for everyone.
 
     \b
     Example:
@@ -520,6 +543,126 @@ def keygen(config_file: Path) -> None:
     config = _config(config_file)
     signer, verifier = generate_signer(key_name(config.site_url or "https://example.org/"))
     click.echo(f"Signer key (secret, for HARVEST_SIGNING_KEY):\n  {signer}\nVerifier key (public):\n  {verifier}")
+
+
+@cli.group()
+def witness() -> None:
+    """Be a witness: cosign a site's ledger heads after checking they only grew.
+
+    A witness (a partner platform, a foundation, a university) runs `cosign` on a schedule,
+    keeps its state folder, and sends the cosignatures to the site by pull request.
+
+    \b
+    Examples:
+      python build.py witness keygen witness.example.edu --out witness.key
+      python build.py witness cosign https://harvest-ledger.example.org/ --key witness.key --state state
+    """
+
+
+@witness.command("keygen")
+@click.argument("name")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the secret key (made readable only by you).")
+def witness_keygen(name: str, out: Path) -> None:
+    """Make a witness key: write the secret key to --out, print the verifier key to publish.
+
+    \b
+    Example:
+      python build.py witness keygen witness.example.edu --out witness.key
+    """
+    from hooks.cosignature import witness_keygen as keygen
+
+    if out.exists():
+        fail(f"{out} already exists; a witness key is never overwritten. Choose another file.")
+    try:
+        signer, verifier = keygen(name)
+    except ValueError as e:
+        fail(f"The witness name is not usable: {e}.")
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(signer + "\n")
+    click.echo(f"Wrote the secret key to {out} (keep it secret). The verifier key, for the sites' mkdocs.yml:\n{verifier}")
+
+
+@witness.command("cosign")
+@click.argument("site")
+@click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="The witness's secret key file (from witness keygen).")
+@click.option("--state", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The witness's state folder: the log keys and heads it saw. Keep it (commit it).")
+@click.option("--write-to", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="A checkout of the site's repository: update its ledgers/<id>.cosignatures.")
+@click.option("--time", "when", type=int, default=None, hidden=True, help="Cosign at this POSIX time (tests).")
+def witness_cosign(site: str, key_file: Path, state: Path, write_to: Path | None, when: int | None) -> None:
+    """Check every ledger of SITE (a built folder or its address) and cosign its current head.
+
+    The log's signature is checked with the key recorded the first time the witness saw it;
+    the new head must be consistent with the last one cosigned. On any failure nothing is
+    cosigned and the command exits 1 naming both heads.
+
+    \b
+    Example:
+      python build.py witness cosign https://harvest-ledger.example.org/ --key witness.key --state state
+    """
+    import time
+
+    from hooks.cosignature import witness_verifier
+    from hooks.logclient import Source
+    from hooks.witness import cosign_site, write_cosignatures
+
+    try:
+        signer = key_file.read_text("utf-8").strip()
+        name = witness_verifier(signer).split("+", 1)[0]
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        fail(f"{key_file} is not a witness key: {e}")
+    try:
+        outcome = cosign_site(Source(site), signer, state, int(time.time()) if when is None else when)
+    except ValueError as e:
+        fail(f"The state folder {state} is broken: {e}")
+    if outcome.failures:
+        fail("REFUSED: nothing was cosigned.\n" + "\n".join(f"  - {x}" for x in outcome.failures))
+    for log_id, line in sorted(outcome.lines.items()):
+        click.echo(f"ledgers/{log_id}.cosignatures: {line}")
+    for said in outcome.said:
+        click.echo(said, err=True)
+    if write_to is not None:
+        for path in write_cosignatures(write_to, outcome.lines, name):
+            click.echo(f"Wrote {path}", err=True)
+
+
+@cli.command()
+@click.argument("site")
+@click.option("--state", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The monitor's state folder: the log keys and heads it saw last time. Keep it.")
+@click.option("--witness", "witnesses", multiple=True,
+              help="A witness verifier key to count instead of the site's own list (repeatable).")
+@click.option("--quorum", type=click.IntRange(min=0), default=None,
+              help="How many witnesses must cosign each head (default: the site's quorum).")
+def monitor(site: str, state: Path, witnesses: tuple[str, ...], quorum: int | None) -> None:
+    """Audit every ledger of SITE (a built folder or its address) and say what was appended.
+
+    Checks each checkpoint's signature (with the key seen the first time), its witnesses,
+    that it only grew since the last run, and every entry against the signed root (read
+    through the published tiles and entry bundles). Prints the entries and totals appended
+    since last time. Exits 1 with an ALARM on any rewrite, fork or bad signature.
+
+    \b
+    Example:
+      python build.py monitor https://harvest-ledger.example.org/ --state monitor-state
+    """
+    import time
+
+    from hooks.logclient import Source
+    from hooks.monitor import monitor_site
+
+    try:
+        outcome = monitor_site(Source(site), state, int(time.time()), witnesses=witnesses or None, quorum=quorum)
+    except ValueError as e:
+        fail(f"The state folder {state} is broken: {e}")
+    for said in outcome.said:
+        click.echo(said)
+    if outcome.failures:
+        fail("\n".join(outcome.failures))
 
 
 @cli.command()

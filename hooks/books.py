@@ -114,6 +114,7 @@ def load_book(
                 lines=ledger.lines() if ledger is not None else history.entry_lines(data),
                 old_lines=lambda head: history.sealed_lines_from_git(root, rel, head),
             )
+    problems += history.seals_kept(root, seal_rel, heads)  # compared with every committed version
     if problems or ledger is None:
         files.cancel()
         return None, problems

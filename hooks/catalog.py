@@ -15,6 +15,7 @@ from typing import Any
 
 from hooks import checkpoint, citations, content, inputs, sanitise, urls
 from hooks.books import Book, load_books
+from hooks.cosignature import Policy, parse_policy
 from hooks.problems import Problem, shown
 from hooks.records import Channel, Records, load_channels, load_records
 
@@ -41,6 +42,7 @@ class Site:
     stories: dict[str, str]
     books: dict[str, Book] = field(default_factory=dict)
     signer: str | None = None  # the Ed25519 signer key from HARVEST_SIGNING_KEY, never from the repository
+    witnesses: Policy = Policy()  # the witnesses trusted to cosign, and the quorum (extra: witnesses:)
 
     def absolute(self, url: str) -> str:
         """The absolute address of a site-relative URL (what QR codes encode)."""
@@ -161,10 +163,12 @@ def load_site(
     signer, more = _signer(environ if environ is not None else os.environ)
     problems += more
     problems += sanitise.check_files(docs_dir, root)
+    witnesses, more = parse_policy(extra)
+    problems += more
     if problems:
         return None, problems
     site = Site(root=root, docs_dir=docs_dir, site_url=url, channels=channels, records=records, stories=stories, books=books,
-                signer=signer)
+                signer=signer, witnesses=witnesses)
     problems += citations.check_site(site, docs_dir)
     return (None, problems) if problems else (site, [])
 

@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from hooks.merkle import MerkleTree, leaf_hash
 from hooks.problems import Problem, shown
@@ -278,10 +280,41 @@ def checkpoint_body(origin: str, size: int, root: bytes) -> str:
     return f"{origin}\n{size}\n{base64.b64encode(root).decode()}\n"
 
 
-def checkpoint_note(origin: str, size: int, root: bytes, signer: str | None) -> str:
-    """The published checkpoint: the body, signed when the build has a signer key."""
+UNSIGNED_PREVIEW = "unsigned preview: built without HARVEST_SIGNING_KEY; nobody vouches for this checkpoint"
+
+
+def checkpoint_note(origin: str, size: int, root: bytes, signer: str | None, cosignatures: Sequence[str] = ()) -> str:
+    """The published checkpoint: the body, signed by ``signer`` (the ledger's own key, named
+    after ``origin``), then the witnesses' ``cosignatures`` (signature lines).
+
+    Without a signer the note says, after the body, that it is an unsigned preview: the
+    body (what witnesses cosign) is the same either way.
+    """
     body = checkpoint_body(origin, size, root)
-    return sign_note(body, signer) if signer else body
+    rows = [row.rstrip("\n") for row in cosignatures]
+    if signer:
+        return sign_note(body, signer) + "".join(f"{row}\n" for row in rows)
+    return body + "\n" + "".join(f"{row}\n" for row in [UNSIGNED_PREVIEW, *rows])
+
+
+def is_unsigned_preview(text: str) -> bool:
+    """Whether a checkpoint note is one a build without a signing key published."""
+    return f"\n\n{UNSIGNED_PREVIEW}\n" in text
+
+
+def ledger_signer(master: str, origin: str) -> str:
+    """The signer key of one ledger log, named after its ``origin`` (C2SP tlog-checkpoint).
+
+    Its Ed25519 seed is HKDF-SHA256 of the site's one secret key (``HARVEST_SIGNING_KEY``)
+    with the origin as context, so one secret signs every ledger, each under its own name.
+    """
+    _check_name(origin)
+    _, _, key = _parse_signer(master)
+    seed = HKDF(algorithm=SHA256(), length=32, salt=b"harvest-ledger/ledger-key/v1", info=origin.encode()).derive(
+        key.private_bytes_raw()
+    )
+    public = Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes_raw()
+    return f"PRIVATE+KEY+{origin}+{_key_hash(origin, public).hex()}+{base64.b64encode(_ED25519 + seed).decode()}"
 
 
 @dataclass(frozen=True)
@@ -316,8 +349,8 @@ def parse_checkpoint(text: str) -> Checkpoint:
 # C2SP signed-note with Ed25519 ------------------------------------------------------------
 
 
-def _key_hash(name: str, public: bytes) -> bytes:
-    return hashlib.sha256(name.encode() + b"\n" + _ED25519 + public).digest()[:4]
+def _key_hash(name: str, public: bytes, alg: bytes = _ED25519) -> bytes:
+    return hashlib.sha256(name.encode() + b"\n" + alg + public).digest()[:4]
 
 
 def _check_name(name: str) -> None:
@@ -325,28 +358,31 @@ def _check_name(name: str) -> None:
         raise ValueError(f"key name {shown(name)} must be non-empty, without spaces or '+'")
 
 
-def generate_signer(name: str) -> tuple[str, str]:
-    """A new Ed25519 key pair as (signer, verifier) strings in the Go note format."""
+def generate_signer(name: str, alg: bytes = _ED25519) -> tuple[str, str]:
+    """A new Ed25519 key pair as (signer, verifier) strings in the Go note format.
+
+    ``alg`` is the signature type: 0x01 for note signatures, 0x04 for C2SP cosignatures.
+    """
     _check_name(name)
     seed = Ed25519PrivateKey.generate().private_bytes_raw()
     public = Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes_raw()
-    hash_hex = _key_hash(name, public).hex()
-    signer = f"PRIVATE+KEY+{name}+{hash_hex}+{base64.b64encode(_ED25519 + seed).decode()}"
-    verifier = f"{name}+{hash_hex}+{base64.b64encode(_ED25519 + public).decode()}"
+    hash_hex = _key_hash(name, public, alg).hex()
+    signer = f"PRIVATE+KEY+{name}+{hash_hex}+{base64.b64encode(alg + seed).decode()}"
+    verifier = f"{name}+{hash_hex}+{base64.b64encode(alg + public).decode()}"
     return signer, verifier
 
 
-def _key_bytes(encoded: str, what: str) -> bytes:
+def _key_bytes(encoded: str, what: str, alg: bytes = _ED25519) -> bytes:
     try:
         raw = base64.b64decode(encoded, validate=True)
     except binascii.Error as exc:
         raise ValueError(f"the {what} key's last part is not base64") from exc
-    if len(raw) != 33 or raw[:1] != _ED25519:
-        raise ValueError(f"the {what} key is not an Ed25519 key (algorithm 1, 32 bytes)")
+    if len(raw) != 33 or raw[:1] != alg:
+        raise ValueError(f"the {what} key is not an Ed25519 key (algorithm {alg[0]}, 32 bytes)")
     return raw[1:]
 
 
-def _parse_signer(signer: str) -> tuple[str, bytes, Ed25519PrivateKey]:
+def _parse_signer(signer: str, alg: bytes = _ED25519) -> tuple[str, bytes, Ed25519PrivateKey]:
     # Messages never quote the signer: it is a secret.
     parts = signer.strip().split("+", 4)
     if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
@@ -355,21 +391,21 @@ def _parse_signer(signer: str) -> tuple[str, bytes, Ed25519PrivateKey]:
         )
     name, hash_hex = parts[2], parts[3]
     _check_name(name)
-    key = Ed25519PrivateKey.from_private_bytes(_key_bytes(parts[4], "signing"))
-    key_id = _key_hash(name, key.public_key().public_bytes_raw())
+    key = Ed25519PrivateKey.from_private_bytes(_key_bytes(parts[4], "signing", alg))
+    key_id = _key_hash(name, key.public_key().public_bytes_raw(), alg)
     if hash_hex != key_id.hex():
         raise ValueError("the signing key's hash does not match its name and key: it was altered")
     return name, key_id, key
 
 
-def _parse_verifier(verifier: str) -> tuple[str, bytes, Ed25519PublicKey]:
+def _parse_verifier(verifier: str, alg: bytes = _ED25519) -> tuple[str, bytes, Ed25519PublicKey]:
     parts = verifier.strip().split("+", 2)
     if len(parts) != 3:
         raise ValueError(f"a verifier key looks like <name>+<8 hex digits>+<base64>, got {shown(verifier)}")
     name, hash_hex, encoded = parts
     _check_name(name)
-    public = _key_bytes(encoded, "verifier")
-    key_id = _key_hash(name, public)
+    public = _key_bytes(encoded, "verifier", alg)
+    key_id = _key_hash(name, public, alg)
     if hash_hex != key_id.hex():
         raise ValueError("the verifier key's hash does not match its name and key: it was altered")
     return name, key_id, Ed25519PublicKey.from_public_bytes(public)
@@ -406,19 +442,44 @@ def sign_note(body: str, signer: str) -> str:
     return f"{body}\n\u2014 {name} {base64.b64encode(key_id + signature).decode()}\n"
 
 
+def split_note(text: str) -> tuple[str, list[str]]:
+    """A signed note's body (with its last newline) and its signature lines (``— name base64``).
+
+    Raises ValueError when the note has no signature lines or a malformed one.
+    """
+    cut = text.find("\n\n")
+    if cut < 0 or not text.endswith("\n"):
+        raise ValueError("the note is not signed: no blank line before signature lines")
+    rows = text[cut + 2 : -1].split("\n")
+    for row in rows:
+        if not row.startswith("\u2014 ") or row.count(" ") != 2:
+            raise ValueError(f"malformed signature line {shown(row)}")
+    return text[: cut + 1], rows
+
+
+def parse_verifier(verifier: str, alg: bytes = _ED25519) -> tuple[str, bytes, Ed25519PublicKey]:
+    """Name, key id and public key of a verifier key ``<name>+<hash>+<base64>`` (Ed25519).
+
+    Raises ValueError with a plain message when it is malformed or altered.
+    """
+    return _parse_verifier(verifier, alg)
+
+
+def parse_signer(signer: str, alg: bytes = _ED25519) -> tuple[str, bytes, Ed25519PrivateKey]:
+    """Name, key id and private key of a signer key ``PRIVATE+KEY+<name>+<hash>+<base64>``."""
+    return _parse_signer(signer, alg)
+
+
 def verify_note(text: str, verifier: str) -> str:
     """The body of a signed note after checking its signature by ``verifier``.
 
     Raises ValueError when the note has no valid signature by that key.
     """
     name, key_id, key = _parse_verifier(verifier)
-    cut = text.rfind("\n\n")
-    if cut < 0 or not text.endswith("\n"):
-        raise ValueError("the note is not signed: no blank line before signature lines")
-    body = text[: cut + 1]
-    for row in text[cut + 2 : -1].split("\n"):
-        if not row.startswith("\u2014 "):
-            raise ValueError(f"malformed signature line {shown(row)}")
+    if is_unsigned_preview(text):
+        raise ValueError("the checkpoint is an unsigned preview (built without a signing key)")
+    body, rows = split_note(text)
+    for row in rows:
         sig_name, _, encoded = row[2:].rpartition(" ")
         if sig_name != name:
             continue

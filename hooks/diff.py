@@ -328,11 +328,16 @@ def _ledger_section(lid: str, old: LedgerState | None, new: LedgerState | None, 
         alarms.append(f"**HEADER CHANGED in ledger `{lid}`** — the header line must stay exactly as it was.")
     if history.said:
         hit = sorted(s for s in history.touched if s <= sealed)
+        committed = max((h.size for h in old.heads), default=0) if old else 0
         alarm = (f"**HISTORY REWRITTEN in ledger `{lid}`**: " + "; ".join(history.said) + ". "
                  "Published entries are never edited, deleted or moved; a mistake is corrected by a new "
                  "entry whose reference is `seq:N`.")
-        if hit:
-            alarm += f" **THIS TOUCHES SEALED ENTRIES ({_seqs(hit)})**: the build will refuse it."
+        if hit and hit[0] <= committed:
+            alarm += (f" **THIS TOUCHES SEALED ENTRIES ({_seqs(hit)})**, sealed at `{ref}`: the build refuses it, "
+                      "whatever the seals file says now.")
+        elif hit:
+            alarm += (f" It touches entries ({_seqs(hit)}) that only this change seals: the build does not stop it, "
+                      "but readers who saved an earlier checkpoint, the witnesses and the monitors will.")
         alarms.append(alarm)
         clause = [f"ledger {lid}: HISTORY REWRITTEN"]
         out.append("Existing entries changed: " + "; ".join(history.said) + ".")
@@ -374,7 +379,8 @@ def _ledger_section(lid: str, old: LedgerState | None, new: LedgerState | None, 
     for head in old.heads if old else []:
         if (head.size, head.root) not in kept:
             alarms.append(f"**SEALED HEAD REMOVED from `ledgers/{lid}.checkpoints`**: the head of {head.size} "
-                          f"entries sealed {head.date.isoformat()} is gone. Sealed heads are never edited or removed.")
+                          f"entries sealed {head.date.isoformat()} is gone. Sealed heads are never edited or removed: "
+                          "the build refuses it (it compares the seals with every committed version).")
             clause.append("SEALED HEAD REMOVED" if clause else f"ledger {lid}: SEALED HEAD REMOVED")
     if clause:
         summary.append(clause[0] + "".join(", " + c for c in clause[1:]))

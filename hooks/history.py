@@ -8,11 +8,13 @@ editor which commit to restore from.
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from hooks.checkpoint import SealedHead, SealedVersion
+from hooks.checkpoint import SealedHead, SealedVersion, read_checkpoints, seal_line
 from hooks.merkle import MerkleTree
+from hooks.problems import Problem
 
 
 def _git(repo: Path, *args: str) -> bytes | None:
@@ -75,3 +77,39 @@ def commit_date(repo: Path) -> date:
     against it, so that a commit that passed once always passes."""
     when = commit_time(repo)
     return datetime.fromtimestamp(when, UTC).date() if when is not None else date.today()
+
+
+def seals_kept(repo: Path, seal_rel: str, heads: Sequence[SealedHead]) -> list[Problem]:
+    """A Problem for every sealed head a committed version of ``seal_rel`` holds and the file
+    now lost, lowered or changed: seals only grow. Each names the commit that sealed the head.
+
+    Nothing is checked outside git (no history to compare with).
+    """
+    log = _git(repo, "log", "--format=%H", "--", seal_rel)
+    if not log:
+        return []
+    spec = "./" + seal_rel.lstrip("/")
+    now = [(h.size, h.root, h.date) for h in heads]
+    sealed_in: dict[tuple[int, int, bytes, date], str] = {}  # (line, size, root, date) -> oldest commit
+    for commit in log.decode("ascii", "replace").split():
+        data = _git(repo, "show", f"{commit}:{spec}")
+        old = read_checkpoints(data, seal_rel)[0] if data else []
+        for i, head in enumerate(old):
+            sealed_in[(i, head.size, head.root, head.date)] = commit
+    problems = []
+    for (i, size, root, day), commit in sorted(sealed_in.items(), key=lambda kv: kv[0][0]):
+        if i < len(now) and now[i] == (size, root, day):
+            continue
+        line = seal_line(size, root, day).strip()
+        if i >= len(now):
+            got = "it is gone: the file " + ("was deleted" if not heads else f"has only {len(now)} sealed heads")
+        elif now[i][0] < size:
+            got = f"it was lowered to {seal_line(*now[i]).strip()}"
+        else:
+            got = f"it was changed to {seal_line(*now[i]).strip()}"
+        problems.append(Problem(
+            seal_rel, i + 1, "", f"the sealed head {line}, kept as commit {commit[:12]} sealed it", got,
+            "sealed heads only grow: never remove, lower or change one. Restore the file with "
+            f"git checkout {commit[:12]} -- {seal_rel}; correct a mistake with a new entry at the end of the ledger",
+        ))
+    return problems

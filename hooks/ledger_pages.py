@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 
-from hooks import checkpoint, ledger_files, tiles
+from hooks import ledger_files, published, tiles
 from hooks.books import Book
 from hooks.catalog import Output, Site
 from hooks.charts import Series, line_chart
@@ -176,6 +177,7 @@ def ledger_page(site: Site, cid: str) -> str:
             f'<p>活动：<a href="{rel(here, f"campaigns/{cid}/")}">{e(campaign.name)}</a> · 共 {size:,} 条账目 · '
             f'下载：<a href="../{cid}.csv" download>CSV</a> · <a href="../{cid}.json">JSON</a> · '
             f'<a href="checkpoint">树头（checkpoint）</a></p>',
+            _trust(site, cid, book),
             "",
             '<h2 id="totals">合计</h2>',
             totals_table(book),
@@ -192,6 +194,26 @@ def ledger_page(site: Site, cid: str) -> str:
             "",
         ]
     )
+
+
+def _trust(site: Site, cid: str, book: Book) -> str:
+    """Who vouches for the current head: the ledger's signature and the witnesses' cosignatures."""
+    policy = site.witnesses
+    seen = published.witnessed(site, cid, book).valid
+    names = "、".join(
+        f"<strong>{e(name)}</strong>（{datetime.fromtimestamp(t, UTC):%Y-%m-%d %H:%M} UTC）" for name, t, _ in seen
+    )
+    if not policy.witnesses:
+        status = "本站没有设定见证方。"
+    elif seen:
+        status = f"见证方 {names} 核对了历史一致后为当前树头联署（{len(seen)} 个，要求 {policy.quorum} 个）。"
+    else:
+        status = f"还没有见证方为当前树头联署（要求 {policy.quorum} 个）。"
+    if site.signer is None:
+        return ('<p class="hl-unsigned" data-unsigned-preview><strong>未签名预览（unsigned preview）</strong>：'
+                f"这次构建没有签名密钥，树头没有签名。正式发布的站点一定是签名的。{status}</p>")
+    signed = f"树头由本账本的密钥 <code>{e(published.origin_of(site, cid))}</code> 签名。"
+    return f"<p data-witnesses>{signed}{status}</p>"
 
 
 def _receipt_form() -> str:
@@ -241,29 +263,22 @@ def ledger_outputs(site: Site) -> Iterator[Output]:
     written by `LedgerFiles.write` straight into the site instead; only the others are given.
     """
     if site.signer:
-        yield Output("ledgers/verifier-key.txt", (checkpoint.verifier_for(site.signer) + "\n").encode())
+        keys = "".join(f"{published.verifier_of(site, cid)}\n" for cid in sorted(site.books))
+        yield Output("ledgers/verifier-key.txt", keys.encode())
+    yield Output("ledgers/logs.json", published.logs_json(site))
     for cid, book in site.books.items():
         base = f"ledgers/{cid}"
-        note = checkpoint.checkpoint_note(
-            checkpoint.checkpoint_origin(site.site_url, cid), book.tree.size, book.tree.root(), site.signer
-        )
         yield Output(f"{base}.md", ledger_page(site, cid), page=True)
         if book.files is None:  # else `LedgerFiles.write` copies it, with the look-up files
             yield Output(f"{base}.csv", book.ledger.data)
         data = ledger_json(cid, book.figures, book.root_hex)
         yield Output(f"{base}.json", (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
-        sealed = [h.size for h in book.heads]
-        if book.files is not None:
-            files = {
-                f"consistency/{m}": tiles.proof_text(book.tree.consistency_proof(m))
-                for m in sorted(set(sealed))
-                if 0 < m <= book.tree.size
-            }
-            files["checkpoint"] = note.encode("utf-8")
-        else:
+        files = {}
+        if book.files is None:
             lines = book.ledger.lines()
-            files = tiles.site_files(book.tree, lines, tiles.donation_receipts(lines), sealed, checkpoint=note)
+            files = tiles.site_files(book.tree, lines, tiles.donation_receipts(lines), [])
             files.update(entry_chunks(book))
+        files.update(published.log_files(site, cid, book))
         for name, content in sorted(files.items()):
             yield Output(f"{base}/{name}", content)
 

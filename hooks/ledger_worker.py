@@ -277,8 +277,13 @@ def _move(staging: Path, folder: Path) -> None:
     ledger_files.make(folder)
     for entry in sorted(os.listdir(staging)):
         source, target = staging / entry, folder / entry
-        if target.exists():  # a build into a site that was not emptied
-            shutil.rmtree(target)
+        if target.exists():  # the build put files there too (earlier heads' partial tiles): merge
+            for base, _, names in os.walk(source):
+                here = target / Path(base).relative_to(source)
+                here.mkdir(parents=True, exist_ok=True)
+                for name in names:
+                    _move_file(Path(base) / name, here / name)
+            continue
         try:
             os.rename(source, target)
         except OSError:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,9 @@ from hooks.checkpoint import (
     tlog_proof,
     verify_note,
 )
+from hooks.cosignature import Policy, check_cosignatures
 from hooks.history import entry_lines
+from hooks.logclient import FetchError, Source, TileTree
 from hooks.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
 from hooks.tiles import donation_receipts, entry_bundles, receipt_shard, tiles
 
@@ -53,6 +56,35 @@ def _read_proof(data: bytes) -> list[bytes]:
     return hashes
 
 
+@dataclass(frozen=True)
+class Trust:
+    """What the auditor accepts: log keys (None: the site's published ones), the witnesses and
+    their quorum (None: the site's published policy), and whether unsigned logs may pass."""
+
+    keys: tuple[str, ...] | None = None
+    witnesses: tuple[str, ...] | None = None
+    quorum: int | None = None
+    allow_unsigned: bool = False
+
+
+def _published_policy(site_dir: Path) -> tuple[dict[str, str | None], tuple[str, ...], int] | None:
+    """The keys by ledger id and the witness policy of ``ledgers/logs.json``, None without it."""
+    data = _read(site_dir / "ledgers" / "logs.json")
+    try:
+        value = json.loads(data or b"null")
+        keys = {str(x["id"]): x["key"] if isinstance(x["key"], str) else None for x in value["logs"]}
+        policy = value.get("witnesses") or {}
+        return keys, tuple(str(k) for k in policy.get("keys", ())), int(policy.get("quorum", 0))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _key_for(origin: str, keys: Sequence[str]) -> str | None:
+    if len(keys) == 1:
+        return keys[0]
+    return next((k for k in keys if k.split("+", 1)[0] == origin), None)
+
+
 def _read_note(text: str, verifier_key: str | None) -> tuple[Checkpoint, str]:
     """The checkpoint, and how it was checked; raises ValueError."""
     how = "unsigned check"
@@ -67,32 +99,73 @@ def verify_site(
     *,
     verifier_key: str | None = None,
     previous_checkpoint: str | None = None,
+    trust: Trust | None = None,
 ) -> tuple[list[str], str | None]:
     """Check every ``ledgers/<id>.csv`` of a site against what was published beside it.
 
+    Signatures are checked with ``verifier_key`` or ``trust.keys`` when given, else with the
+    keys the site publishes (``ledgers/logs.json``); an unsigned ledger fails unless
+    ``trust.allow_unsigned``. The current head must carry a quorum of valid witness
+    cosignatures (the site's policy unless ``trust`` names witnesses or a quorum).
     Returns the report lines (``checked …`` / ``FAILED: …``) for the command to print, and
     the first failure, None when everything holds.
     """
+    trust = trust or Trust()
+    if verifier_key is not None:
+        trust = Trust((verifier_key,), trust.witnesses, trust.quorum, trust.allow_unsigned)
     report = _Report()
     csvs = sorted((site_dir / "ledgers").glob("*.csv"))
     if not csvs:
         report.fail(f"no ledgers/<id>.csv in {site_dir}: is this a built site?")
-    previous = None
-    if previous_checkpoint is not None:
-        try:
-            previous = _read_note(previous_checkpoint, verifier_key)[0]
-        except ValueError as exc:
-            report.fail(f"the saved checkpoint: {exc}")
+    published = _published_policy(site_dir)
+    site_keys, site_witnesses, site_quorum = published or ({}, (), 0)
+    witnesses = trust.witnesses if trust.witnesses is not None else site_witnesses
+    quorum = trust.quorum if trust.quorum is not None else site_quorum
+    previous_text = previous_checkpoint
     matched = False
     for path in csvs:
-        checkpoint = _verify_ledger(site_dir, path, verifier_key, report)
-        if previous is not None and checkpoint is not None:
-            if checkpoint.origin == previous.origin:
+        lid = path.stem
+        key = _key_for(_origin_of(site_dir, lid), trust.keys) if trust.keys else site_keys.get(lid)
+        if key is None and not trust.allow_unsigned:
+            report.fail(f"ledgers/{lid}/checkpoint: unsigned (no verifier key); pass --allow-unsigned to check a preview")
+            continue
+        checkpoint = _verify_ledger(site_dir, path, key, report)
+        if checkpoint is not None:
+            _verify_witnesses(site_dir, lid, witnesses, quorum, report, explicit=trust.quorum is not None)
+        if previous_text is not None and checkpoint is not None:
+            try:
+                previous = _read_note(previous_text, _key_for(checkpoint.origin, [key] if key else []))[0]
+            except ValueError as exc:
+                report.fail(f"the saved checkpoint: {exc}")
+                previous_text = None
+                continue
+            if previous.origin == checkpoint.origin:
                 matched = True
-                _verify_previous(site_dir, path.stem, previous, checkpoint, report)
-    if previous is not None and not matched:
-        report.fail(f"no published ledger has the saved checkpoint's origin {previous.origin}")
+                _verify_previous(site_dir, lid, previous, checkpoint, report)
+    if previous_text is not None and not matched and csvs:
+        report.fail("no published ledger has the saved checkpoint's origin")
     return report.lines, report.failure
+
+
+def _origin_of(site_dir: Path, lid: str) -> str:
+    data = _read(site_dir / "ledgers" / lid / "checkpoint") or b""
+    return data.split(b"\n", 1)[0].decode("utf-8", "replace")
+
+
+def _verify_witnesses(site_dir: Path, lid: str, witnesses: Sequence[str], quorum: int, report: _Report,
+                      *, explicit: bool) -> None:
+    text = (_read(site_dir / "ledgers" / lid / "checkpoint") or b"").decode("utf-8", "replace")
+    body, _, rest = text.partition("\n\n")
+    seen = check_cosignatures(rest.splitlines(), body + "\n", Policy(tuple(witnesses), quorum))
+    names = ", ".join(seen.names()) or "none"
+    if len(seen.valid) < quorum:
+        report.fail(f"ledgers/{lid}/checkpoint: only {len(seen.valid)} of the {quorum} witness cosignatures "
+                    f"needed (valid: {names}); pass --quorum 0 to accept an unwitnessed head")
+    elif quorum == 0 and not explicit:
+        report.fail(f"ledgers/{lid}/checkpoint: the site asks for no witness, so nobody vouches for this head; "
+                    "pass --quorum 0 to accept an unwitnessed head")
+    else:
+        report.ok(f"ledgers/{lid}/checkpoint: cosigned by {len(seen.valid)} witnesses ({names}), quorum {quorum}")
 
 
 def _verify_ledger(site_dir: Path, path: Path, verifier_key: str | None, report: _Report) -> Checkpoint | None:
@@ -119,35 +192,58 @@ def _verify_ledger(site_dir: Path, path: Path, verifier_key: str | None, report:
         )
         return checkpoint
     report.ok(f"ledgers/{lid}/checkpoint: size and root match ({how})")
+    heads = _signed_heads(folder, lid, verifier_key, checkpoint, report)
     for proof_path in sorted((folder / "consistency").glob("*"), key=lambda p: p.name.zfill(20)):
-        _verify_consistency_file(proof_path, lid, tree, report)
+        _verify_consistency_file(proof_path, lid, heads, report)
     sealed = site_dir / "ledgers" / f"{lid}.checkpoints"
     if sealed.is_file():
-        heads, problems = read_checkpoints(sealed.read_bytes(), f"ledgers/{lid}.checkpoints")
-        problems += check_sealed(heads, tree, rel, f"ledgers/{lid}.checkpoints", lines=lines)
+        heads_file, problems = read_checkpoints(sealed.read_bytes(), f"ledgers/{lid}.checkpoints")
+        problems += check_sealed(heads_file, tree, rel, f"ledgers/{lid}.checkpoints", lines=lines)
         for problem in problems:
             report.fail(f"{problem.path}: {problem.got}")
         if not problems:
-            report.ok(f"ledgers/{lid}.checkpoints: {len(heads)} sealed heads hold")
+            report.ok(f"ledgers/{lid}.checkpoints: {len(heads_file)} sealed heads hold")
     _verify_browser_files(folder, lid, tree, lines, report)
     return checkpoint
 
 
-def _verify_consistency_file(path: Path, lid: str, tree: MerkleTree, report: _Report) -> None:
+def _signed_heads(folder: Path, lid: str, key: str | None, current: Checkpoint, report: _Report) -> dict[int, bytes]:
+    """Size → root of every published head: ``checkpoints/<m>`` (signatures checked) and the current one."""
+    heads = {current.size: current.root}
+    for path in sorted((folder / "checkpoints").glob("[0-9]*"), key=lambda p: p.name.zfill(20)):
+        try:
+            head, _ = _read_note(path.read_text("utf-8"), key)
+        except (ValueError, UnicodeDecodeError) as exc:
+            report.fail(f"ledgers/{lid}/checkpoints/{path.name}: {exc}")
+            continue
+        if str(head.size) != path.name or head.origin != current.origin:
+            report.fail(f"ledgers/{lid}/checkpoints/{path.name} is the head of {head.origin} at size {head.size}")
+            continue
+        heads[head.size] = head.root
+    if len(heads) > 1:
+        report.ok(f"ledgers/{lid}/checkpoints: {len(heads) - 1} signed earlier heads")
+    return heads
+
+
+def _verify_consistency_file(path: Path, lid: str, heads: dict[int, bytes], report: _Report) -> None:
     name = f"ledgers/{lid}/consistency/{path.name}"
-    if not path.name.isdigit() or not 0 < int(path.name) <= tree.size:
-        report.fail(f"{name}: not a size between 1 and {tree.size}")
+    first, _, second = path.name.partition("-")
+    if not first.isdigit() or (second and not second.isdigit()):
+        report.fail(f"{name}: not a size, or two sizes joined by -")
         return
-    m = int(path.name)
+    m, n = int(first), int(second) if second else max(heads)
+    if m not in heads or n not in heads:
+        report.fail(f"{name}: there is no signed checkpoint of size {m if m not in heads else n} to check it against")
+        return
     try:
         proof = _read_proof(path.read_bytes())
     except ValueError as exc:
         report.fail(f"{name}: {exc}")
         return
-    if verify_consistency(m, tree.size, tree.root(m), tree.root(), proof):
-        report.ok(f"{name}: the first {m} entries are unchanged in the current ledger")
+    if verify_consistency(m, n, heads[m], heads[n], proof):
+        report.ok(f"{name}: the signed head of size {m} is a prefix of the one of size {n}")
     else:
-        report.fail(f"{name}: the proof does not show size {m} is a prefix of size {tree.size}")
+        report.fail(f"{name}: the proof does not show size {m} is a prefix of size {n}")
 
 
 def _verify_previous(site_dir: Path, lid: str, previous: Checkpoint, current: Checkpoint, report: _Report) -> None:
@@ -162,9 +258,11 @@ def _verify_previous(site_dir: Path, lid: str, previous: Checkpoint, current: Ch
             proof = _read_proof(published.read_bytes())
         except ValueError:
             proof = None
-    if proof is None:
-        lines = entry_lines((site_dir / "ledgers" / f"{lid}.csv").read_bytes())
-        proof = MerkleTree.from_leaves(lines).consistency_proof(m)
+    if proof is None:  # made from the published tiles; it holds only if it leads to both roots
+        try:
+            proof = TileTree(Source(site_dir), lid, n).consistency_proof(m)
+        except (ValueError, FetchError):
+            proof = []
     if verify_consistency(m, n, previous.root, current.root, proof):
         report.ok(f"ledgers/{lid}: the saved checkpoint (size {m}) is a prefix of size {n}")
     else:

@@ -11,6 +11,7 @@ import pytest
 
 from hooks.checkpoint import (
     SIGNING_KEY_ENV,
+    UNSIGNED_PREVIEW,
     SealedHead,
     SealedVersion,
     check_sealed,
@@ -179,7 +180,7 @@ def test_checkpoint_body_and_origin() -> None:
     assert body == f"{origin}\n120\n{base64.b64encode(root).decode()}\n"
     parsed = parse_checkpoint(body)
     assert (parsed.origin, parsed.size, parsed.root) == (origin, 120, root)
-    assert checkpoint_note(origin, 120, root, None) == body
+    assert checkpoint_note(origin, 120, root, None) == body + "\n" + UNSIGNED_PREVIEW + "\n"
     for bad in ["x\n", "x\n01\nAAAA\n", "x\n1\nnot base64!\n", "x\n1\nAAAA\n"]:
         with pytest.raises(ValueError):
             parse_checkpoint(bad)

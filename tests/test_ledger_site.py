@@ -97,11 +97,13 @@ def test_receipt_proof_and_verify(ledger_site: TinySite) -> None:
     assert check_receipt_proof(result.out, ROWS[3].rstrip("\n").encode()) == 3
     unknown = ledger_site.run("proof", "test-campaign", "R-999")
     assert unknown.code == 1 and "R-999" in unknown.err and "Traceback" not in unknown.err
-    ok = ledger_site.run_plain("verify", str(ledger_site.path / "site"))
+    preview = ledger_site.run_plain("verify", str(ledger_site.path / "site"))
+    assert preview.code == 1 and "unsigned" in preview.err  # a preview is never "verified" by default
+    ok = ledger_site.run_plain("verify", str(ledger_site.path / "site"), "--allow-unsigned", "--quorum", "0")
     assert ok.code == 0 and "All checks passed." in ok.out
     csv = ledger_site.path / "site" / L
     csv.write_bytes(csv.read_bytes().replace(b"1000.00", b"9000.00"))
-    bad = ledger_site.run_plain("verify", str(ledger_site.path / "site"))
+    bad = ledger_site.run_plain("verify", str(ledger_site.path / "site"), "--allow-unsigned", "--quorum", "0")
     assert bad.code == 1 and "NOT VERIFIED" in bad.err
 
 

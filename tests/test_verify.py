@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from hooks.checkpoint import (
-    checkpoint_body,
     checkpoint_note,
     generate_signer,
     parse_tlog_proof,
@@ -19,12 +18,14 @@ from hooks.checkpoint import (
 )
 from hooks.merkle import MerkleTree
 from hooks.tiles import donation_receipts, site_files
-from hooks.verify import check_receipt_proof, proof_for_receipt, verify_site
+from hooks.verify import Trust, check_receipt_proof, proof_for_receipt, verify_site
 
 HEADER = "seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note"
 ORIGIN = "example.org/harvest/ledgers/"
 VECTORS = Path(__file__).resolve().parent / "data" / "rfc6962.json"
 SIGNER, VERIFIER = generate_signer("example.org/harvest")
+UNWITNESSED = Trust(quorum=0)
+UNSIGNED = Trust(quorum=0, allow_unsigned=True)
 
 
 def entries(n: int) -> list[bytes]:
@@ -50,6 +51,9 @@ def write_ledger(site: Path, lid: str, lines: list[bytes], sealed: list[int]) ->
         path = folder / lid / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+    for m in sealed:
+        (folder / lid / "checkpoints" / str(m)).parent.mkdir(exist_ok=True)
+        (folder / lid / "checkpoints" / str(m)).write_text(checkpoint_note(ORIGIN + lid, m, tree.root(m), SIGNER))
     seals = "".join(seal_line(m, tree.root(m), date(2019, 3, 1)) for m in sealed)
     (folder / f"{lid}.checkpoints").write_text(seals)
 
@@ -59,17 +63,20 @@ def site(tmp_path: Path) -> Path:
     root = tmp_path / "site"
     write_ledger(root, "baojing-oranges-2019", entries(600), [100, 513])
     write_ledger(root, "wanrong-apples-2020", entries(3), [])
+    logs = [{"id": lid, "origin": ORIGIN + lid, "key": VERIFIER} for lid in ("baojing-oranges-2019", "wanrong-apples-2020")]
+    policy = {"signed": True, "logs": logs, "witnesses": {"quorum": 0, "keys": []}}
+    (root / "ledgers" / "logs.json").write_text(json.dumps(policy))
     return root
 
 
 def test_a_good_site_passes_with_its_signature(site: Path) -> None:
-    lines, failure = verify_site(site, verifier_key=VERIFIER)
+    lines, failure = verify_site(site, verifier_key=VERIFIER, trust=UNWITNESSED)
     assert failure is None, lines
     text = "\n".join(lines)
     assert all(line.startswith("checked ") for line in lines)
     assert "ledgers/baojing-oranges-2019.csv: 600 entries" in text
     assert "signature by example.org/harvest" in text
-    assert "consistency/100: the first 100 entries are unchanged" in text
+    assert "consistency/100: the signed head of size 100 is a prefix of the one of size 600" in text
     assert "consistency/513" in text
     assert "ledgers/wanrong-apples-2020.csv: 3 entries" in text
     assert "all 468 receipt codes lead to their entries" in text
@@ -104,7 +111,7 @@ LID = "baojing-oranges-2019"
 )
 def test_tampered_sites_fail(site: Path, change, words: str) -> None:  # type: ignore[no-untyped-def]
     change(site)
-    lines, failure = verify_site(site, verifier_key=VERIFIER)
+    lines, failure = verify_site(site, verifier_key=VERIFIER, trust=UNWITNESSED)
     assert failure is not None
     assert words in failure, failure
     assert f"FAILED: {failure}" in lines
@@ -116,13 +123,13 @@ def test_a_receipt_shard_that_lies_fails(site: Path) -> None:
         if "R2019-00005" in data:
             data["R2019-00005"] = 5
             shard.write_text(json.dumps(data))
-    _, failure = verify_site(site)
+    _, failure = verify_site(site, trust=UNSIGNED)
     assert failure is not None and "R2019-00005" in failure
 
 
 def test_a_wrong_key_fails_and_no_site_fails(site: Path, tmp_path: Path) -> None:
     _, other = generate_signer("example.org/harvest")
-    _, failure = verify_site(site, verifier_key=other)
+    _, failure = verify_site(site, verifier_key=other, trust=UNWITNESSED)
     assert failure is not None and "no signature" in failure
     _, failure = verify_site(tmp_path / "empty")
     assert failure is not None and "is this a built site" in failure
@@ -132,17 +139,17 @@ def test_a_saved_checkpoint_is_checked_for_consistency(site: Path) -> None:
     lines = entries(600)
     earlier = MerkleTree.from_leaves(lines[:250])
     saved = checkpoint_note(ORIGIN + LID, 250, earlier.root(), SIGNER)
-    log, failure = verify_site(site, verifier_key=VERIFIER, previous_checkpoint=saved)
+    log, failure = verify_site(site, verifier_key=VERIFIER, trust=UNWITNESSED, previous_checkpoint=saved)
     assert failure is None, log
     assert any("saved checkpoint (size 250) is a prefix of size 600" in line for line in log)
 
     rewritten = MerkleTree.from_leaves([b"forged", *lines[1:250]])
-    forged = checkpoint_body(ORIGIN + LID, 250, rewritten.root())
-    _, failure = verify_site(site, previous_checkpoint=forged)
+    forged = checkpoint_note(ORIGIN + LID, 250, rewritten.root(), SIGNER)  # the log signed two histories
+    _, failure = verify_site(site, verifier_key=VERIFIER, trust=UNWITNESSED, previous_checkpoint=forged)
     assert failure is not None and "history was rewritten since the saved checkpoint" in failure
 
-    other = checkpoint_body("example.org/harvest/ledgers/nope", 2, earlier.root())
-    _, failure = verify_site(site, previous_checkpoint=other)
+    other = checkpoint_note("example.org/harvest/ledgers/nope", 2, earlier.root(), SIGNER)
+    _, failure = verify_site(site, verifier_key=VERIFIER, trust=UNWITNESSED, previous_checkpoint=other)
     assert failure is not None and "origin" in failure
 
 
@@ -172,6 +179,7 @@ def test_browser_verifier_in_node(site: Path, tmp_path: Path) -> None:
         pytest.fail(f"the shared RFC 6962 test vectors are missing: expected {VECTORS}")
     tampered = tmp_path / "tampered"
     shutil.copytree(site / "ledgers" / LID, tampered)
+    shutil.copy(site / "ledgers" / "logs.json", tmp_path / "logs.json")  # ../logs.json beside the copy
     tamper(tampered / "tile/entries/000", b"R2019-00002,", b"R2019-00003,")
     spec = {"vectors": json.loads(VECTORS.read_text()), "ledgers": []}
     for lid, folder in [(LID, site / "ledgers" / LID), ("wanrong-apples-2020", None)]:

@@ -5,6 +5,8 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 
+import { fetchFile } from "./files.mjs";
+
 // Node 18 (Debian's nodejs) has WebCrypto only as node:crypto's webcrypto, not as a global.
 if (!globalThis.crypto || !globalThis.crypto.subtle) {
   Object.defineProperty(globalThis, "crypto", { value: (await import("node:crypto")).webcrypto });
@@ -16,14 +18,6 @@ const spec = JSON.parse(await readFile(process.argv[2], "utf8"));
 const fromHex = (h) => Uint8Array.from(h.match(/../g) || [], (x) => parseInt(x, 16));
 let checks = 0;
 
-async function fetchFile(url) {
-  try {
-    const data = await readFile(url);
-    return { ok: true, status: 200, arrayBuffer: async () => data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) };
-  } catch (error) {
-    return { ok: false, status: 404 };
-  }
-}
 
 // RFC 6962 shared vectors: leaf hashes and every inclusion proof.
 const v = spec.vectors;

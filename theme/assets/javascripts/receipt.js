@@ -11,6 +11,9 @@
 (function (global) {
   "use strict";
 
+  // Where the vendored Ed25519 library is, beside this script (used only without WebCrypto Ed25519).
+  var VENDOR = global.document && global.document.currentScript && global.document.currentScript.src
+    ? new URL("vendor/", global.document.currentScript.src).href : null;
   var TILE_HEIGHT = 8;
   var TILE_WIDTH = 256;
   var HASH_SIZE = 32;
@@ -28,7 +31,17 @@
   }
 
   async function sha256(bytes) {
-    return new Uint8Array(await global.crypto.subtle.digest("SHA-256", bytes));
+    if (global.crypto && global.crypto.subtle) {
+      return new Uint8Array(await global.crypto.subtle.digest("SHA-256", bytes));
+    }
+    return (await loadSha2(VENDOR)).sha256(bytes); // plain-http pages have no crypto.subtle
+  }
+
+  var sha2 = null;
+  function loadSha2(vendor) {
+    if (!vendor) return Promise.reject(new Error("this browser has no SHA-256"));
+    if (!sha2) sha2 = import(vendor + "noble-hashes/sha2.js");
+    return sha2;
   }
 
   /** RFC 6962 leaf hash: SHA-256(0x00 || line bytes). */
@@ -254,6 +267,94 @@
     return new TextDecoder("utf-8").decode(bytes);
   }
 
+  /** Ed25519 with the vendored, audited @noble/ed25519 (SHA-512 from @noble/hashes). */
+  var noble = null;
+  function loadNoble(vendor) {
+    if (!noble) {
+      noble = Promise.all([import(vendor + "noble-ed25519/index.js"), loadSha2(vendor)])
+        .then(function (mods) { mods[0].hashes.sha512 = mods[1].sha512; return mods[0]; });
+    }
+    return noble;
+  }
+
+  /**
+   * Whether `signature` is a valid Ed25519 signature of `message` by `publicKey` (32 bytes).
+   * WebCrypto where the browser has Ed25519; the vendored library where it does not.
+   */
+  async function ed25519Verify(publicKey, signature, message, options) {
+    var subtle = global.crypto && global.crypto.subtle;
+    if (subtle && !(options && options.noWebCryptoEd25519)) {
+      var key = null;
+      try {
+        key = await subtle.importKey("raw", publicKey, { name: "Ed25519" }, false, ["verify"]);
+      } catch (error) {
+        key = null; // no Ed25519 in this browser's WebCrypto
+      }
+      if (key) return subtle.verify({ name: "Ed25519" }, key, signature, message);
+    }
+    var vendor = (options && options.vendor) || VENDOR;
+    if (!vendor) throw new Error("this browser cannot check Ed25519 signatures");
+    var ed = await loadNoble(vendor);
+    return ed.verify(signature, message, publicKey);
+  }
+
+  /** A verifier key <name>+<8 hex>+<base64(type || 32-byte key)> as {name, id, type, key}. */
+  function parseVerifierKey(text) {
+    var parts = String(text).split("+");
+    if (parts.length < 3) throw new Error("malformed verifier key");
+    var raw = fromBase64(parts.slice(2).join("+"));
+    if (raw.length !== 33 || !/^[0-9a-f]{8}$/.test(parts[1])) throw new Error("malformed verifier key");
+    return { name: parts[0], id: parts[1], type: raw[0], key: raw.subarray(1) };
+  }
+
+  /** The signature lines of a note ("— name base64") as {name, raw}. */
+  function noteSignatures(text) {
+    var cut = text.indexOf("\n\n");
+    if (cut < 0) return [];
+    return text.slice(cut + 2).split("\n").filter(function (row) { return row.indexOf("\u2014 ") === 0; })
+      .map(function (row) {
+        var parts = row.split(" ");
+        try { return { name: parts[1], raw: fromBase64(parts[2] || "") }; } catch (e) { return null; }
+      }).filter(Boolean);
+  }
+
+  /**
+   * Who vouches for a checkpoint note: whether the log's signature by `logKey` holds, and
+   * the names and times of the witnesses (C2SP tlog-cosignature, cosignature/v1) whose
+   * cosignatures hold.
+   */
+  async function checkNote(text, logKey, witnessKeys, options) {
+    var body = text.slice(0, text.indexOf("\n\n") + 1);
+    var bytes = utf8(body);
+    var sigs = noteSignatures(text);
+    var result = { signed: false, witnesses: [] };
+    if (logKey) {
+      var log = parseVerifierKey(logKey);
+      for (var i = 0; i < sigs.length; i++) {
+        var s = sigs[i];
+        if (s.name !== log.name || s.raw.length !== 68 || hex(s.raw.subarray(0, 4)) !== log.id) continue;
+        result.signed = log.type === 1 && await ed25519Verify(log.key, s.raw.subarray(4), bytes, options);
+        break;
+      }
+    }
+    for (var w = 0; w < witnessKeys.length; w++) {
+      var wk = parseVerifierKey(witnessKeys[w]);
+      for (var j = 0; j < sigs.length; j++) {
+        var c = sigs[j];
+        if (c.name !== wk.name || c.raw.length !== 76 || hex(c.raw.subarray(0, 4)) !== wk.id || wk.type !== 4) continue;
+        var t = c.raw.subarray(4, 12);
+        var seconds = ((t[0] * 256 + t[1]) * 256 + t[2]) * 256 + t[3];
+        seconds = seconds * 4294967296 + (((t[4] * 256 + t[5]) * 256 + t[6]) * 256 + t[7]);
+        var message = utf8("cosignature/v1\ntime " + seconds + "\n" + body);
+        if (await ed25519Verify(wk.key, c.raw.subarray(12), message, options)) {
+          result.witnesses.push({ name: wk.name, time: seconds });
+          break;
+        }
+      }
+    }
+    return result;
+  }
+
   /**
    * Look a receipt code up and verify its entry. Resolves to {status, message, ...} with
    * status "verified", "not-verified" (the proof or the data is wrong), "unknown" (no such
@@ -272,7 +373,8 @@
           message: "未找到收据编号 " + code + "（unknown receipt code）：请核对收据上的编号，包括字母、数字和连字符。" };
       }
       var index = shard[code];
-      var checkpoint = parseCheckpoint(decode(await fetchBytes("checkpoint")));
+      var noteText = decode(await fetchBytes("checkpoint"));
+      var checkpoint = parseCheckpoint(noteText);
       var result = { code: code, index: index, size: checkpoint.size, origin: checkpoint.origin,
         root: hex(checkpoint.root) };
       if (!(Number.isInteger(index) && index >= 0 && index < checkpoint.size)) {
@@ -291,16 +393,50 @@
       var proof = await inclusionProof(new TileReader(fetchBytes, checkpoint.size), index, checkpoint.size);
       var ok = await verifyInclusion(await leafHash(line), index, checkpoint.size, proof, checkpoint.root);
       if (ok && result.entry.reference !== code) ok = false;
-      result.status = ok ? "verified" : "not-verified";
-      result.message = ok
-        ? "已验证（verified）：这笔捐赠是账本第 " + (index + 1) + " 条，包含在共 " + checkpoint.size +
-          " 条的已发布账本中，与检查点的默克尔根一致。"
-        : "未通过验证（NOT verified）：这条记录与已发布的检查点不一致，账本可能被改动过。";
-      return result;
+      if (!ok) {
+        result.status = "not-verified";
+        result.message = "未通过验证（NOT verified）：这条记录与已发布的检查点不一致，账本可能被改动过。";
+        return result;
+      }
+      return await vouched(result, noteText, checkpoint, fetchBytes, options);
     } catch (error) {
       return { status: "error", code: code,
         message: "无法完成验证（could not check）：" + (error && error.message ? error.message : String(error)) };
     }
+  }
+
+  /** After the inclusion proof holds: the log's signature, then the witnesses' quorum. */
+  async function vouched(result, noteText, checkpoint, fetchBytes, options) {
+    var included = "这笔捐赠是账本第 " + (result.index + 1) + " 条，包含在共 " + checkpoint.size +
+      " 条的已发布账本中，与检查点的默克尔根一致";
+    var listing = JSON.parse(decode(await fetchBytes("../logs.json")));
+    var log = (listing.logs || []).filter(function (l) { return l.origin === checkpoint.origin; })[0];
+    var policy = listing.witnesses || { keys: [], quorum: 0 };
+    if (!log || !log.key) {
+      result.status = "unsigned";
+      result.message = "已包含，但未签名（unsigned preview）：" + included + "；这是没有签名的预览站点，没有人为它作证。";
+      return result;
+    }
+    var seen = await checkNote(noteText, log.key, policy.keys || [], options);
+    result.witnesses = seen.witnesses;
+    if (!seen.signed) {
+      result.status = "not-verified";
+      result.message = "未通过验证（NOT verified）：检查点的签名不对，它不是这个账本的密钥签的。";
+      return result;
+    }
+    var names = seen.witnesses.map(function (w) {
+      return w.name + "（" + new Date(w.time * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC）";
+    }).join("、");
+    if (seen.witnesses.length < policy.quorum) {
+      result.status = "not-witnessed";
+      result.message = "已包含，但尚未见证（included, but not yet witnessed）：" + included + "；账本签名正确，但只有 " +
+        seen.witnesses.length + " 个见证方联署了当前树头（需要 " + policy.quorum + " 个）" + (names ? "：" + names : "") + "。";
+      return result;
+    }
+    result.status = "verified";
+    result.message = "已验证（verified）：" + included + "；账本签名正确" +
+      (names ? "，见证方 " + names + " 核对历史一致后联署（" + seen.witnesses.length + " 个，要求 " + policy.quorum + " 个）" : "") + "。";
+    return result;
   }
 
   function add(parent, tag, text) {
@@ -357,6 +493,7 @@
     entriesPath: entriesPath, parseBundle: parseBundle, parseCsvLine: parseCsvLine,
     verifyInclusion: verifyInclusion, TileReader: TileReader, subtreeHash: subtreeHash,
     inclusionProof: inclusionProof, checkReceipt: checkReceipt, render: render, attach: attach,
+    ed25519Verify: ed25519Verify, parseVerifierKey: parseVerifierKey, checkNote: checkNote,
     init: init
   };
 
