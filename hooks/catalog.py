@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from hooks import checkpoint, citations
 from hooks.books import Book, load_books
+from hooks.cms import Admin, read_admin
 from hooks.problems import Problem, shown
 from hooks.records import Channel, Records, load_channels, load_records
 
@@ -42,6 +43,7 @@ class Site:
     stories: dict[str, str]
     books: dict[str, Book] = field(default_factory=dict)
     signer: str | None = None  # the Ed25519 signer key from HARVEST_SIGNING_KEY, never from the repository
+    admin: Admin | None = None  # the editors' forms at /admin/ (extra.admin, extra.categories)
 
     def absolute(self, url: str) -> str:
         """The absolute address of a site-relative URL (what QR codes encode)."""
@@ -130,10 +132,12 @@ def load_site(
     problems += more
     signer, more = _signer(environ if environ is not None else os.environ)
     problems += more
+    admin, more = read_admin(extra)
+    problems += more
     if problems:
         return None, problems
     site = Site(root=root, docs_dir=docs_dir, site_url=url, channels=channels, records=records, stories=stories, books=books,
-                signer=signer)
+                signer=signer, admin=admin)
     problems += citations.check_site(site, docs_dir)
     return (None, problems) if problems else (site, [])
 
