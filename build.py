@@ -239,16 +239,36 @@ def edit(config_file: Path, dev_addr: str, cms_addr: str) -> None:
     thread.start()
     forms = f"http://{cms_host}:{server.server_address[1]}/admin/"
     click.echo(f"网站预览：{preview}\n内容管理（表单）：{forms}\n按 Ctrl-C 停止。", err=True)
-    watch = [str(root / d) for d in ("products", "campaigns", "ledgers") if (root / d).is_dir()]
+    watch = [root / d for d in ("products", "campaigns", "ledgers", config.docs_dir) if (root / d).is_dir()]
     try:
-        mkdocs_serve(str(config_file), dev_addr=f"{preview_host}:{preview_port}", livereload=True, watch=watch)
-    except Abort as e:
-        fail(str(e))
+        while True:
+            try:
+                mkdocs_serve(str(config_file), dev_addr=f"{preview_host}:{preview_port}", livereload=True,
+                             watch=[str(w) for w in watch])
+                break  # Ctrl-C: MkDocs has stopped the preview
+            except Abort:
+                # The forms keep running: a mistake can be corrected in them, then the preview starts.
+                click.echo("预览暂时无法生成：请改正上面的问题（也可以在表单里改），保存后预览会自动重试。", err=True)
+                _wait_for_change(watch)
+    except KeyboardInterrupt:
+        pass
     finally:
         server.shutdown()
         server.server_close()
         thread.join()
     click.echo("已停止。", err=True)
+
+
+def _wait_for_change(folders: list[Path]) -> None:
+    """Sleep until a file under one of the folders is added, removed or saved."""
+    import time
+
+    def state() -> set[tuple[str, int]]:
+        return {(str(p), p.stat().st_mtime_ns) for f in folders for p in f.rglob("*") if p.is_file()}
+
+    before = state()
+    while state() == before:
+        time.sleep(1)
 
 
 @cli.group()

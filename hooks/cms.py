@@ -333,13 +333,13 @@ def decap_config(
         "slug": {"encoding": "ascii", "clean_accents": True},
         "collections": [
             collection("products", "products", "harvest-product:yml", product_fields, identifier_field="id",
-                       slug="{{id}}", summary="{{name}}（{{slug}}）", preview_path="products/{{slug}}/",
+                       slug="{{id}}", summary="{{name}}（{{filename}}）", preview_path="products/{{slug}}/",
                        sortable_fields=["name"]),
             collection("stories", f"{docs_rel}/stories", "harvest-story:md", story_fields,
-                       identifier_field="product", slug="{{product}}", summary="{{slug}}",
+                       identifier_field="product", slug="{{product}}", summary="{{filename}}",
                        preview_path="products/{{slug}}/"),
             collection("campaigns", "campaigns", "harvest-campaign:yml", campaign_fields, identifier_field="id",
-                       slug="{{id}}", summary="{{name}}（{{slug}}）", preview_path="campaigns/{{slug}}/",
+                       slug="{{id}}", summary="{{name}}（{{filename}}）", preview_path="campaigns/{{slug}}/",
                        sortable_fields=["name"]),
         ],
     }

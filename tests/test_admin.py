@@ -258,3 +258,10 @@ def test_check_names_a_bad_forge_setting(tiny: TinySite) -> None:
 def test_published_app_files_exist() -> None:
     for name in cms.APP_FILES:
         assert (Path(cms.APP_DIR) / name).is_file()
+
+
+@pytest.mark.parametrize("option", ["--dev-addr", "--cms-addr"])
+def test_edit_serves_only_this_computer(tiny: TinySite, option: str) -> None:
+    tiny.with_basics()
+    result = tiny.run("edit", option, "0.0.0.0:8000")
+    assert result.code == 2 and "use an address on this computer only" in result.err

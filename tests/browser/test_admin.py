@@ -7,12 +7,15 @@ violation is recorded: both lists must stay empty.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -26,6 +29,7 @@ from PIL import Image
 
 from tests.qrread import decode_svg, inline_svgs
 from tests.sitekit import ROOT, TinySite
+from tests.test_admin import ADMIN
 
 SHOTS = os.environ.get("HARVEST_ADMIN_SCREENSHOTS")  # a folder: save the README's screenshots there
 
@@ -112,8 +116,8 @@ class Watch:
             route.abort()
 
 
-@pytest.fixture
-def forms(browser: Any, editing: Editing) -> Iterator[Any]:
+def _watched(browser: Any) -> tuple[Any, Any, Watch]:
+    """A new browser context and page whose foreign requests and CSP violations are recorded."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     watch = Watch()
     context.route("**/*", watch.route)
@@ -121,6 +125,12 @@ def forms(browser: Any, editing: Editing) -> Iterator[Any]:
     page.on("console", lambda m: watch.violations.append(m.text) if m.text.startswith("CSP ") else None)
     page.add_init_script("document.addEventListener('securitypolicyviolation',"
                          " e => console.error('CSP ' + e.violatedDirective + ' ' + e.blockedURI))")
+    return context, page, watch
+
+
+@pytest.fixture
+def forms(browser: Any, editing: Editing) -> Iterator[Any]:
+    context, page, watch = _watched(browser)
     page.goto(editing.forms)
     page.get_by_role("button", name="登录").click()
     page.get_by_text("产品故事").first.wait_for()
@@ -133,6 +143,7 @@ def forms(browser: Any, editing: Editing) -> Iterator[Any]:
 
 def _shot(page: Any, name: str) -> None:
     if SHOTS:
+        page.wait_for_timeout(700)  # notices slide in
         page.screenshot(path=str(Path(SHOTS) / name))
 
 
@@ -277,3 +288,27 @@ def test_a_missing_required_field_cannot_be_saved(forms: Any, editing: Editing) 
     _publish(page)
     page.get_by_text("你漏掉了一个必填项").first.wait_for()
     assert not (repo / "products/no-producer.yml").exists()
+
+
+def test_the_published_forms_ask_to_log_in_to_the_forge(browser: Any, tmp_path: Path) -> None:
+    site = TinySite(tmp_path / "repo").with_basics()
+    site.write("mkdocs.yml", (site.path / "mkdocs.yml").read_text(encoding="utf-8") + ADMIN)
+    assert site.build().code == 0
+    handler = functools.partial(_Quiet, directory=str(site.path / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context, page, watch = _watched(browser)
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/admin/")
+        page.get_by_role("button", name="使用 GitHub 登录").wait_for()
+        _shot(page, "admin-login-github.png")
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+    assert watch.foreign == [] and watch.violations == []
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+        pass
