@@ -54,6 +54,22 @@
     };
   }
 
+  // A new record needs its id (the file's name) and a new story its product: say so in plain
+  // words rather than with Decap's "Collection must have a field name that is a valid entry identifier".
+  var NEEDS = {
+    products: ["id", "请先填写“产品编号”：小写拼音字母、数字和短横线，例如 yangbi-walnut。"],
+    campaigns: ["id", "请先填写“活动编号”：小写拼音字母、数字和短横线，例如 yangbi-walnuts-2026。"],
+    stories: ["product", "请先选择这篇故事属于哪个产品。"],
+  };
+  window.CMS.registerEventListener({
+    name: "preSave",
+    handler: function (args) {
+      var entry = args.entry;
+      var need = NEEDS[entry.get("collection")];
+      if (need && entry.get("newRecord") && !entry.getIn(["data", need[0]])) throw new Error(need[1]);
+    },
+  });
+
   window.CMS.registerCustomFormat("harvest-product", "yml", record("../schemas/product.schema.json"));
   window.CMS.registerCustomFormat("harvest-campaign", "yml", record("../schemas/campaign.schema.json"));
   window.CMS.registerCustomFormat("harvest-story", "md", {

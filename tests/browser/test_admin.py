@@ -283,11 +283,18 @@ def test_a_link_on_the_wrong_domain_cannot_be_saved(forms: Any, editing: Editing
 
 def test_a_missing_required_field_cannot_be_saved(forms: Any, editing: Editing) -> None:
     page, repo = forms, editing.repo
+    before = sorted((repo / "products").iterdir())
     _product_form(page, editing, "no-producer", "https://item.jd.com/1.html")
     _fill(page, "producer", "")
     _publish(page)
     page.get_by_text("你漏掉了一个必填项").first.wait_for()
     assert not (repo / "products/no-producer.yml").exists()
+    # The id is not part of the record (so not "required" there), but a new record needs one.
+    _fill(page, "producer", "漾濞核桃专业合作社")
+    _fill(page, "id", "")
+    _publish(page)
+    page.get_by_text("请先填写“产品编号”").first.wait_for()
+    assert sorted((repo / "products").iterdir()) == before
 
 
 def test_the_published_forms_ask_to_log_in_to_the_forge(browser: Any, tmp_path: Path) -> None:
