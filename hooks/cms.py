@@ -330,7 +330,7 @@ def decap_config(
         "site_url": site_url,
         "display_url": preview_url or site_url,
         "show_preview_links": True,
-        "slug": {"encoding": "ascii", "clean_accents": True},
+        "slug": {"encoding": "unicode", "clean_accents": False, "sanitize_replacement": "-"},
         "collections": [
             collection("products", "products", "harvest-product:yml", product_fields, identifier_field="id",
                        slug="{{id}}", summary="{{name}}（{{filename}}）", preview_path="products/{{slug}}/",
