@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test check serve bench lock clean
+.PHONY: site test check serve edit bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ check: $(VENV)/.site-installed
 
 serve: $(VENV)/.site-installed
 	$(BIN)/python build.py serve
+
+edit: $(VENV)/.site-installed
+	$(BIN)/python build.py edit
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest

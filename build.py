@@ -246,6 +246,92 @@ def serve(config_file: Path, dev_addr: str) -> None:
         fail(str(e))
 
 
+def _loopback(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if host not in ("127.0.0.1", "localhost") or not port.isdigit():
+        raise click.BadParameter(f"'{value}': use an address on this computer only, like 127.0.0.1:8000")
+    return "127.0.0.1", int(port)
+
+
+@cli.command()
+@config_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Where the site preview is served.")
+@click.option("--cms-addr", default="127.0.0.1:8081", show_default=True, help="Where the forms are served.")
+def edit(config_file: Path, dev_addr: str, cms_addr: str) -> None:
+    """Edit products, stories and campaigns with forms in the browser, on this computer.
+
+    Starts the site preview and the content manager (Decap CMS in local mode), both on
+    127.0.0.1 only: nothing is reachable from other computers and no account is needed.
+    Saving a form writes the files of this folder (products/, campaigns/, content/stories/,
+    content/images/) and the preview rebuilds. Ledgers are not edited here: use
+    `build.py import` and `build.py seal`. Commit the changes with git as usual.
+    Stop with Ctrl-C.
+
+    \b
+    Example:
+      python build.py edit            # then open http://127.0.0.1:8081/admin/
+    """
+    import threading
+    from urllib.parse import urlsplit
+
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    from hooks.cms_backend import Workspace, make_server
+
+    preview_host, preview_port = _loopback(dev_addr)
+    cms_host, cms_port = _loopback(cms_addr)
+    _logging(False)
+    try:
+        config = _config(config_file)
+    except ConfigurationError as e:
+        fail(f"mkdocs.yml: {e}")
+    root = config_file.parent.resolve()
+    mount = urlsplit(config.site_url or "/").path or "/"
+    preview = f"http://{preview_host}:{preview_port}{mount}"
+    workspace = Workspace(root, Path(config.docs_dir).resolve().relative_to(root).as_posix(), dict(config.extra),
+                          log=lambda line: click.echo(line, err=True))
+    try:
+        server = make_server(workspace, site_url=config.site_url or preview, port=cms_port, preview_url=preview)
+    except OSError as e:
+        fail(f"Cannot serve the forms on {cms_host}:{cms_port} ({e.strerror}); "
+             "is `build.py edit` already running? Use --cms-addr 127.0.0.1:<another port>.")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    forms = f"http://{cms_host}:{server.server_address[1]}/admin/"
+    click.echo(f"网站预览：{preview}\n内容管理（表单）：{forms}\n按 Ctrl-C 停止。", err=True)
+    watch = [root / d for d in ("products", "campaigns", "ledgers", config.docs_dir) if (root / d).is_dir()]
+    try:
+        while True:
+            try:
+                mkdocs_serve(str(config_file), dev_addr=f"{preview_host}:{preview_port}", livereload=True,
+                             watch=[str(w) for w in watch])
+                break  # Ctrl-C: MkDocs has stopped the preview
+            except Abort:
+                # The forms keep running: a mistake can be corrected in them, then the preview starts.
+                click.echo("预览暂时无法生成：请改正上面的问题（也可以在表单里改），保存后预览会自动重试。", err=True)
+                _wait_for_change(watch)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    click.echo("已停止。", err=True)
+
+
+def _wait_for_change(folders: list[Path]) -> None:
+    """Sleep until a file under one of the folders is added, removed or saved."""
+    import time
+
+    def state() -> set[tuple[str, int]]:
+        return {(str(p), p.stat().st_mtime_ns) for f in folders for p in f.rglob("*") if p.is_file()}
+
+    before = state()
+    while state() == before:
+        time.sleep(1)
+
+
 @cli.group()
 def new() -> None:
     """Start a new record from a commented example.

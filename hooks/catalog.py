@@ -15,6 +15,7 @@ from typing import Any
 
 from hooks import checkpoint, citations, content, inputs, sanitise, urls
 from hooks.books import Book, load_books
+from hooks.cms import Admin, read_admin
 from hooks.cosignature import Policy, parse_policy
 from hooks.problems import Problem, shown
 from hooks.records import Channel, Records, load_channels, load_records
@@ -43,6 +44,7 @@ class Site:
     books: dict[str, Book] = field(default_factory=dict)
     signer: str | None = None  # the Ed25519 signer key from HARVEST_SIGNING_KEY, never from the repository
     witnesses: Policy = Policy()  # the witnesses trusted to cosign, and the quorum (extra: witnesses:)
+    admin: Admin | None = None  # the editors' forms at /admin/ (extra.admin, extra.categories)
 
     def absolute(self, url: str) -> str:
         """The absolute address of a site-relative URL (what QR codes encode)."""
@@ -165,10 +167,12 @@ def load_site(
     problems += sanitise.check_files(docs_dir, root)
     witnesses, more = parse_policy(extra)
     problems += more
+    admin, more = read_admin(extra)
+    problems += more
     if problems:
         return None, problems
     site = Site(root=root, docs_dir=docs_dir, site_url=url, channels=channels, records=records, stories=stories, books=books,
-                signer=signer, witnesses=witnesses)
+                signer=signer, witnesses=witnesses, admin=admin)
     problems += citations.check_site(site, docs_dir)
     return (None, problems) if problems else (site, [])
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -35,7 +35,7 @@ class Channel:
     label: str
     domains: tuple[str, ...]
     # In-app browser -> "guide" or "copy" (see inapp.py); an app not named here opens the shop.
-    in_app: Mapping[str, str]
+    in_app: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
