@@ -770,21 +770,25 @@ def diff(ref: str, config_file: Path, output: Path | None) -> None:
       python build.py diff origin/main
       python build.py diff HEAD~3 --output change-report.md
     """
-    from hooks.catalog import check_inputs
+    from hooks.catalog import check_inputs, load_site
     from hooks.diff import change_report, read_state, read_state_at
     from hooks.records import load_channels
 
     _logging(False)
     config = _config(config_file)
     root = config_file.parent.resolve()
-    linked = check_inputs(root, Path(config.docs_dir), config_file)  # refused here as by check and build
+    theme_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+    linked = check_inputs(root, Path(config.docs_dir), config_file, theme_dir)  # refused here as by check and build
     if linked:
         fail_with(linked, "no report was made")
+    # The one loader, as `check` and `build` run it: the report says what they will refuse.
+    _, refused = load_site(root, Path(config.docs_dir), config.site_url, config.extra,
+                           config_file=config_file, theme_dir=theme_dir)
     channels, _ = load_channels(config.extra)  # a broken channel list is `build.py check`'s to report
     old, error = read_state_at(root, ref, channels)
     if old is None:
         fail(error)
-    text = change_report(old, read_state(root, channels), ref)
+    text = change_report(old, read_state(root, channels), ref, refused)
     if output is not None:
         output.write_text(text, encoding="utf-8")
     click.echo(text, nl=False)

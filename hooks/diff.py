@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -27,6 +27,7 @@ from hooks.content import taken_paths
 from hooks.figures import KINDS, Figures, compute_figures
 from hooks.ledger import Entry, parse_ledger
 from hooks.merkle import MerkleTree
+from hooks.problems import Problem
 from hooks.records import Channel, load_records
 
 PLURAL = {"donation": "donations", "sale": "sales", "disbursement": "disbursements", "expense": "expenses",
@@ -387,10 +388,18 @@ def _ledger_section(lid: str, old: LedgerState | None, new: LedgerState | None, 
     return out + ([""] if out[-1] else [])
 
 
-def change_report(old: State, new: State, ref: str) -> str:
-    """The Markdown change report of going from `old` (at `ref`) to `new` (the working tree)."""
+def change_report(old: State, new: State, ref: str, refused: Sequence[Problem] = ()) -> str:
+    """The Markdown change report of going from `old` (at `ref`) to `new` (the working tree).
+
+    `refused` are the problems the one loader (`catalog.load_site`, as `check` and `build` run
+    it) finds in the working tree: the report says first that the build will refuse them."""
     summary: list[str] = []
     alarms: list[str] = []
+    if refused:
+        summary.append(f"the build will refuse it ({len(refused)} problem{'s' if len(refused) != 1 else ''})")
+        listed = "\n".join(f"> - {_md(str(p).splitlines()[0] + ' ' + p.expected)}" for p in refused)
+        alarms.append("`python build.py check` and the build refuse this change as it is, and nothing is"
+                      f" published until it is fixed:\n{listed}")
     notes: list[str] = []
     body = _record_section("products", old.products, new.products, summary, notes)
     body += _record_section("campaigns", old.campaigns, new.campaigns, summary, notes)

@@ -5,17 +5,15 @@ witnessed" below it (and after the operator rewrote history); the same with the 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.test_tiny_site import _check, _Quiet
+from tests.browser.conftest import serving
+from tests.browser.test_tiny_site import _check
 from tests.sitekit import ROOT, TinySite
 from tests.test_signed_log import HEADER, KEYS, _rewrite, rows, run
 from tests.test_witness import cli
@@ -43,14 +41,8 @@ def witnessed(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterat
     assert run(site, "build").returncode == 0
     served = tmp / "served"
     shutil.copytree(site.path / "site", served)
-    handler = functools.partial(_Quiet, directory=str(served))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield site, served, f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(served) as base:
+        yield site, served, base
 
 
 def publish(site: TinySite, served: Path) -> None:

@@ -180,3 +180,22 @@ def test_a_page_at_a_generated_path_is_in_the_change_report(site: TinySite, tmp_
     assert result.code == 0, result.err
     assert "`content/go/test-orange/jd/index.md` is at a path the build makes" in result.out, result.out
     assert "products/test-orange.yml" in result.out
+
+
+def test_the_change_report_says_what_the_build_will_refuse(site: TinySite) -> None:
+    """`diff` runs the same loader as `check` and `build`: a problem they refuse is at the top
+    of the report (here a story with an invisible character and a picture as SVG)."""
+    import subprocess
+
+    git = ["git", "-c", "user.name=E", "-c", "user.email=e@example.org"]
+    if not (site.path / ".git").exists():
+        subprocess.run([*git, "init", "-q"], cwd=site.path, check=True)
+    subprocess.run([*git, "add", "products", "campaigns", "ledgers"], cwd=site.path, check=True)
+    subprocess.run([*git, "commit", "-qm", "base", "--allow-empty"], cwd=site.path, check=True)
+    with changed(site, {"content/stories/test-orange.md": "果园\u200b在山上。\n", "content/images/x.svg": "<svg/>"}):
+        result = site.run("diff", "HEAD")
+        check = site.run("check")
+    assert result.code == 0 and check.code == 1, result.err
+    assert "the build will refuse it (2 problems)" in result.out, result.out
+    assert "content/stories/test-orange.md, line 1" in result.out and "content/images/x.svg" in result.out
+    assert "Traceback" not in result.err
