@@ -31,13 +31,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import overload
 
-from hooks import ledger_files, privacy
+from hooks import ledger_files, privacy, publish
 from hooks.ledger_files import ledger_tree, write_copy, write_entry_files, write_receipt_files
 from hooks.merkle import HASH_SIZE, MerkleTree
 
 FORK_BYTES = 1 << 20  # a smaller ledger is quicker done in the main process than forked
 _FRAME = struct.Struct("<Q")
 _FILES, _COPY = "files", "ledger.csv"  # in the staging folder
+_STAGING = ".hl-ledger-"  # the staging folders' prefix, in the system's temporary folder
 
 
 class LedgerFiles:
@@ -56,6 +57,7 @@ class LedgerFiles:
         self._receipts: Mapping[str, int] = {}
         self._copy: Path | None = None
         self._suspects: list[int] | None = None  # privacy.candidate_lines of the bytes
+        self._locks: list[int] = []  # the staging folder's lock, closed when the worker is stopped
         self._leftovers: list[Path] = []  # removed with the worker: its staging folder, spool
 
     @classmethod
@@ -131,7 +133,7 @@ class LedgerFiles:
             try:
                 # The receipts go through a file: the worker reads its pipe only once it has
                 # staged the files, and a pipe holds 64 KB, not a million codes.
-                fd, name = tempfile.mkstemp(prefix=".hl-receipts-")
+                fd, name = tempfile.mkstemp(prefix=".hl-receipts-", dir=self._staging)  # removed with it
                 with os.fdopen(fd, "wb") as out:
                     out.write(array("Q", receipts.values()).tobytes())
                     out.write("\n".join(receipts).encode("utf-8", "surrogatepass"))
@@ -166,7 +168,13 @@ class LedgerFiles:
     def _fork(self, staging_parent: Path | None) -> None:
         # Every level of a tree of n leaves fits in 64 n bytes; pages never written cost nothing.
         shared = mmap.mmap(-1, 2 * HASH_SIZE * (self.data.count(b"\n") + 1))
-        staging = Path(tempfile.mkdtemp(prefix=".hl-ledger-", dir=staging_parent)) if staging_parent else None
+        staging = None
+        if staging_parent is not None:
+            publish.remove_unheld(staging_parent, _STAGING + "*")  # what killed builds left behind
+            staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=staging_parent))
+            lock = publish.hold(staging)  # held until the worker is stopped: not a leftover
+            if lock is not None:
+                self._locks.append(lock)
         todo_r, todo_w = os.pipe()
         done_r, done_w = os.pipe()
         try:
@@ -176,6 +184,9 @@ class LedgerFiles:
                 os.close(fd)
             if staging:
                 staging.rmdir()
+            for lock in self._locks:
+                os.close(lock)
+            self._locks.clear()
             shared.close()
             return
         if pid == 0:  # the worker: never returns
@@ -188,7 +199,7 @@ class LedgerFiles:
         self._pid, self._todo, self._done, self._staging = pid, todo_w, done_r, staging
         if staging is not None:
             self._leftovers.append(staging)
-        self._reap = weakref.finalize(self, _stop, pid, todo_w, done_r, self._leftovers)
+        self._reap = weakref.finalize(self, _stop, pid, todo_w, done_r, self._leftovers, self._locks)
 
 
 class _Later(Sequence[int]):
@@ -298,7 +309,7 @@ def _move_file(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _stop(pid: int, todo: int, done: int, leftovers: list[Path]) -> None:
+def _stop(pid: int, todo: int, done: int, leftovers: list[Path], locks: list[int]) -> None:
     """Stop and reap a worker, close its pipes, remove what it leaves in the temporary folder
     (also when its `LedgerFiles` is dropped)."""
     try:
@@ -319,6 +330,11 @@ def _stop(pid: int, todo: int, done: int, leftovers: list[Path]) -> None:
             shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
+    for fd in locks:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
 
 
 def _send(fd: int, parts: Iterable[bytes]) -> None:

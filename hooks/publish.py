@@ -40,7 +40,7 @@ def staging(target: Path) -> Iterator[Path]:
     with _locked(parent):  # no other build cleans up or starts meanwhile
         clean_leftovers(target)
         folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=parent))
-        held = _hold(folder)
+        held = hold(folder)
     try:
         yield folder
     finally:
@@ -90,12 +90,22 @@ def clean_leftovers(target: Path) -> list[Path]:
             removed.append(old)
         else:
             os.rename(old, target)
+    return removed + remove_unheld(target.parent, PREFIX + "*")
+
+
+def remove_unheld(parent: Path, pattern: str) -> list[Path]:
+    """Remove the folders matching `pattern` in `parent` whose lock (`hold`) nobody holds:
+    what killed builds and their workers left behind, never a running one's. Returns them."""
+    removed: list[Path] = []
     if fcntl is None:
         return removed
-    for entry in sorted(target.parent.glob(PREFIX + "*")):
+    for entry in sorted(parent.glob(pattern)):
         if entry.is_symlink() or not entry.is_dir():
             continue
-        held = _hold(entry, wait=False)
+        try:
+            held = hold(entry, wait=False)
+        except OSError:
+            continue  # gone meanwhile, or not ours to open
         if held is None:
             continue  # a build still running
         try:
@@ -110,8 +120,9 @@ def _old(target: Path) -> Path:
     return target.with_name(f".{target.name}.old")
 
 
-def _hold(folder: Path, wait: bool = True) -> int | None:
-    """An open descriptor of `folder` holding its lock; None if another process holds it."""
+def hold(folder: Path, wait: bool = True) -> int | None:
+    """An open descriptor of `folder` holding its lock (kept while the descriptor is open, in
+    this process and any it forks); None if another process holds it, or without locks."""
     if fcntl is None:
         return None
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0))
@@ -125,7 +136,7 @@ def _hold(folder: Path, wait: bool = True) -> int | None:
 
 @contextmanager
 def _locked(folder: Path) -> Iterator[None]:
-    held = _hold(folder)
+    held = hold(folder)
     try:
         yield
     finally:

@@ -214,3 +214,26 @@ def test_personal_data_is_found_by_the_worker_too(tmp_path: Path, fork: bool) ->
     files.cancel()
     assert checked is None
     assert [(p.line, p.field, p.got) for p in problems] == [(1235, "party", "what looks like a mainland mobile number")]
+
+
+def test_a_killed_builds_staging_folder_is_removed_by_the_next_worker(tmp_path: Path) -> None:
+    """A build killed while its worker ran leaves `.hl-ledger-*` in the temporary folder; the
+    next worker removes it, but never the folder of a worker still running (it is locked)."""
+    temp = Path(tempfile.gettempdir())
+    left = Path(tempfile.mkdtemp(prefix=".hl-ledger-", dir=temp))
+    (left / "files").mkdir()
+    (left / "files" / "x").write_bytes(b"from a killed build")
+    data = ledger(3000)
+    running = LedgerFiles.start(data, near=temp, fork=True)
+    try:
+        assert not left.exists()
+        held = [p for p in temp.glob(".hl-ledger-*") if p.is_dir()]
+        assert held, "the running worker stages in the temporary folder"
+        second = LedgerFiles.start(data, near=temp, fork=True)  # must not remove the first one's folder
+        try:
+            assert all(p.exists() for p in held)
+        finally:
+            second.cancel()
+    finally:
+        running.cancel()
+    assert not any(p.exists() for p in held)
