@@ -35,6 +35,7 @@ OWNED: dict[str, str] = {
     "img": "the resized pictures, made from the pictures in content/images/",
     "assets": "the theme's styles and scripts (theme/)",
     "search": "the search index, made by the search plugin",
+    "admin": "the editors' forms (Decap CMS), made from hooks/models.py and extra.admin",
     "sitemap.xml": "the sitemap, made by MkDocs",
     "sitemap.xml.gz": "the sitemap, made by MkDocs",
     "404.html": "the page-not-found page of the theme",

@@ -47,7 +47,9 @@ organizer: 测试县商务局
 start: 2018-01-01
 """
 GIT_ENV = {"GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
-           "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.org"}
+           "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.org",
+           # fixed dates: the same commits, so the same hashes in the reports' goldens
+           "GIT_AUTHOR_DATE": "2019-02-25T12:00:00+08:00", "GIT_COMMITTER_DATE": "2019-02-25T12:00:00+08:00"}
 
 
 def git(cwd: Path, *args: str) -> None:
