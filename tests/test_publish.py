@@ -94,7 +94,7 @@ def test_fallback_two_renames_when_exchange_is_unsupported(site: TinySite) -> No
 def test_folder_of_a_running_build_is_kept(site: TinySite) -> None:
     running = site.path / ".site-running1"
     running.mkdir()
-    held = publish._hold(running)
+    held = publish.hold(running)
     assert held is not None
     try:
         assert site.build().code == 0
