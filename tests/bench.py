@@ -187,9 +187,9 @@ SPOTS = (
     ("whole build (mkdocs build)", "mkdocs/commands/build.py", "build"),
     ("records, stories loaded and checked (on_config)", "hooks/harvest.py", "on_config"),
     ("generated pages and files (on_files)", "hooks/harvest.py", "on_files"),
-    ("  QR codes inlined in product pages", "hooks/qr.py", "qr_svg_inline"),
-    ("  QR files for print shops (qr/*.svg)", "hooks/qr.py", "qr_svg_file"),
-    ("  both: of which segno.make (encoding)", "hooks/qr.py", "_code"),
+    ("  QR codes inlined in product pages", "harvest/render/qr.py", "qr_svg_inline"),
+    ("  QR files for print shops (qr/*.svg)", "harvest/render/qr.py", "qr_svg_file"),
+    ("  both: of which segno.make (encoding)", "harvest/render/qr.py", "_code"),
     ("  both: of which segno's choice of mask", "segno/encoder.py", "find_and_apply_best_mask"),
     ("pages built (Markdown, templates, search)", "mkdocs/commands/build.py", "_build_page"),
     ("  Markdown to HTML (Page.render)", "mkdocs/structure/pages.py", "render"),
@@ -272,10 +272,10 @@ def ledger_site(path: Path) -> Path:
 
 def ledger_worker(csv: Path) -> None:
     """In a child process: each step of the ledger's domain work, as JSON on stdout."""
-    from hooks.figures import compute_figures
-    from hooks.ledger import load_ledger
-    from hooks.merkle import MerkleTree
-    from hooks.tiles import donation_receipts, site_files
+    from harvest.ledger.figures import compute_figures
+    from harvest.ledger.parse import load_ledger
+    from harvest.proofs.merkle import MerkleTree
+    from harvest.proofs.tiles import donation_receipts, site_files
     from tests.bench_ledger import CHANNELS, PRODUCTS
 
     steps: list[tuple[str, float, float]] = []

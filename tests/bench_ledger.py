@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hooks.figures import compute_figures  # noqa: E402
-from hooks.ledger import HEADER, load_ledger  # noqa: E402
+from harvest.ledger.figures import compute_figures  # noqa: E402
+from harvest.ledger.parse import HEADER, load_ledger  # noqa: E402
 
 CHANNELS = ("jd", "taobao", "pinduoduo", "douyin", "kuaishou", "weidian")
 PRODUCTS = tuple(

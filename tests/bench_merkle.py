@@ -14,8 +14,8 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hooks.merkle import MerkleTree  # noqa: E402
-from hooks.tiles import entry_bundles, receipt_shards, site_files, tiles  # noqa: E402
+from harvest.proofs.merkle import MerkleTree  # noqa: E402
+from harvest.proofs.tiles import entry_bundles, receipt_shards, site_files, tiles  # noqa: E402
 
 T = TypeVar("T")
 

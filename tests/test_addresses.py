@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.addresses import OWNED, gtin_key, owned_part, place_key
+from harvest.load.addresses import OWNED, gtin_key, owned_part, place_key
 from tests.sitekit import ROOT
 
 

@@ -13,10 +13,10 @@ import pytest
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from hooks import cms
-from hooks.cms_fields import FIELDS
-from hooks.models import Campaign, MoneyGoal, Price, Product, QuantityGoal, schema_for
-from hooks.records import Channel
+from harvest.load.models import Campaign, MoneyGoal, Price, Product, QuantityGoal, schema_for
+from harvest.load.records import Channel
+from harvest.render import admin as cms
+from harvest.render.admin_fields import FIELDS
 from tests.sitekit import ROOT, TinySite
 
 CHANNELS = {

@@ -16,9 +16,9 @@ import pytest
 import yaml
 from PIL import Image
 
-from hooks.cms_backend import MAX_PICTURE_BYTES, Refused, Workspace, make_server
-from hooks.yamlfile import parse_yaml
-from hooks.yamlpatch import patch_scalars
+from harvest.commands.edit_backend import MAX_PICTURE_BYTES, Refused, Workspace, make_server
+from harvest.commands.yamlpatch import patch_scalars
+from harvest.load.yamlfile import parse_yaml
 from tests.sitekit import TinySite
 
 RECORD = """\
@@ -95,7 +95,7 @@ def _picture(fmt: str = "JPEG", size: tuple[int, int] = (40, 30)) -> str:
 @pytest.mark.parametrize(
     "path",
     ["../outside.yml", "/etc/passwd", "ledgers/test-campaign.csv", "mkdocs.yml", "products/../mkdocs.yml",
-     "products/Bad_Name.yml", "content/stories/x.txt", "content/images/evil.svg", "products\\x.yml", "hooks/cms.py"],
+     "products/Bad_Name.yml", "content/stories/x.txt", "content/images/evil.svg", "products\\x.yml", "harvest/render/admin.py"],
 )
 def test_only_records_stories_and_pictures_are_reachable(workspace: Workspace, path: str) -> None:
     with pytest.raises(Refused):

@@ -62,6 +62,8 @@ CASES: list[tuple[str, str, str, int | None, list[str]]] = [
     ("image-not-picture", P, PRODUCT + "images: [index.md]\n", 14, ["a picture file"]),
     ("phone-in-producer", P, _swap("producer: 测试合作社", "producer: 测试合作社 13800138000"), 4,
      ["a mainland mobile number"]),
+    ("phone-in-link-query", P, _swap("goods_id=1234", "goods_id=1234&tel=13800138000"), 13,
+     ["a mainland mobile number"]),
     ("email-in-note", P, _swap("note: 实地走访", "note: 联系 zhang@example.com"), 7, ["an e-mail address"]),
     ("campaign-end-before-start", C, _swap("end: 2019-02-22", "end: 2019-02-01", CAMPAIGN), 5, ["not before start"]),
     ("campaign-unknown-product", C, CAMPAIGN + "products: [no-such-product]\n", 8, ["the id of a product"]),
@@ -129,3 +131,11 @@ def test_all_problems_are_reported_together(tiny: TinySite) -> None:
     assert "ERROR: products/second.yml, line 10:" in result.err
     assert "3 problems found" in result.err
     assert not (tiny.path / "site").exists()
+
+
+def test_a_shops_item_number_is_not_taken_for_a_phone_number(tiny: TinySite) -> None:
+    """Item ids in a link's query may start like a landline with a country code (86 21 …)."""
+    tiny.with_basics()
+    tiny.write(P, _swap("goods_id=1234", "goods_id=862123456789"))
+    result = tiny.run("check")
+    assert result.code == 0, result.err

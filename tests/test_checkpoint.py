@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from hooks.checkpoint import (
+from harvest.proofs.checkpoint import (
     SIGNING_KEY_ENV,
     UNSIGNED_PREVIEW,
     SealedHead,
@@ -30,7 +30,7 @@ from hooks.checkpoint import (
     verifier_for,
     verify_note,
 )
-from hooks.merkle import MerkleTree
+from harvest.proofs.merkle import MerkleTree
 
 LEDGER = "ledgers/baojing-oranges-2019.csv"
 SEALS = "ledgers/baojing-oranges-2019.checkpoints"

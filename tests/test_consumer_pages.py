@@ -12,8 +12,8 @@ import pytest
 import yaml
 from PIL import Image
 
-from hooks import images, print_pages, seo
-from hooks.catalog import load_site
+from harvest.render import images, prints, seo
+from harvest.site import load_site
 from tests.qrread import decode_svg, inline_svgs
 from tests.sitekit import PRODUCT, TinySite
 
@@ -174,20 +174,20 @@ def test_label_sheet_and_poster(tiny: TinySite) -> None:
     for i in range(22):  # one more than a sheet
         tiny.write(f"products/p-{i:02d}.yml", PRODUCT.replace("测试脐橙", f"产品{i}"))
     site = _site(tiny)
-    text = print_pages.labels_page(site)
+    text = prints.labels_page(site)
     assert text.count('<div class="hl-label">') == 23 and text.count('<section class="hl-sheet"') == 2
     svgs = inline_svgs(text)
     assert sorted(decode_svg(s)[0] for s in svgs) == sorted(
         f"https://harvest.example.org/sub/products/{pid}/" for pid in site.records.products
     )
     assert all('aria-label="' in s for s in svgs)
-    poster = print_pages.poster_page(site, "test-orange")
+    poster = prints.poster_page(site, "test-orange")
     assert 'template: "print.html"' in poster and 'hl_print: "poster"' in poster
     assert 'search: {"exclude": true}' in poster
     [svg] = inline_svgs(poster)
     assert decode_svg(svg) == ["https://harvest.example.org/sub/products/test-orange/"]
     assert "一个测试用的产品。" in poster and "¥39.90" in poster
-    assert print_pages.short_url("https://a.example/x/products/p/") == "a.example/x/products/p"
+    assert prints.short_url("https://a.example/x/products/p/") == "a.example/x/products/p"
 
 
 def test_print_pages_are_built_and_kept_out_of_search(tiny: TinySite) -> None:

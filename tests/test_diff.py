@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks.diff import _history, money
-from hooks.merkle import MerkleTree
+from harvest.commands.diff import _history, money
+from harvest.proofs.merkle import MerkleTree
 from tests.sitekit import TinySite
 
 HEADER = "seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note"

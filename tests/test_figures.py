@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hooks.figures import (
+from harvest.ledger.figures import (
     KINDS,
     DayFigures,
     Figures,
@@ -22,7 +22,7 @@ from hooks.figures import (
     money,
     plain,
 )
-from hooks.ledger import Entry, parse_ledger
+from harvest.ledger.parse import Entry, parse_ledger
 from tests.test_ledger import CHANNELS, GOOD, PRODUCTS, ledger_bytes
 
 D = Decimal

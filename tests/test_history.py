@@ -6,9 +6,9 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
-from hooks.checkpoint import SealedHead, check_sealed
-from hooks.history import entry_lines, sealed_lines_from_git
-from hooks.merkle import MerkleTree
+from harvest.proofs.checkpoint import SealedHead, check_sealed
+from harvest.proofs.history import entry_lines, sealed_lines_from_git
+from harvest.proofs.merkle import MerkleTree
 
 HEADER = b"seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note"
 LEDGER = "ledgers/x.csv"

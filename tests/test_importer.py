@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hooks import importer
-from hooks.importer import HEADER, import_export, summary
+from harvest.ledger import importer
+from harvest.ledger.importer import HEADER, import_export, summary
 
 DATA = Path(__file__).parent / "data" / "import"
 PRODUCTS = frozenset({"baojing-navel-orange", "xiangxi-kiwi"})

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hooks.ledger import (
+from harvest.ledger.fast import chunks, read_entries
+from harvest.ledger.parse import (
     HEADER,
     MAX_PROBLEMS,
     Entry,
@@ -23,9 +24,8 @@ from hooks.ledger import (
     make_entry,
     parse_ledger,
 )
-from hooks.ledger_fast import chunks, read_entries
-from hooks.ledger_rules import LineChecker, correction_problems, normalise_receipt
-from hooks.problems import Problem
+from harvest.ledger.rules import LineChecker, correction_problems, normalise_receipt
+from harvest.problems import Problem
 
 PATH = "ledgers/baojing-oranges-2019.csv"
 PRODUCTS = {"baojing-navel-orange", "wanrong-apple"}

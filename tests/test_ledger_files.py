@@ -13,13 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hooks import ledger_files, tiles
-from hooks.ledger import HEADER, Entry, parse_ledger
-from hooks.ledger_fast import chunks
-from hooks.ledger_files import checked_receipts, receipts_of, write_files
-from hooks.ledger_pages import CHUNK
-from hooks.ledger_worker import LedgerFiles
-from hooks.merkle import MerkleTree
+from harvest.ledger.fast import chunks
+from harvest.ledger.parse import HEADER, Entry, parse_ledger
+from harvest.proofs import tiles
+from harvest.proofs.merkle import MerkleTree
+from harvest.publish import ledger_files
+from harvest.publish.ledger_files import checked_receipts, receipts_of, write_files
+from harvest.publish.worker import LedgerFiles
+from harvest.render.ledgers import CHUNK
 
 PRODUCTS = {"baojing-navel-orange", "wanrong-apple"}
 CHANNELS = {"jd", "taobao"}

@@ -21,14 +21,14 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hooks.books import load_books
-from hooks.importer import import_export
-from hooks.ledger import COLUMNS, HEADER, Ledger, parse_ledger
-from hooks.ledger_rules import RECEIPT, formula_start, normalise_receipt
-from hooks.models import Campaign
-from hooks.privacy import find_personal_data
-from hooks.problems import Problem
-from hooks.sanity import control_character
+from harvest.ledger.books import load_books
+from harvest.ledger.importer import import_export
+from harvest.ledger.parse import COLUMNS, HEADER, Ledger, parse_ledger
+from harvest.ledger.rules import RECEIPT, formula_start, normalise_receipt
+from harvest.load.models import Campaign
+from harvest.load.privacy import find_personal_data
+from harvest.load.sanity import control_character
+from harvest.problems import Problem
 
 PRODUCTS = frozenset({"test-orange"})
 CHANNELS = frozenset({"jd"})

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks.merkle import MerkleTree, leaf_hash
-from hooks.verify import check_receipt_proof
+from harvest.proofs.merkle import MerkleTree, leaf_hash
+from harvest.proofs.verify import check_receipt_proof
 from tests.sitekit import TinySite
 
 L = "ledgers/test-campaign.csv"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hooks.merkle import (
+from harvest.proofs.merkle import (
     MerkleTree,
     leaf_hash,
     node_hash,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hooks.privacy import (
+from harvest.load.privacy import (
     candidate_lines,
     find_personal_data,
     luhn_ok,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks import publish
+from harvest.publish import swap
 from tests.hostile.harness import built_site, digest
 from tests.hostile.test_files import run_patched
 from tests.sitekit import ROOT, TinySite
@@ -35,7 +35,7 @@ def test_exchange_swaps_two_folders(tmp_path: Path) -> None:
     b.mkdir()
     (a / "f").write_text("a")
     (b / "f").write_text("b")
-    assert publish.exchange(a, b)  # this kernel and file system have renameat2(RENAME_EXCHANGE)
+    assert swap.exchange(a, b)  # this kernel and file system have renameat2(RENAME_EXCHANGE)
     assert (a / "f").read_text() == "b" and (b / "f").read_text() == "a"
 
 
@@ -44,8 +44,8 @@ def test_build_killed_at_the_swap(site: TinySite, when: str) -> None:
     old = digest(site.path / "site")
     site.write("content/extra.md", "# 新的一页\n")
     patch = KILL + (
-        "import hooks.publish as p\np.exchange = die\n" if when == "before" else
-        "import hooks.publish as p\n_x = p.exchange\np.exchange = lambda a, b: (_x(a, b), die())\n"
+        "import harvest.publish.swap as p\np.exchange = die\n" if when == "before" else
+        "import harvest.publish.swap as p\n_x = p.exchange\np.exchange = lambda a, b: (_x(a, b), die())\n"
     )
     result = run_patched(site, patch, "build")
     assert result.code == -signal.SIGKILL, result.err
@@ -86,7 +86,7 @@ os.rename = rename
 
 def test_fallback_two_renames_when_exchange_is_unsupported(site: TinySite) -> None:
     site.write("content/extra.md", "# 新的一页\n")
-    result = run_patched(site, "import hooks.publish as p\np.exchange = lambda a, b: False\n", "build")
+    result = run_patched(site, "import harvest.publish.swap as p\np.exchange = lambda a, b: False\n", "build")
     assert result.code == 0, result.err
     assert (site.path / "site/extra/index.html").is_file() and leftovers(site) == []
 
@@ -94,7 +94,7 @@ def test_fallback_two_renames_when_exchange_is_unsupported(site: TinySite) -> No
 def test_folder_of_a_running_build_is_kept(site: TinySite) -> None:
     running = site.path / ".site-running1"
     running.mkdir()
-    held = publish.hold(running)
+    held = swap.hold(running)
     assert held is not None
     try:
         assert site.build().code == 0

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from hooks.qr import qr_svg_file, qr_svg_inline
+from harvest.render.qr import qr_svg_file, qr_svg_inline
 from tests.qrread import decode_svg, inline_svgs
 from tests.sitekit import TinySite
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks.scaffold import campaign_record, product_record
-from hooks.schemas import schema_texts
+from harvest.commands.scaffold import campaign_record, product_record
+from harvest.load.schemas import schema_texts
 from tests.sitekit import CAMPAIGN, PRODUCT, ROOT, TinySite
 
 CHECK_JSONSCHEMA = ROOT / ".venv" / "bin" / "check-jsonschema"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.checkpoint import (
+from harvest.proofs.checkpoint import (
     checkpoint_body,
     is_unsigned_preview,
     ledger_signer,
@@ -19,9 +19,9 @@ from hooks.checkpoint import (
     verifier_for,
     verify_note,
 )
-from hooks.merkle import MerkleTree, verify_consistency
-from hooks.published import history_tiles
-from hooks.tiles import entry_bundles, tiles
+from harvest.proofs.merkle import MerkleTree, verify_consistency
+from harvest.proofs.published import history_tiles
+from harvest.proofs.tiles import entry_bundles, tiles
 from tests.sitekit import ROOT, TinySite
 
 KEYS = Path(__file__).resolve().parent / "data" / "keys"

@@ -7,8 +7,8 @@ import json
 import re
 from pathlib import Path
 
-from hooks.catalog import load_site
-from hooks.pages import product_page, products_json
+from harvest.render.products import product_page, products_json
+from harvest.site import load_site
 from tests.sitekit import PRODUCT, TinySite
 
 

@@ -9,8 +9,8 @@ import random
 
 import pytest
 
-from hooks.merkle import MerkleTree, leaf_hash, node_hash, verify_consistency, verify_inclusion
-from hooks.tiles import (
+from harvest.proofs.merkle import MerkleTree, leaf_hash, node_hash, verify_consistency, verify_inclusion
+from harvest.proofs.tiles import (
     donation_receipts,
     entries_path,
     shard_prefix_length,

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from hooks.catalog import check_site_url
-from hooks.diff import read_state
-from hooks.records import load_channels
-from hooks.sanity import control_character
-from hooks.urls import check_link, on_domains
+from harvest.commands.diff import read_state
+from harvest.load.links import check_link, on_domains
+from harvest.load.records import load_channels
+from harvest.load.sanity import control_character
+from harvest.site import check_site_url
 from tests.sitekit import PRODUCT, TinySite
 
 DOMAINS = ("jd.com", "3.cn")

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from hooks.checkpoint import (
+from harvest.proofs.checkpoint import (
     checkpoint_note,
     generate_signer,
     parse_tlog_proof,
     seal_line,
 )
-from hooks.merkle import MerkleTree
-from hooks.tiles import donation_receipts, site_files
-from hooks.verify import Trust, check_receipt_proof, proof_for_receipt, verify_site
+from harvest.proofs.merkle import MerkleTree
+from harvest.proofs.tiles import donation_receipts, site_files
+from harvest.proofs.verify import Trust, check_receipt_proof, proof_for_receipt, verify_site
 
 HEADER = "seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note"
 ORIGIN = "example.org/harvest/ledgers/"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from hooks.checkpoint import checkpoint_body, parse_checkpoint
-from hooks.cosignature import Policy, check_cosignatures, cosign, cosignature_time, witness_keygen
+from harvest.proofs.checkpoint import checkpoint_body, parse_checkpoint
+from harvest.proofs.cosignature import Policy, check_cosignatures, cosign, cosignature_time, witness_keygen
 from tests.sitekit import ROOT, TinySite
 from tests.test_signed_log import HEADER, KEYS, LOG_KEY, _rewrite, rows, run
 
@@ -115,7 +115,7 @@ def test_witness_refuses_a_rewritten_history(witnessed_site: tuple[TinySite, Pat
 def test_witness_refuses_a_changed_log_key(witnessed_site: tuple[TinySite, Path]) -> None:
     site, tmp = witnessed_site
     assert cosign_cmd(site, tmp, "w1").returncode == 0
-    from hooks.checkpoint import generate_signer
+    from harvest.proofs.checkpoint import generate_signer
 
     other = generate_signer("harvest.example.org")[0]
     assert run(site, "build", key=other).returncode == 0

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from hooks.checkpoint import generate_signer
+from harvest.proofs.checkpoint import generate_signer
 from tests.hostile.harness import assert_refused, built_site, changed, digest
 from tests.sitekit import PRODUCT, ROOT, Result, TinySite
 
@@ -252,7 +252,7 @@ def run_patched(site: TinySite, patch: str, *args: str) -> Result:
     """build.py run with `patch` (Python) executed first: a fault injected in one process."""
     script = f"import sys\nsys.path.insert(0, {str(ROOT)!r})\n" + textwrap.dedent(patch) + textwrap.dedent(f"""
         sys.argv = ["build.py", *{list(args)!r}, "--config-file", {str(site.path / "mkdocs.yml")!r}]
-        import build
+        from harvest import cli as build
         build.cli()
     """)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=site.path, timeout=300)
@@ -390,7 +390,7 @@ def test_disk_full_while_writing_a_ledgers_files(site: TinySite) -> None:
 def test_every_system_error_is_told_in_plain_words(code: str, words: str) -> None:
     import errno
 
-    from build import _io_message
+    from harvest.cli import _io_message
 
     number = getattr(errno, code)
     message = _io_message(OSError(number, os.strerror(number), "/somewhere/site/x.html"), "Nothing was changed.")

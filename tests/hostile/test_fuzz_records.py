@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hooks.problems import Problem
-from hooks.records import Channel, load_records
+from harvest.load.records import Channel, load_records
+from harvest.problems import Problem
 from tests.sitekit import CAMPAIGN, PRODUCT
 
 SECONDS = 2.0  # per example; a good record loads in about a millisecond

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks import csp
+from harvest.render import csp
 from tests.hostile.harness import assert_refused, built_site, changed
 from tests.sitekit import PRODUCT, TinySite
 from tests.test_ledger_site import HEADER, ROWS

@@ -1,0 +1,430 @@
+"""What a change does to the public site: records and ledgers at a git ref against the working tree.
+
+`read_state` loads records and ledgers with the build's own loaders; `read_state_at` first
+copies them out of git into a temporary folder. `change_report` compares two states and says,
+in Markdown for a pull-request comment, which products and campaigns were added, removed or
+changed (and which fields), what every ledger gained (entries appended, every total and
+balance before and after), which heads were newly sealed, and, loudly, anything that rewrites
+published history.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+from harvest.ledger.figures import KINDS, Figures, compute_figures
+from harvest.ledger.parse import Entry, parse_ledger
+from harvest.load import inputs
+from harvest.load.content import taken_paths
+from harvest.load.records import Channel, load_records
+from harvest.problems import Problem
+from harvest.proofs.checkpoint import SealedHead, read_checkpoints
+from harvest.proofs.merkle import MerkleTree
+
+PLURAL = {"donation": "donations", "sale": "sales", "disbursement": "disbursements", "expense": "expenses",
+          "balance": "balance"}
+SYMBOLS = {"CNY": "¥"}
+_FOLDERS = ("products", "campaigns", "ledgers")
+
+
+@dataclass(frozen=True)
+class LedgerState:
+    """A ledger file as lines, its entries when it is valid, and its sealed heads."""
+
+    header: bytes
+    lines: list[bytes]
+    entries: tuple[Entry, ...] | None
+    heads: list[SealedHead]
+
+
+@dataclass(frozen=True)
+class State:
+    """Records (as plain data, None when a record has mistakes) and ledgers, by id."""
+
+    products: dict[str, dict[str, Any] | None]
+    campaigns: dict[str, dict[str, Any] | None]
+    ledgers: dict[str, LedgerState]
+    # Editors' files under content/ at paths the build makes: (file, what the build makes there).
+    taken: tuple[tuple[str, str], ...] = ()
+
+
+def read_state(root: Path, channels: Mapping[str, Channel]) -> State:
+    """The records and ledgers under `root`, loaded as the build loads them."""
+    records, _ = load_records(root, root / "content", channels)  # mistakes are `build.py check`'s job
+    dumps: dict[str, dict[str, dict[str, Any] | None]] = {}
+    for kind, valid in (("products", records.products), ("campaigns", records.campaigns)):
+        dumps[kind] = {
+            rid: (valid[rid].model_dump(mode="json", exclude_defaults=True) if rid in valid else None)
+            for rid in sorted(records.files_of(kind))
+        }
+    ledgers: dict[str, LedgerState] = {}
+    for file in sorted((root / "ledgers").glob("*.csv")):
+        try:
+            data = inputs.read_bytes(root, f"ledgers/{file.name}")  # a link is `build.py check`'s to refuse
+        except inputs.Refused:
+            continue
+        rows = data.split(b"\n")
+        if rows[-1] == b"":
+            rows.pop()
+        ledger, _ = parse_ledger(data, f"ledgers/{file.name}", file.stem,
+                                 products=records.files_of("products"), channels=set(channels))
+        sealed = file.with_suffix(".checkpoints")
+        try:
+            heads = read_checkpoints(inputs.read_bytes(root, f"ledgers/{sealed.name}"), sealed.name)[0]
+        except inputs.Refused:
+            heads = []
+        ledgers[file.stem] = LedgerState(rows[0] if rows else b"", rows[1:],
+                                         ledger.entries if ledger else None, heads)
+    taken = tuple((p.path, p.got) for p in taken_paths(root / "content", root, records))
+    return State(dumps["products"], dumps["campaigns"], ledgers, taken)
+
+
+def read_state_at(root: Path, ref: str, channels: Mapping[str, Channel]) -> tuple[State | None, str]:
+    """The records and ledgers of `root` as committed at `ref`; None and a plain message when git
+    cannot give them."""
+
+    def git(*args: str, stdin: bytes | None = None) -> bytes | None:
+        try:
+            done = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, timeout=300)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout if done.returncode == 0 else None
+
+    if git("rev-parse", "--is-inside-work-tree") is None:
+        return None, f"{root} is not in a git repository (or git is not installed), so there is nothing to compare."
+    if git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}") is None:
+        return None, (f'git knows no commit called "{ref}". Use a branch, tag or commit, like origin/main '
+                      "(run `git fetch origin` first when it is a branch of the shared repository).")
+    prefix = (git("rev-parse", "--show-prefix") or b"").decode().strip()
+    listing = git("ls-tree", "-r", "-z", "--full-name", "--name-only", ref, "--", *_FOLDERS) or b""
+    names = [n.decode() for n in listing.split(b"\0") if n]
+    tmp = Path(tempfile.mkdtemp(prefix="harvest-diff-"))
+    blobs = git("cat-file", "--batch", stdin="".join(f"{ref}:{n}\n" for n in names).encode()) or b""
+    at = 0
+    for name in names:
+        header_end = blobs.index(b"\n", at)
+        size = int(blobs[at:header_end].split()[2])
+        target = tmp / name.removeprefix(prefix)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(blobs[header_end + 1 : header_end + 1 + size])
+        at = header_end + 1 + size + 1
+    try:
+        return read_state(tmp, channels), ""
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def money(amount: Decimal, currency: str, sign: bool = False) -> str:
+    """``money(Decimal("1200"), "CNY", sign=True) == "+¥1,200.00"``; other currencies by code."""
+    cents = amount.quantize(Decimal("0.01"))
+    text = format(abs(cents), ",.2f")
+    text = SYMBOLS[currency] + text if currency in SYMBOLS else f"{currency} {text}"
+    if cents < 0:
+        return "-" + text
+    return ("+" + text) if sign and cents else text
+
+
+def _md(text: str) -> str:
+    """Record text shown in Markdown: no character of it is read as markup."""
+    for ch in "\\`*_[]<>|#~":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _seqs(numbers: list[int]) -> str:
+    """[3, 4, 5, 9] -> "seq 3–5, 9"."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return "seq " + ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in runs)
+
+
+def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(_flat(v, f"{prefix}.{k}" if prefix else k))
+        return out
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        out = {}
+        for i, v in enumerate(value):
+            out.update(_flat(v, f"{prefix}[{i}]"))
+        return out
+    return {prefix: ", ".join(map(str, value)) if isinstance(value, list) else str(value)}
+
+
+def _code(line: bytes) -> str:
+    return line.decode("utf-8", "replace").replace("`", "'")
+
+
+def _short(text: str) -> str | None:
+    return f"`{text.replace('`', chr(39))}`" if len(text) <= 48 else None
+
+
+def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    before, after = _flat(old), _flat(new)
+    out = []
+    for key in sorted(set(before) | set(after), key=lambda k: (k.split(".")[0], k)):
+        a, b = before.get(key), after.get(key)
+        if a == b:
+            continue
+        if a is None:
+            out.append(f"`{key}` added" + (f" ({_short(str(b))})" if _short(str(b)) else ""))
+        elif b is None:
+            out.append(f"`{key}` removed")
+        elif _short(a) and _short(b):
+            out.append(f"`{key}` {_short(a)} → {_short(b)}")
+        else:
+            out.append(f"`{key}` (text changed)")
+    return out
+
+
+def _record_section(kind: str, old: dict[str, dict[str, Any] | None], new: dict[str, dict[str, Any] | None],
+                    summary: list[str], notes: list[str]) -> list[str]:
+    singular = kind[:-1]
+    lines: list[str] = []
+    counts = Counter[str]()
+
+    def label(rid: str, record: dict[str, Any] | None) -> str:
+        name = record.get("name") if record else None
+        return f"{_md(str(name))} (`{rid}`)" if name else f"`{rid}`"
+
+    for rid in sorted(set(old) | set(new)):
+        a, b = old.get(rid), new.get(rid)
+        if rid not in old:
+            counts["added"] += 1
+            lines.append(f"- **Added** {label(rid, b)}" + ("" if b else " — it has mistakes; run `python build.py check`"))
+        elif rid not in new:
+            counts["removed"] += 1
+            lines.append(f"- **Removed** {label(rid, a)}")
+            if kind == "products":
+                notes.append(f"Product `{rid}` is removed: printed QR codes of its page and buy links will lead "
+                             "to a missing page.")
+        elif b is None:
+            counts["changed"] += 1
+            lines.append(f"- **Changed** {label(rid, a)} — it now has mistakes; run `python build.py check`")
+        elif a is None:
+            counts["changed"] += 1
+            lines.append(f"- **Changed** {label(rid, b)} — fixed (it had mistakes before)")
+        elif a != b:
+            counts["changed"] += 1
+            lines.append(f"- **Changed** {label(rid, b)}: " + "; ".join(_field_changes(a, b)))
+            if kind == "products":
+                gone = {p["channel"] for p in a["purchase"]} - {p["channel"] for p in b["purchase"]}
+                if gone:
+                    notes.append(f"Product `{rid}` no longer sells on {', '.join(sorted(gone))}: printed QR codes "
+                                 "of those buy links will lead to a missing page.")
+    for what in ("added", "removed", "changed"):
+        if counts[what]:
+            n = counts[what]
+            summary.append(f"{n} {singular}{'s' if n != 1 else ''} {what}")
+    return [f"### {kind.capitalize()}", "", *lines, ""] if lines else []
+
+
+def _in_order(a: list[bytes], b: list[bytes]) -> bool:
+    """Whether `a` appears in `b` in the same order (with other items in between)."""
+    rest = iter(b)
+    return all(any(x == y for y in rest) for x in a)
+
+
+@dataclass(frozen=True)
+class _History:
+    """How the lines of a ledger changed, by the old seq numbers they touch."""
+
+    appended: int
+    touched: list[int]  # old seq numbers edited, deleted, moved, or before which entries were inserted
+    said: list[str]
+    edits: list[tuple[bytes, bytes]]  # (old line, new line) of edited entries
+
+
+def _history(old: list[bytes], new: list[bytes]) -> _History:
+    p = 0
+    while p < min(len(old), len(new)) and old[p] == new[p]:
+        p += 1
+    if p == len(old):
+        return _History(len(new) - p, [], [], [])
+    # Compared without the seq column, so an insertion is not also seen as renumbering everything after it.
+    a = [line.partition(b",")[2] for line in old[p:]]
+    b = [line.partition(b",")[2] for line in new[p:]]
+    said: list[str] = []
+    touched: list[int] = []
+    edits: list[tuple[bytes, bytes]] = []
+    if not Counter(a) - Counter(b) and not _in_order(a, b):
+        moved = [p + i + 1 for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y]
+        touched += moved
+        said.append(f"entries were put in another order ({_seqs(moved)})")
+    else:
+        for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+            olds = list(range(p + i1 + 1, p + i2 + 1))
+            if tag in ("replace", "delete"):
+                touched += olds
+                if tag == "replace" and i2 - i1 == j2 - j1:
+                    edits += zip(old[p + i1 : p + i2], new[p + j1 : p + j2], strict=True)
+                said.append(f"{_seqs(olds)} {'edited' if tag == 'replace' else 'deleted'}")
+            elif tag == "insert" and i1 < len(a):
+                touched.append(p + i1 + 1)
+                said.append(f"{j2 - j1} entr{'y' if j2 - j1 == 1 else 'ies'} inserted before old seq {p + i1 + 1}")
+        if not said:
+            touched += list(range(p + 1, len(old) + 1))
+            said.append(f"{_seqs(touched)} renumbered")
+    return _History(0, touched, said, edits)
+
+
+def _figures_table(before: Figures | None, after: Figures) -> list[str]:
+    out = []
+    for currency, totals in after.totals.items():
+        old = before.totals.get(currency, {}) if before else {}
+        out += [f"| {currency} | before | after | change |", "| --- | ---: | ---: | ---: |"]
+        for kind in KINDS:
+            a, b = old.get(kind, Decimal(0)), totals[kind]
+            name = f"**{PLURAL[kind]}**" if kind == "balance" else PLURAL[kind]
+            change = money(b - a, currency, True) if b != a else "—"
+            out.append(f"| {name} | {money(a, currency)} | {money(b, currency)} | {change} |")
+        out.append("")
+    return out
+
+
+def _ledger_clause(lid: str, before: Figures | None, after: Figures | None, appended: int, new: bool) -> str:
+    n = f"{appended} entr{'y' if appended == 1 else 'ies'}"
+    parts = [f"ledger {lid}: " + (f"new, {n}" if new else f"{n} appended")]
+    for currency, totals in (after.totals.items() if after else []):
+        old = before.totals.get(currency, {}) if before else {}
+        for kind in KINDS[:-1]:
+            delta = totals[kind] - old.get(kind, Decimal(0))
+            if delta:
+                parts.append(f"{PLURAL[kind]} {money(delta, currency, not new)}")
+        was = old.get("balance")
+        now = money(totals["balance"], currency)
+        parts.append(f"balance {money(was, currency)} → {now}" if was is not None and not new else f"balance {now}")
+    return ", ".join(parts)
+
+
+def _ledger_section(lid: str, old: LedgerState | None, new: LedgerState | None, ref: str,
+                    summary: list[str], alarms: list[str]) -> list[str]:
+    out = [f"### Ledger `{lid}`", ""]
+    if new is None:
+        n = len(old.heads) if old else 0
+        sealed_note = f" It had {n} sealed head{'s' if n != 1 else ''}." if n else ""
+        alarms.append(f"**LEDGER DELETED: `ledgers/{lid}.csv`** — a published ledger must stay; its entries, "
+                      "receipts and sealed heads disappear from the site." + sealed_note)
+        summary.append(f"ledger {lid}: DELETED")
+        return out + ["The ledger file is removed.", ""]
+    heads_before = {(h.size, h.root) for h in old.heads} if old else set()
+    clause: list[str] = []
+    sealed = max((h.size for h in [*(old.heads if old else []), *new.heads]), default=0)
+    history = _history(old.lines, new.lines) if old else _History(len(new.lines), [], [], [])
+    if old and old.header != new.header:
+        alarms.append(f"**HEADER CHANGED in ledger `{lid}`** — the header line must stay exactly as it was.")
+    if history.said:
+        hit = sorted(s for s in history.touched if s <= sealed)
+        committed = max((h.size for h in old.heads), default=0) if old else 0
+        alarm = (f"**HISTORY REWRITTEN in ledger `{lid}`**: " + "; ".join(history.said) + ". "
+                 "Published entries are never edited, deleted or moved; a mistake is corrected by a new "
+                 "entry whose reference is `seq:N`.")
+        if hit and hit[0] <= committed:
+            alarm += (f" **THIS TOUCHES SEALED ENTRIES ({_seqs(hit)})**, sealed at `{ref}`: the build refuses it, "
+                      "whatever the seals file says now.")
+        elif hit:
+            alarm += (f" It touches entries ({_seqs(hit)}) that only this change seals: the build does not stop it, "
+                      "but readers who saved an earlier checkpoint, the witnesses and the monitors will.")
+        alarms.append(alarm)
+        clause = [f"ledger {lid}: HISTORY REWRITTEN"]
+        out.append("Existing entries changed: " + "; ".join(history.said) + ".")
+        for was, now in history.edits[:10]:
+            out += ["", f"- was: `{_code(was)}`", f"- now: `{_code(now)}`"]
+    before = compute_figures(old.entries) if old and old.entries is not None else None
+    after = compute_figures(new.entries) if new.entries is not None else None
+    if not history.said and (history.appended or old is None):
+        clause = [_ledger_clause(lid, before, after, history.appended, old is None)]
+        added = new.lines[len(new.lines) - history.appended :]
+        kinds = Counter(line.split(b",")[2].decode("utf-8", "replace") for line in added if line.count(b",") >= 2)
+        order = {k: i for i, k in enumerate(KINDS)}
+        what = ", ".join(f"{n} {PLURAL.get(k, k) if n != 1 else k}"
+                         for k, n in sorted(kinds.items(), key=lambda kv: (order.get(kv[0], 9), kv[0])))
+        first = len(new.lines) - history.appended + 1
+        n = history.appended
+        span = f"seq {first}–{len(new.lines)}" if n != 1 else f"seq {first}"
+        verb = "New ledger with" if old is None else "Appended"
+        out.append(f"{verb} {n} entr{'y' if n == 1 else 'ies'} ({span}): {what}.")
+    out.append("")
+    if after is None:
+        out += ["The ledger has mistakes, so its figures are not shown; run `python build.py check`.", ""]
+    elif history.appended or history.said or old is None:
+        if old is not None and before is None:
+            out += [f"(The ledger at `{ref}` had mistakes, so its figures count as zero.)", ""]
+        out += _figures_table(before, after)
+    tree = MerkleTree.from_leaves(new.lines) if new.heads else None
+    for head in new.heads:
+        if (head.size, head.root) in heads_before:
+            continue
+        matches = tree is not None and head.size <= tree.size and tree.root(head.size) == head.root
+        out.append(f"New sealed head: the first {head.size} entries, sealed {head.date.isoformat()}, "
+                   f"root `{head.root.hex()[:16]}…`" + ("." if matches else " — **it does not match the ledger**."))
+        clause.append(f"sealed at {head.size} entries" if clause else f"ledger {lid}: sealed at {head.size} entries")
+        if not matches:
+            alarms.append(f"**SEALED HEAD DOES NOT MATCH ledger `{lid}`** (line {head.line} of "
+                          f"`ledgers/{lid}.checkpoints`): the build will refuse it. Seal with `python build.py seal {lid}`.")
+    kept = {(h.size, h.root) for h in new.heads}
+    for head in old.heads if old else []:
+        if (head.size, head.root) not in kept:
+            alarms.append(f"**SEALED HEAD REMOVED from `ledgers/{lid}.checkpoints`**: the head of {head.size} "
+                          f"entries sealed {head.date.isoformat()} is gone. Sealed heads are never edited or removed: "
+                          "the build refuses it (it compares the seals with every committed version).")
+            clause.append("SEALED HEAD REMOVED" if clause else f"ledger {lid}: SEALED HEAD REMOVED")
+    if clause:
+        summary.append(clause[0] + "".join(", " + c for c in clause[1:]))
+    return out + ([""] if out[-1] else [])
+
+
+def change_report(old: State, new: State, ref: str, refused: Sequence[Problem] = ()) -> str:
+    """The Markdown change report of going from `old` (at `ref`) to `new` (the working tree).
+
+    `refused` are the problems the one loader (`catalog.load_site`, as `check` and `build` run
+    it) finds in the working tree: the report says first that the build will refuse them."""
+    summary: list[str] = []
+    alarms: list[str] = []
+    if refused:
+        summary.append(f"the build will refuse it ({len(refused)} problem{'s' if len(refused) != 1 else ''})")
+        listed = "\n".join(f"> - {_md(str(p).splitlines()[0])} expected {_md(p.expected)}; found {_md(p.got)}"
+                           for p in refused)
+        alarms.append("`python build.py check` and the build refuse this change as it is, and nothing is"
+                      f" published until it is fixed:\n{listed}")
+    notes: list[str] = []
+    body = _record_section("products", old.products, new.products, summary, notes)
+    body += _record_section("campaigns", old.campaigns, new.campaigns, summary, notes)
+    for lid in sorted(set(old.ledgers) | set(new.ledgers)):
+        a, b = old.ledgers.get(lid), new.ledgers.get(lid)
+        if a == b:
+            continue
+        section = _ledger_section(lid, a, b, ref, summary, alarms)
+        if any(section[2:]):  # more than the heading: something a reader would see changed
+            body += section
+    for path, what in new.taken:
+        summary.append(f"`{path}` takes a built page's place")
+        alarms.append(f"`{path}` is at a path the build makes ({_md(what)}): it would replace that page, and"
+                      " printed QR codes could lead wherever it says. `python build.py check` refuses it.")
+    out = ["## What this change does to the public site", ""]
+    if not summary and not alarms:
+        return "\n".join([*out, f"No change to products, campaigns or ledgers since `{ref}`.", ""])
+    touched = any("SEALED ENTRIES" in a or "SEALED HEAD" in a or " sealed head" in a for a in alarms)
+    ledgers_changed = any(line.startswith("### Ledger") for line in body)
+    tail = ["SEALED HISTORY TOUCHED"] if touched else (["no sealed entry touched"] if ledgers_changed else [])
+    out += [f"Compared with `{ref}`: " + "; ".join(summary + tail) + ".", ""]
+    for alarm in alarms:
+        out += ["> [!CAUTION]", f"> {alarm}", ""]
+    for note in notes:
+        out += ["> [!WARNING]", f"> {note}", ""]
+    lines = [line for i, line in enumerate(out + body) if line or i == 0 or (out + body)[i - 1]]
+    return "\n".join(lines).rstrip("\n") + "\n"

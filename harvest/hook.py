@@ -1,0 +1,162 @@
+"""The MkDocs hook: turns MkDocs events into calls of the domain modules, nothing more.
+
+Loaded through hooks/harvest.py, the one file under `hooks:` in mkdocs.yml. Per-build state lives on the config object
+(`mkdocs serve` does not reload hooks), never in this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import NoReturn
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from harvest.load import inputs, sanitise
+from harvest.problems import Problem, ProblemsFound, report
+from harvest.proofs import history
+from harvest.render import citations, csp, generate, prepared
+from harvest.render.html import e
+from harvest.site import check_inputs, load_site
+
+log = get_plugin_logger("harvest")
+_KEY = "_harvest_site"
+_PREPARED = "_harvest_prepared"  # src_uri -> HTML blocks kept out of Markdown, for one build
+
+
+# The command this process runs ("build", "serve"): one per process, unlike the build's state.
+_COMMAND: dict[str, str] = {}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """Remember whether this is `serve`, whose live reload is an inline script (see csp.policy)."""
+    _COMMAND["name"] = command
+
+
+def _preview() -> bool:
+    return _COMMAND.get("name") == "serve"
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Read and check every record and ledger before anything is written."""
+    logging.getLogger("jieba").setLevel(logging.WARNING)  # Material's search uses jieba; keep it quiet
+    root = Path(config.config_file_path).resolve().parent
+    if "SOURCE_DATE_EPOCH" not in os.environ:  # same commit, same bytes (see history.commit_time)
+        when = history.commit_time(root)
+        if when is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = str(when)
+    site, problems = load_site(root, Path(config.docs_dir), config.site_url, config.extra,
+                                       config_file=Path(config.config_file_path), theme_dir=_theme_dir(config))
+    if problems:
+        _stop(problems)
+    config.extra[_KEY] = site
+    config.extra[_PREPARED] = {}
+    config.extra["hl_csp"] = csp.policy((), _preview())  # the theme's meta, until on_post_page adds the hashes
+    return config
+
+
+def _theme_dir(config: MkDocsConfig) -> Path | None:
+    return Path(config.theme.custom_dir) if config.theme.custom_dir else None
+
+
+def _stop(problems: list[Problem]) -> NoReturn:
+    for problem in problems:
+        log.error(str(problem))
+    raise PluginError(report(problems).splitlines()[-1])
+
+
+def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
+    """An editor's page, read without following a link (one made after the check included)."""
+    if page.file.generated_by is not None or page.file.abs_src_path is None:
+        return None
+    try:
+        return inputs.read_text(Path(config.docs_dir), page.file.src_uri, inputs.PAGE_BYTES)
+    except inputs.Refused as e:
+        _stop([e.problem(f"{Path(config.docs_dir).name}/{page.file.src_uri}")])
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Add the generated pages and files; stories are shown inside product pages."""
+    site = config.extra[_KEY]
+    for file in list(files):
+        if file.src_uri.startswith("stories/") and file.src_uri.endswith(".md"):
+            files.remove(file)
+    try:
+        made = list(generate.outputs(site))
+    except ProblemsFound as e:  # a picture changed after it was checked
+        _stop(e.problems)
+    for out in made:
+        existing = files.get_file_from_path(out.src_uri)
+        if existing is not None:  # refused by the loader (addresses.OWNED); the build's own file wins
+            files.remove(existing)
+        inclusion = InclusionLevel.NOT_IN_NAV if out.page and not out.in_nav else InclusionLevel.UNDEFINED
+        content = out.content
+        if not out.page and out.src_uri.endswith(".html") and isinstance(content, str) and not csp.has_policy(content):
+            content = csp.secure(content, _preview())  # redirect pages: no theme, but the same policy
+        files.append(File.generated(config, out.src_uri, content=content, inclusion=inclusion))
+    # A ledger's thousands of look-up files go straight into the site (MkDocs has emptied it
+    # by now), written by a worker process while MkDocs builds the pages.
+    for cid, book in site.books.items():
+        if book.files is not None:
+            # Written by the book, with its look-up files: a copy under content/ must not win.
+            same = files.get_file_from_path(f"ledgers/{cid}.csv")
+            if same is not None:
+                files.remove(same)
+        book.write_files(Path(config.site_dir) / "ledgers" / cid)
+    return files
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Wait until every ledger's look-up files are written; refuse the site if a link was
+    made in an input folder while it was built (MkDocs copies files by following links)."""
+    for book in config.extra[_KEY].books.values():
+        book.finish_files()
+    site = config.extra[_KEY]
+    linked = check_inputs(site.root, site.docs_dir, Path(config.config_file_path), _theme_dir(config))
+    if linked:
+        _stop(linked)
+    # The site is not needed any more: freed now, its objects (a million ledger entries) are
+    # not walked again and again by the collector while the interpreter shuts down.
+    del config.extra[_KEY]
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Cited figures ({{ figure … }}) in what editors wrote become the values computed from
+    the ledgers; the prepared HTML of generated pages is kept out of Markdown's way (see
+    prepared.py). Text from records is never read for citations."""
+    site = config.extra[_KEY]
+    if page.file.generated_by is None:  # an editor's page: all of it is theirs
+        # Material prints title, description and author into the head as they are.
+        page.meta = {k: e(v) if isinstance(v, str) and k != "template" else v for k, v in page.meta.items()}
+        return citations.substitute(site, markdown)
+    markdown = prepared.edit_content(markdown, lambda story: citations.substitute(site, story))
+    markdown, blocks = prepared.protect(markdown)
+    config.extra[_PREPARED][page.file.src_uri] = blocks
+    return markdown
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Clean what Markdown rendered (harvest/load/sanitise.py), put the prepared HTML back, and mark
+    the result as the page's content for the Content-Security-Policy."""
+    if page.file.generated_by is None:
+        return csp.mark_content(sanitise.clean(html))
+    blocks = config.extra[_PREPARED].pop(page.file.src_uri, [])
+    return csp.mark_content(prepared.restore(html, blocks, sanitise.clean))
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """The page's Content-Security-Policy, with the hashes of the theme's inline scripts."""
+    try:
+        return csp.secure(output, _preview())
+    except csp.ContentScript as why:
+        raise PluginError(f"{page.file.src_uri}: {why}; this is a bug in the sanitiser, please report it") from None
+
+
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    """Pages made from a template alone (404.html) get the same policy."""
+    return csp.secure(output_content, _preview()) if template_name.endswith(".html") else output_content

@@ -1,0 +1,412 @@
+"""Every rule for one ledger line, told in plain words (SPEC.md, "Ledger").
+
+`ledger.parse_ledger` sends here each line its fast path is not sure of: a correction, a
+quoted note, or a mistake. `LineChecker.check_line` checks every column and reports each
+problem with its line, column name and number, what was expected, what was found and how
+to fix it, with an example.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+import unicodedata
+from collections.abc import Collection, Sequence
+from datetime import date
+from decimal import Decimal
+
+from harvest.ledger.parse import COLUMNS, TYPES, Entry, make_entry
+from harvest.load.sanity import control_character, date_in_window, window_text
+from harvest.problems import Problem, shown
+
+# Active ISO 4217 codes, and a few withdrawn since 2018 that an older ledger may carry; a code
+# outside the list is most often a typo (CYN for CNY).
+CURRENCIES = frozenset("""
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP
+BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB
+EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD JOD
+JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRO
+MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON
+RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STD STN SVC SYP SZL THB TJS TMT TND
+TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VEF VES VND VUV WST XAF XCD XCG XOF XPF
+YER ZAR ZMW ZWG ZWL
+""".split())
+
+_COL = {name: k for k, name in enumerate(COLUMNS, 1)}
+_SEQ = re.compile(r"[0-9]+")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_WHOLE = re.compile(r"-?[0-9]+")
+_CORRECTION = re.compile(r"seq:([0-9]+)")
+_LOOSE_CORRECTION = re.compile(r"\s*seq\s*[:：]\s*([0-9]+)\s*", re.IGNORECASE)
+_CHINESE_TYPES = {"捐赠": "donation", "捐款": "donation", "销售": "sale", "拨付": "disbursement",
+                  "支出": "expense", "费用": "expense"}
+_YUAN = {"RMB", "人民币", "元", "¥", "￥", "CNH"}
+_MAX_DIGITS = 15  # before the point: amounts up to 10^15 keep every sum exact in Decimal
+# Limits that keep one hostile line from costing much: a line, and each text column.
+MAX_LINE_BYTES = 4096
+FIELD_LIMITS = {"unit": 32, "party": 200, "reference": 64, "note": 1000}
+TEXT_COLUMNS = ("unit", "party", "reference", "note")
+# A receipt code: ASCII letters and digits, and - _ / . inside; at most 64 characters.
+RECEIPT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,62}[A-Za-z0-9])?")
+# What a spreadsheet runs as a formula when a cell starts with it (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_SPACES_AND_DASHES = re.compile(r"[\s\-\u00ad\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]+")
+_EXAMPLE = {
+    "sale": "5,2019-02-20,sale,baojing-navel-orange,jd,1250.5,kg,312,9975.00,CNY,京东用户,JD-0220,",
+    "donation": "6,2019-02-21,donation,,,,,,5000.00,CNY,匿名,HL2019-000123,",
+}
+
+
+def normalise_receipt(code: str) -> str:
+    """The form under which two receipt codes are the same code.
+
+    Unicode NFKC (full-width letters and digits become ASCII), case folded, and every space
+    and every dash removed, of any width (hyphen, en and em dash, minus sign, full-width
+    hyphen-minus …). Two donations whose codes have the same form are refused: a donor typing
+    either would find the other's entry. The browser's receipt look-up must use exactly this
+    rule. Example: ``normalise_receipt(" ＨＬ2019－000123")`` is ``"hl2019000123"``, as is
+    ``normalise_receipt("hl 2019 000123")``.
+    """
+    return _SPACES_AND_DASHES.sub("", unicodedata.normalize("NFKC", code).casefold())
+
+
+def formula_start(value: str) -> bool:
+    """Whether a spreadsheet would run this text cell as a formula."""
+    return value.startswith(FORMULA_STARTS)
+
+
+class LineChecker:
+    """Checks lines one at a time, remembering what later lines are checked against: the
+    receipt codes already used, and (through `entries`) the entries a correction names."""
+
+    def __init__(self, path: str, products: Collection[str], channels: Collection[str],
+                 problems: list[Problem], today: date | None = None) -> None:
+        self.path = path
+        self.products = frozenset(products)
+        self.channels = frozenset(channels)
+        self.problems = problems
+        self.today = today or date.today()  # the commit date: dates may be up to a year later
+        # normalised donation receipt code -> (line it is on, the code as written)
+        self.receipts: dict[str, tuple[int, str]] = {}
+
+    def check_line(self, raw: bytes, line: int, seq: int,
+                   entries: Sequence[Entry | None]) -> tuple[Entry | None, int]:
+        """Check one entry line (without its line end); `seq` is the number it should carry
+        and `entries` holds the entries before it (None for a line with problems).
+
+        Returns the Entry, or None after adding its problems, and the seq to count on from.
+        """
+        before = len(self.problems)
+        if len(raw) > MAX_LINE_BYTES:
+            self._add(line, "", f"a line of at most {MAX_LINE_BYTES} bytes",
+                      f"{len(raw)} bytes, starting {shown(raw[:60].decode('utf-8', 'replace'))}",
+                      "shorten the note or the names: a ledger line is one entry, not a document; "
+                      "if this is not a ledger line, delete it")
+            return None, seq
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            self._add(line, "", "text in UTF-8", f"bytes that are not UTF-8 at byte {err.start + 1}",
+                      "save the file as UTF-8 (in Excel: “CSV UTF-8”; in WPS or LibreOffice: "
+                      "character set “Unicode (UTF-8)”); rows saved in GBK go in through python "
+                      "build.py import <campaign-id> <file>, which converts them")
+            return None, seq
+        if not text.strip():
+            self._add(line, "", "an entry (every line after the header is one entry)",
+                      "an empty line", "delete the empty line")
+            return None, seq
+        try:
+            fields = next(csv.reader((text,), strict=True))
+        except csv.Error as err:
+            self._add(line, "", "fields separated by commas, a quoted field closed by a quote",
+                      f"{err} in {shown(text)}",
+                      'close the double quote, as in "a note, with a comma"; a field cannot hold a '
+                      "line break, so keep each entry on one line")
+            return None, seq
+        if len(fields) != len(COLUMNS):
+            self._add(line, "", f"{len(COLUMNS)} fields separated by commas ({','.join(COLUMNS)})",
+                      f"{len(fields)} field{'s' if len(fields) != 1 else ''} in {shown(text)}",
+                      'write one field per column, even when empty; put a note or a name that holds '
+                      'a comma in double quotes ("a, b"); write amounts without thousands '
+                      f"separators (1200.00, not 1,200.00). Example: {_EXAMPLE['sale']}")
+            return None, (int(fields[0]) if _SEQ.fullmatch(fields[0]) else seq)
+        for name, value in zip(COLUMNS, fields, strict=True):
+            if "\r" in value or "\n" in value:
+                self._add(line, name, "a field without line breaks", shown(value),
+                          "write the field on one line")
+            else:
+                self._text(name, value, line)
+        s, d, t, product, channel, q, unit, o, a, c, party, ref, note = fields
+        number = self._seq(s, seq, line)
+        day = self._date(d, line)
+        kind = self._type(t, line)
+        amount = self._number(a, "amount", 2, line)
+        corrects = self._reference(ref, kind, amount, line, seq, entries)
+        # A line meant as a correction (even one naming the wrong entry) is held to its signs.
+        meant = _LOOSE_CORRECTION.fullmatch(ref) is not None
+        correction = meant and (amount is None or amount < 0)
+        if amount is not None and amount <= 0 and not meant:
+            self._add(line, "amount", "an amount greater than 0, e.g. 39.90", shown(a),
+                      "write the amount without a sign; a negative amount only corrects an earlier "
+                      "entry, and then the reference is seq:N, N the entry it corrects"
+                      if amount < 0 else "leave out entries of 0")
+        currency = self._currency(c, line)
+        if not party.strip():
+            self._add(line, "party", "the public name of the donor, buyer group or recipient",
+                      "nothing", "write the name as they agreed to be shown, or 匿名 for anonymous")
+        product = self._known(product, "product", self.products, kind == "sale", line)
+        channel = self._known(channel, "channel", self.channels, kind == "sale", line)
+        quantity: Decimal | None = None
+        orders: int | None = None
+        if kind == "sale":
+            quantity = self._number(q, "quantity", 6, line)
+            orders = self._orders(o, line)
+            if not unit.strip():
+                self._add(line, "unit", "the unit of the quantity, e.g. kg or 箱", "nothing",
+                          f"write the unit, as in: {_EXAMPLE['sale']}")
+            self._signs(quantity, orders, correction, q, o, line)
+        elif kind is not None:
+            for name, value in (("quantity", q), ("unit", unit), ("orders", o)):
+                if value:
+                    self._add(line, name, f"nothing for a {kind}: quantity, unit and orders are for "
+                              "sales", shown(value), f"leave {name} empty or, if this is a sale, "
+                              f"write sale in type. Example: {_EXAMPLE['donation']}")
+        if corrects is not None:
+            self._matches(entries[corrects - 1], kind, product, channel, unit, currency, line)
+        next_seq = number if number is not None else seq
+        if len(self.problems) > before or day is None or kind is None or amount is None:
+            return None, next_seq
+        assert currency is not None
+        return make_entry(next_seq, day, kind, product, channel, quantity, unit, orders, amount,
+                          currency, party, ref, note, line, corrects), next_seq
+
+    def _text(self, name: str, value: str, line: int) -> None:
+        """The rules every cell obeys: no control character, no formula, a bounded length."""
+        control = control_character(value) or ("U+0009" if "\t" in value else None)
+        if control:
+            self._add(line, name, "text without control or invisible characters",
+                      f"the character {control} in {shown(value)}",
+                      "delete the invisible character (retype the field in a plain text editor)")
+        elif name in TEXT_COLUMNS and formula_start(value) and not (
+                name == "reference" and _CORRECTION.fullmatch(value)):
+            self._add(line, name, "text that a spreadsheet does not run as a formula",
+                      f"{shown(value)}, starting with {value[0]!r}",
+                      f"remove the leading {value[0]}, or start the text with a Chinese character "
+                      "or a letter (a cell starting with = + - @ is run as a formula when the "
+                      "published ledger is opened in Excel or WPS)")
+        limit = FIELD_LIMITS.get(name)
+        if limit is not None and len(value) > limit:
+            self._add(line, name, f"at most {limit} characters", f"{len(value)} characters: "
+                      f"{shown(value)}", f"shorten the {name}")
+
+    def _add(self, line: int, field: str, expected: str, got: str, fix: str) -> None:
+        self.problems.append(Problem(self.path, line, field, expected, got, fix, _COL.get(field)))
+
+    def _seq(self, s: str, seq: int, line: int) -> int | None:
+        number = int(s) if _SEQ.fullmatch(s) else None
+        if number != seq:
+            self._add(line, "seq", f"{seq}: entries are numbered 1, 2, 3 … in file order",
+                      shown(s), f"number the entries in order with no gap or repeat; this line is "
+                      f"entry {seq}. Entries are never removed: an entry is undone by a correction")
+        return number
+
+    def _date(self, d: str, line: int) -> date | None:
+        try:
+            if _DATE.fullmatch(d):
+                day = date.fromisoformat(d)
+                if date_in_window(day, self.today):
+                    return day
+                self._add(line, "date", window_text(self.today), shown(d),
+                          "check the year: a ledger entry is dated when the money moved")
+                return None
+            got = shown(d)
+        except ValueError:
+            got = f"{shown(d)}, a day that does not exist"
+        self._add(line, "date", "a date written YYYY-MM-DD, e.g. 2019-02-20", got,
+                  "write the date as year-month-day with four, two and two digits")
+        return None
+
+    def _type(self, t: str, line: int) -> str | None:
+        if t in TYPES:
+            return t
+        guess = _CHINESE_TYPES.get(t.strip()) or (t.strip().lower() if t.strip().lower() in TYPES
+                                                  else None)
+        fix = f"write {guess}" if guess else "write the type in English, lower case"
+        self._add(line, "type", "one of donation (money in), sale (goods sold), disbursement "
+                  "(money out to a beneficiary), expense (costs)", shown(t), fix)
+        return None
+
+    def _number(self, text: str, name: str, places: int, line: int) -> Decimal | None:
+        example = "39.90" if name == "amount" else "1250.5"
+        if not _NUMBER.fullmatch(text):
+            hint = ("write only digits and a decimal point: no currency sign, unit, spaces or "
+                    "thousands separators")
+            self._add(line, name, f"a decimal number, e.g. {example}", shown(text) if text else
+                      "nothing", hint)
+            return None
+        whole, _, fraction = text.lstrip("-").partition(".")
+        if len(fraction) > places or len(whole) > _MAX_DIGITS:
+            self._add(line, name, f"at most {places} decimal places and {_MAX_DIGITS} digits before "
+                      f"the point, e.g. {example}", shown(text),
+                      "round it" if len(fraction) > places else "check the number")
+            return None
+        return Decimal(text)
+
+    def _orders(self, o: str, line: int) -> int | None:
+        if _WHOLE.fullmatch(o) and len(o.lstrip("-")) <= 9:
+            return int(o)
+        self._add(line, "orders", "a whole number of orders or buyers, e.g. 312",
+                  shown(o) if o else "nothing", "write the number of orders in digits only")
+        return None
+
+    def _signs(self, quantity: Decimal | None, orders: int | None, correction: bool,
+               q: str, o: str, line: int) -> None:
+        if quantity is not None:
+            if correction and quantity > 0:
+                self._add(line, "quantity", "0 or a negative quantity in a correction, e.g. -12.5",
+                          shown(q), "a correction takes back: put a minus sign before the quantity")
+            elif not correction and quantity <= 0:
+                self._add(line, "quantity", "a quantity greater than 0, e.g. 1250.5", shown(q),
+                          "write the quantity sold; a negative quantity only in a correction "
+                          "(reference seq:N)")
+        if orders is not None:
+            if correction and orders > 0:
+                self._add(line, "orders", "0 or a negative number in a correction, e.g. -3",
+                          shown(o), "a correction takes back: put a minus sign before the orders")
+            elif not correction and orders < 0:
+                self._add(line, "orders", "a whole number, 0 or more", shown(o),
+                          "a negative number of orders only in a correction (reference seq:N)")
+
+    def _reference(self, ref: str, kind: str | None, amount: Decimal | None, line: int,
+                   seq: int, entries: Sequence[Entry | None]) -> int | None:
+        """The seq this line corrects, if it is a well-formed correction."""
+        match = _CORRECTION.fullmatch(ref)
+        loose = _LOOSE_CORRECTION.fullmatch(ref)
+        if loose and not match:
+            self._add(line, "reference", f"seq:N, e.g. seq:{loose.group(1)}", shown(ref),
+                      f"write seq:{loose.group(1)}: lower case, an ASCII colon, no spaces")
+            return None
+        if match is None:
+            if kind == "donation" and (amount is None or amount > 0):
+                self._receipt(ref, line)
+            return None
+        target = int(match.group(1))
+        if amount is not None and amount >= 0:
+            self._add(line, "reference", "seq:N only in a correction, whose amount is negative",
+                      shown(ref), "a correction takes back: write the amount with a minus sign, "
+                      "e.g. -39.90; if this is not a correction, write a receipt or voucher code")
+            return None
+        if not 1 <= target < seq or target > len(entries):
+            self._add(line, "reference", f"seq:N naming an earlier entry (N from 1 to {seq - 1})",
+                      shown(ref), "a correction comes after the entry it corrects; check the number")
+            return None
+        earlier = entries[target - 1]
+        if earlier is not None and kind is not None and earlier.type != kind:
+            self._add(line, "reference", f"an earlier {kind} entry: a correction has the same type "
+                      "as the entry it corrects", f"{shown(ref)}, a {earlier.type} (line {earlier.line})",
+                      f"check the number, or write {earlier.type} in type")
+            return None
+        return target if amount is not None else None
+
+    def _receipt(self, ref: str, line: int) -> None:
+        if not ref.strip():
+            self._add(line, "reference", "the receipt code of the donation, e.g. HL2019-000123",
+                      "nothing", "write the code of the receipt given to the donor")
+            return
+        if not RECEIPT.fullmatch(ref):
+            self._add(line, "reference", "a receipt code of at most 64 ASCII letters, digits and "
+                      "- _ / . (starting and ending with a letter or digit), e.g. HL2019-000123",
+                      shown(ref), "write the code exactly as printed on the receipt, without spaces "
+                      "or full-width characters")
+        key = normalise_receipt(ref)
+        if key in self.receipts:
+            first, code = self.receipts[key]
+            same = "" if code == ref else f" ({shown(code)} there counts as the same code)"
+            self._add(line, "reference", "a receipt code used once in the ledger",
+                      f"{shown(ref)}, already on line {first}{same}",
+                      f"check the code; if this line repeats the donation on line {first}, it is a "
+                      "duplicate" + ("; codes differing only in case, spaces or dashes are "
+                                     "one code" if same else ""))
+        else:
+            self.receipts[key] = (line, ref)
+
+    def _currency(self, currency: str, line: int) -> str | None:
+        if currency in CURRENCIES:
+            return currency
+        upper = currency.strip().upper()
+        guess = "CNY" if upper in _YUAN or currency.strip() in _YUAN else (
+            upper if upper in CURRENCIES else None)
+        if guess is None:
+            close = difflib.get_close_matches(upper, sorted(CURRENCIES), n=1)
+            guess = close[0] if close else "CNY"
+        self._add(line, "currency", "a three-letter ISO 4217 code in capitals, e.g. CNY",
+                  shown(currency) if currency else "nothing", f"write {guess}")
+        return None
+
+    def _known(self, value: str, name: str, known: frozenset[str], required: bool,
+               line: int) -> str:
+        what = {"product": "a product id (the name of a file in products/ without .yml)",
+                "channel": "a channel id declared in mkdocs.yml under extra.channels"}[name]
+        if not value:
+            if required:
+                self._add(line, name, f"{what}; required for a sale", "nothing",
+                          f"write it, as in: {_EXAMPLE['sale']}")
+            return value
+        if value not in known:
+            close = difflib.get_close_matches(value, sorted(known), n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            listed = ", ".join(sorted(known)[:8]) or "none yet"
+            self._add(line, name, what, shown(value),
+                      f"{hint}known {name}s: {listed}{' …' if len(known) > 8 else ''}")
+        return value
+
+    def _matches(self, earlier: Entry | None, kind: str | None, product: str, channel: str,
+                 unit: str, currency: str | None, line: int) -> None:
+        """A correction takes back part of one entry, so it is in that entry's terms."""
+        if earlier is None or kind is None:
+            return
+        pairs = [("currency", earlier.currency, currency)]
+        if kind == "sale":
+            pairs += [("product", earlier.product, product), ("channel", earlier.channel, channel),
+                      ("unit", earlier.unit, unit)]
+        for name, want, have in pairs:
+            if have is not None and have != want:
+                self._add(line, name, f"{want}, as in entry {earlier.seq} that this line corrects",
+                          shown(have), f"write {want}")
+
+
+def correction_problems(entries: Sequence[Entry | None], path: str) -> list[Problem]:
+    """Corrections that, together, take back more than their entry holds: the amount (and for
+    a sale the quantity and orders) of an entry plus all its (negative) corrections must stay
+    0 or more. One problem per corrected entry, on the correction that first goes too far."""
+    names = ("amount", "quantity", "orders")
+    left: dict[int, list[Decimal]] = {}  # corrected seq -> what is left of amount, quantity, orders
+    told: set[int] = set()
+    out: list[Problem] = []
+    for entry in entries:
+        if entry is None or entry.corrects is None:
+            continue
+        target = entries[entry.corrects - 1]
+        while target is not None and target.corrects is not None:  # a correction of a correction
+            target = entries[target.corrects - 1]
+        if target is None or target.seq in told:
+            continue
+        had = (target.amount, target.quantity or Decimal(0), Decimal(target.orders or 0))
+        rest = left.setdefault(target.seq, list(had))
+        rest[0] += entry.amount
+        rest[1] += entry.quantity or 0
+        rest[2] += entry.orders or 0
+        for k, name in enumerate(names):
+            if rest[k] < 0:
+                out.append(Problem(
+                    path, entry.line, name,
+                    f"corrections of entry {target.seq} (line {target.line}) that take back at most "
+                    f"its {name}, {had[k]}",
+                    f"{had[k] - rest[k]} taken back by the corrections up to this line",
+                    "check the amounts: a correction takes back part or all of one entry, never "
+                    "more; money paid back beyond it is an entry of its own", _COL.get(name)))
+                told.add(target.seq)
+                break
+    return out

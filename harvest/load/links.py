@@ -1,0 +1,100 @@
+"""Links from records, read the way browsers read them.
+
+A link is parsed with a WHATWG URL Standard parser (ada, the parser Node.js uses), its host is
+checked against the allowed domains, and only the parser's serialisation (`href`) is ever
+published. Python's `urllib` reads some links differently from every browser
+(`https://evil.example\\.jd.com/` is on jd.com for urllib, on evil.example for Chromium), so
+nothing here trusts the text as typed: what the editor typed must read the same to the
+parser, or it is refused with the exact text to write instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ada_url
+
+from harvest.load.sanity import control_character
+
+# What an editor typed between "https://" and the path: the host as the editor sees it.
+_TYPED = re.compile(r"(?i)https://([^/?#]*)")
+# A percent-encoded ".", "/" or "\" in the path: servers decode them into path separators
+# and dot segments that the browser never saw (`/%2e%2e/`, `/%2f%2fevil.example`).
+_ENCODED_SEPARATOR = re.compile(r"(?i)%(2e|2f|5c)")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A link's fate: `href` to publish when it is fine, else what was expected and the fix."""
+
+    href: str | None
+    expected: str = ""
+    fix: str = ""
+
+
+def on_domains(host: str, domains: Sequence[str]) -> bool:
+    """Whether `host` is one of `domains` or a subdomain of one, label by label."""
+    labels = host.removesuffix(".").split(".")
+    if not all(labels):
+        return False  # ".jd.com" or "a..jd.com": an empty label is no host of jd.com
+    for domain in domains:
+        want = domain.split(".")
+        if labels[-len(want):] == want:
+            return True
+    return False
+
+
+def check_link(url: str, domains: Sequence[str], where: str) -> Verdict:
+    """Check a purchase link against the channel's `domains`; `where` names them in messages
+    (like `jd.com or 3.cn (channel "jd")`)."""
+    copy = f"copy the item's address from the shop's own page, like https://{domains[0]}/…"
+    never = "; links elsewhere are never published"
+    if control_character(url) or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return Verdict(None, "a link without spaces or control characters",
+                       "retype the link, or " + copy + " (an invisible character was pasted with it)")
+    if "\\" in url:
+        return Verdict(None, "a link without backslashes (\\): browsers read them as /, so the link"
+                       " leads somewhere other than it seems", copy + never)
+    try:
+        parsed = ada_url.URL(url)
+    except ValueError:
+        return Verdict(None, "a well-formed link", copy)
+    typed = _TYPED.match(url)
+    if parsed.protocol != "https:" or typed is None:
+        return Verdict(None, "a link that starts with https://", copy + never)
+    typed_host = typed.group(1)
+    if "@" in typed_host or parsed.username or parsed.password:
+        return Verdict(None, "a link without a user name or @ before the host", copy + never)
+    if ":" in typed_host or parsed.port:
+        return Verdict(None, "a link without a port number (like :8080) after the host", copy)
+    if "%" in typed_host:
+        return Verdict(None, "a host written in plain letters, without % codes", copy + never)
+    host = parsed.hostname
+    if not on_domains(host, domains):
+        return Verdict(None, "a link on " + where, copy + never)
+    if typed_host.lower() != host:
+        return Verdict(None, "a host written as browsers read it",
+                       f'write the link exactly as\n      {parsed.href}\n      (browsers read the host as "{host}")')
+    path = url[typed.end():].split("?", 1)[0].split("#", 1)[0]
+    if _ENCODED_SEPARATOR.search(path):
+        return Verdict(None, "a path without %2e, %2f or %5c (encoded dots and slashes)", copy)
+    return Verdict(parsed.href)
+
+
+def site_address(url: str) -> str | None:
+    """The site's own address (`site_url`) as browsers write it, ending in /; None when it is
+    no http(s) address of a host, or carries a user name, a query, a fragment, a backslash
+    or a blank."""
+    if "\\" in url or control_character(url) or any(c.isspace() for c in url):
+        return None
+    try:
+        parsed = ada_url.URL(url)
+    except ValueError:
+        return None
+    if parsed.protocol not in ("https:", "http:") or not parsed.hostname or parsed.username or parsed.password:
+        return None
+    if parsed.search or parsed.hash or "?" in url or "#" in url:
+        return None
+    return parsed.href if parsed.href.endswith("/") else parsed.href + "/"

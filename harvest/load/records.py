@@ -1,0 +1,560 @@
+"""Loading and checking product and campaign records.
+
+`load_records` reads every `products/*.yml` and `campaigns/*.yml`, checks each against the
+models in `models.py` and against the other files (channels, campaigns, images), and returns
+the records together with every problem found, each with file, line and field.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ValidationError
+
+from harvest.load import addresses, inputs, models
+from harvest.load.links import check_link
+from harvest.load.models import Campaign, Product
+from harvest.load.privacy import find_personal_data
+from harvest.load.sanity import control_character, date_in_window, visible, window_text
+from harvest.load.yamlfile import YamlDoc, dotted, parse_yaml
+from harvest.problems import Problem, shown
+from harvest.proofs import history
+from harvest.render import inapp
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A place to buy, declared once in mkdocs.yml under `extra.channels`."""
+
+    id: str
+    label: str
+    domains: tuple[str, ...]
+    # In-app browser -> "guide" or "copy" (see inapp.py); an app not named here opens the shop.
+    in_app: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Records:
+    """Every valid record, by id, sorted by id."""
+
+    products: dict[str, Product]
+    campaigns: dict[str, Campaign]
+    # Where each record came from, for messages found later (ledgers, stories).
+    files: dict[str, str]
+
+    def files_of(self, kind: str) -> set[str]:
+        """Ids of every record file of a kind ("products" or "campaigns"), valid or not."""
+        return {key.split("/", 1)[1] for key in self.files if key.startswith(kind + "/")}
+
+    def campaign_products(self, campaign_id: str) -> list[str]:
+        """The campaign's own list, joined with the products that name the campaign."""
+        listed = set(self.campaigns[campaign_id].products)
+        listed.update(pid for pid, p in self.products.items() if campaign_id in p.campaigns)
+        return sorted(listed)
+
+
+def load_channels(
+    extra: Mapping[str, Any] | None, path: str = "mkdocs.yml"
+) -> tuple[dict[str, Channel], list[Problem]]:
+    """Read `extra.channels` from the site config."""
+    problems: list[Problem] = []
+    raw = (extra or {}).get("channels")
+    example = "channels:\n      jd: {label: 京东, domains: [jd.com, 3.cn]}"
+    if not isinstance(raw, Mapping) or not raw:
+        return {}, [
+            Problem(
+                path,
+                None,
+                "extra.channels",
+                "a list of purchase channels under `extra:`",
+                shown(raw),
+                f"add under `extra:` for example\n      {example}",
+            )
+        ]
+    channels: dict[str, Channel] = {}
+    for cid, spec in sorted(raw.items()):
+        field = f"extra.channels.{cid}"
+        label = spec.get("label") if isinstance(spec, Mapping) else None
+        domains = spec.get("domains") if isinstance(spec, Mapping) else None
+        ok_domains = (
+            isinstance(domains, list)
+            and domains
+            and all(isinstance(d, str) and d == d.lower() and "." in d and "/" not in d for d in domains)
+        )
+        if not isinstance(cid, str) or not _is_slug(cid) or not isinstance(label, str) or not ok_domains:
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    field,
+                    "a channel id (lowercase letters, digits, dashes) with a label and a list of lowercase domains",
+                    shown(spec),
+                    f"write it like\n      {example}",
+                )
+            )
+            continue
+        policy, more = inapp.parse_in_app(spec.get("in_app"), f"{field}.in_app", path)
+        problems += more
+        channels[cid] = Channel(cid, label, tuple(domains), policy)  # type: ignore[arg-type]
+    return channels, problems
+
+
+def _is_slug(text: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(models.SLUG_PATTERN, text)) and len(text) <= 64
+
+
+def _hint_for(field: str) -> str:
+    example = models.EXAMPLES.get(field)
+    return f"write it like\n      {example}" if example else "see the example record in README.md"
+
+
+def _pydantic_problems(err: ValidationError, path: str, doc: YamlDoc, model: type[BaseModel]) -> list[Problem]:
+    out: list[Problem] = []
+    for e in err.errors(include_url=False):
+        loc = tuple(e["loc"])
+        # pydantic puts the failing validator's name at the end of some locations.
+        loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+        field = dotted(loc)
+        name = next((str(p) for p in reversed(loc) if isinstance(p, str)), field)
+        line = doc.line(loc)
+        kind = e["type"]
+        got = shown(e.get("input"))
+        if kind == "missing":
+            out.append(
+                Problem(
+                    path,
+                    line,
+                    field,
+                    f'a field "{name}"',
+                    "no such field",
+                    f"add the line\n      {models.EXAMPLES.get(name, name + ': …')}",
+                )
+            )
+        elif kind == "extra_forbidden":
+            known = _known_fields(model, loc[:-1])
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+            fix = f'did you mean "{close[0]}"? ' if close else ""
+            out.append(
+                Problem(
+                    path,
+                    line,
+                    field,
+                    "one of the known fields: " + ", ".join(known),
+                    f'an unknown field "{loc[-1]}"',
+                    fix + "check the spelling, or remove the line",
+                )
+            )
+        else:
+            out.append(Problem(path, line, field, _expected(kind, name, e), got, _hint_for(name)))
+    return out
+
+
+def _known_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+        if current is None:
+            return []
+    return sorted(current.model_fields)
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _expected(kind: str, name: str, e: Any) -> str:
+    ctx = e.get("ctx") or {}
+    msg = str(e.get("msg", ""))
+    if "gtin_check_digit" in msg:
+        return "a GTIN whose last digit is its GS1 check digit"
+    if "two_places" in msg:
+        return "an amount with at most 2 decimal places, like 39.90"
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        if pattern == models.SLUG_PATTERN:
+            return "an id of lowercase letters, digits and single dashes, like baojing-oranges-2019"
+        if pattern == models.LINE_PATTERN:
+            return "plain text on one line, without < or > (markup is not allowed)"
+        if pattern == models.GTIN_PATTERN:
+            return "a GTIN of 8, 12, 13 or 14 digits, in quotes"
+        if pattern == models.SHARE_CODE_PATTERN:
+            return "the code alone, like ￥AbCdEfGh123￥: letters and digits between the app's marks, no link or text"
+        return "a 3-letter currency code in capitals, like CNY"
+    if kind == "string_too_long":
+        return f"at most {ctx.get('max_length')} characters"
+    if kind in ("string_too_short", "too_short"):
+        return "at least one item" if kind == "too_short" else "some text"
+    if kind in ("string_type",):
+        return "text" + (' in quotes, like "06901234567892"' if name == "gtin" else "")
+    if kind.startswith("date"):
+        return "a date written YYYY-MM-DD, like 2019-02-12"
+    if kind.startswith("decimal") or kind in ("greater_than", "finite_number"):
+        return "a number greater than 0, like 39.90" if kind == "greater_than" else "a number like 39.90"
+    if kind in ("list_type",):
+        return "a list, like [a, b]"
+    if kind in ("model_type", "dict_type"):
+        return "a group of fields"
+    return msg
+
+
+def _strings(value: Any, path: tuple[Any, ...] = ()) -> Iterable[tuple[tuple[Any, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            yield from _strings(v, (*path, str(k)))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, (*path, i))
+
+
+# A shop's item number in a link's query (`?id=861234567890`, `goods_id=…`, `itemID=…`) is
+# the product's, not a person's, however it happens to start.
+_ITEM_ID = re.compile(r"(?i)(?:^|&)(?:item|goods|sku|product|shop|spu)?_?id=\d+(?=&|$)")
+
+
+def _without_item_ids(query: str) -> str:
+    return _ITEM_ID.sub("&", query)
+
+
+def _privacy(doc: YamlDoc, path: str) -> list[Problem]:
+    out = []
+    for loc, text in _strings(doc.data):
+        if loc and loc[-1] == "gtin" and re.fullmatch(models.GTIN_PATTERN, text) and models.gtin_check_digit_ok(text):
+            continue  # a valid GTIN is a product's code, not a person's number
+        if loc and loc[-1] == "url":
+            # Item ids in a link's path are not personal; a query string may be.
+            parts = urlsplit(text) if text.startswith("http") else None
+            text = f"{_without_item_ids(parts.query)} {parts.fragment}" if parts else text
+        kind = find_personal_data(text)
+        if kind:
+            out.append(
+                Problem(
+                    path,
+                    doc.line(loc),
+                    dotted(loc),
+                    "no personal data on a public page",
+                    f"what looks like {kind}",
+                    "remove it; name a cooperative or an office instead of a person's contact details",
+                )
+            )
+    return out
+
+
+def _load(
+    folder: Path, root: Path, model: type[BaseModel]
+) -> tuple[dict[str, tuple[Any, YamlDoc, str]], list[Problem]]:
+    found: dict[str, tuple[Any, YamlDoc, str]] = {}
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return found, problems
+    for file in sorted(folder.iterdir()):
+        rel = file.relative_to(root).as_posix()
+        if file.suffix == ".yaml":
+            problems.append(
+                Problem(rel, None, "", "a file name ending in .yml", file.name, f"rename it to {file.stem}.yml")
+            )
+            continue
+        if file.suffix != ".yml":
+            continue
+        if not _is_slug(file.stem):
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    "",
+                    "a file name that is an id: lowercase letters,"
+                    " digits and single dashes, at most 64, like baojing-navel-orange.yml",
+                    shown(file.name),
+                    "rename the file",
+                )
+            )
+            continue
+        if file.stem in addresses.RESERVED_IDS:
+            problems.append(Problem(rel, None, "", f"an id other than {file.stem} ({folder.name}/{file.stem}/ is"
+                                    f" the list of all {folder.name})", shown(file.name), "rename the file"))
+            continue
+        try:
+            data = inputs.read_bytes(root, rel, inputs.RECORD_BYTES)
+        except inputs.Refused as e:
+            problems.append(e.problem(rel))
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = data[: e.start].count(b"\n") + 1
+            problems.append(
+                Problem(
+                    rel,
+                    line,
+                    "",
+                    "text saved as UTF-8",
+                    "bytes that are not UTF-8",
+                    'save the file as UTF-8 in your editor ("Save with encoding")',
+                )
+            )
+            continue
+        doc, errs = parse_yaml(text.removeprefix("\ufeff"), rel)
+        problems += errs
+        if doc is None:
+            continue
+        if not isinstance(doc.data, dict):
+            problems.append(
+                Problem(
+                    rel,
+                    1,
+                    "",
+                    "fields written as `key: value`",
+                    shown(doc.data),
+                    "start from `python build.py new product <id>`",
+                )
+            )
+            continue
+        problems += _privacy(doc, rel) + _invisible(doc, rel)
+        try:
+            record = model.model_validate(doc.data)
+        except ValidationError as err:
+            problems += _pydantic_problems(err, rel, doc, model)
+            record = None
+        found[file.stem] = (record, doc, rel)
+    return found, problems
+
+
+def load_records(
+    root: Path, docs_dir: Path, channels: Mapping[str, Channel], today: date | None = None
+) -> tuple[Records, list[Problem]]:
+    """Every product and campaign under `root`, checked, with every problem found.
+
+    Dates must lie between 2000-01-01 and a year after `today` (by default the date of the
+    checked-out commit, or today outside git). Purchase links are kept as the URL parser
+    writes them (what browsers read); a product whose link is refused is left out.
+    """
+    today = today or history.commit_date(root)
+    products, problems = _load(root / "products", root, Product)
+    campaigns, more = _load(root / "campaigns", root, Campaign)
+    problems += more
+    # Records with mistakes of their own still count as existing here, so that a mistake in
+    # one file is not reported again as "unknown id" in every file that names it.
+    problems += _address_clashes(products.values())
+    for pid, (product, doc, rel) in products.items():
+        more, hrefs = _cross_check_product(doc, rel, root, docs_dir, channels, campaigns)
+        problems += more + _dates(product, doc, rel, today)
+        if product is not None:
+            products[pid] = (_with_links(product, hrefs), doc, rel)
+    for campaign, doc, rel in campaigns.values():
+        problems += _dates(campaign, doc, rel, today)
+        if campaign is None:
+            continue
+        if campaign.end is not None and campaign.end < campaign.start:
+            problems.append(
+                Problem(
+                    rel,
+                    doc.line(("end",)),
+                    "end",
+                    f"a date not before start ({campaign.start})",
+                    str(campaign.end),
+                    "correct the start or the end date",
+                )
+            )
+        for i, pid in enumerate(campaign.products):
+            if pid not in products:
+                problems.append(_unknown_id(rel, doc, "products", i, pid, products))
+    files = {f"products/{k}": v[2] for k, v in products.items()}
+    files.update({f"campaigns/{k}": v[2] for k, v in campaigns.items()})
+    records = Records(
+        products={k: products[k][0] for k in sorted(products) if products[k][0] is not None},
+        campaigns={k: campaigns[k][0] for k in sorted(campaigns) if campaigns[k][0] is not None},
+        files=files,
+    )
+    return records, problems
+
+
+def _with_links(product: Product, hrefs: Mapping[int, str]) -> Product | None:
+    """The product with its links as the parser writes them; None when any was refused."""
+    if len(hrefs) != len(product.purchase):
+        return None
+    links = [buy.model_copy(update={"url": hrefs[i]}) for i, buy in enumerate(product.purchase)]
+    return product.model_copy(update={"purchase": links})
+
+
+def _invisible(doc: YamlDoc, path: str) -> list[Problem]:
+    """Control and invisible characters: text that reads differently from how it is stored."""
+    out = []
+    for loc, text in _strings(doc.data):
+        code = control_character(text)
+        if code and not (loc and loc[-1] == "url"):  # links have their own check and message
+            out.append(Problem(path, doc.line(loc), dotted(loc), "text without control or invisible characters",
+                               f"the character {code} in {shown(visible(text))}",
+                               "retype the text (the character was pasted with it and cannot be seen)"))
+    return out
+
+
+def _dates(record: Product | Campaign | None, doc: YamlDoc, path: str, today: date) -> list[Problem]:
+    """Dates far from now are typing mistakes (2109 for 2019, 1019 for 2019)."""
+    found: list[tuple[tuple[str, ...], date]] = []
+    if isinstance(record, Product) and record.verified is not None:
+        found.append((("verified", "on"), record.verified.on))
+    if isinstance(record, Campaign):
+        found += [(("start",), record.start)] + ([(("end",), record.end)] if record.end else [])
+    return [
+        Problem(path, doc.line(loc), dotted(loc), window_text(today), str(value), "check the year")
+        for loc, value in found
+        if not date_in_window(value, today)
+    ]
+
+
+def _address_clashes(products: Iterable[tuple[Product | None, YamlDoc, str]]) -> list[Problem]:
+    """Two products on one GS1 page, two spellings of one province or county, two pictures
+    whose resized copies would get one name."""
+    gtins: list[addresses.Claim] = []
+    provinces: list[addresses.Claim] = []
+    counties: list[addresses.Claim] = []
+    pictures: list[addresses.Claim] = []
+    for product, doc, rel in products:
+        if product is None:
+            continue
+        if product.gtin:
+            gtins.append(addresses.Claim(addresses.gtin_key(product.gtin), product.gtin, rel,
+                                         doc.line(("gtin",)), "gtin"))
+        o = product.origin
+        provinces.append(addresses.Claim(addresses.place_key(o.province), o.province, rel,
+                                         doc.line(("origin", "province")), "origin.province"))
+        counties.append(addresses.Claim(addresses.place_key(o.province, o.county), o.county, rel,
+                                        doc.line(("origin", "county")), "origin.county"))
+        pictures += [addresses.Claim(addresses.picture_key(src), src, rel, doc.line(("images", i)), f"images[{i}]")
+                     for i, src in enumerate(product.images)]
+    return (addresses.clashes(gtins, "a product code (GTIN)", addresses.FIX_GTIN, same_text_clashes=True)
+            + addresses.clashes(provinces, "a province name", addresses.FIX_NAME)
+            + addresses.clashes(counties, "a county name", addresses.FIX_NAME)
+            + addresses.clashes(pictures, "a picture name", addresses.FIX_PICTURE))
+
+
+def _unknown_id(rel: str, doc: YamlDoc, kind: str, i: int, value: str, known: Iterable[str]) -> Problem:
+    """A record names a product or campaign (`kind`) that has no file in its folder."""
+    return Problem(
+        rel, doc.line((kind, i)), f"{kind}[{i}]", f"the id of a {kind[:-1]} in {kind}/", shown(value),
+        _did_you_mean(value, known) + f"add {kind}/{value}.yml or fix the id",
+    )
+
+
+def _did_you_mean(value: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(known), n=1)
+    return f'did you mean "{close[0]}"? ' if close else ""
+
+
+def _items(data: Any, key: str) -> list[tuple[int, Any]]:
+    value = data.get(key) if isinstance(data, dict) else None
+    return list(enumerate(value)) if isinstance(value, list) else []
+
+
+def _cross_check_product(
+    doc: YamlDoc,
+    rel: str,
+    root: Path,
+    docs_dir: Path,
+    channels: Mapping[str, Channel],
+    campaigns: Iterable[str],
+) -> tuple[list[Problem], dict[int, str]]:
+    """Checks that need other files. They read the raw record, so that they run (and report)
+    even when the record has other mistakes: every problem is told in one go. Also returns
+    each accepted purchase link as the parser writes it, by its place in the list."""
+    out: list[Problem] = []
+    hrefs: dict[int, str] = {}
+    seen_channels: set[str] = set()
+    for i, buy in _items(doc.data, "purchase"):
+        cid, url = (buy.get("channel"), buy.get("url")) if isinstance(buy, dict) else (None, None)
+        if not isinstance(cid, str):
+            continue  # the model check reports the missing or malformed channel
+        channel = channels.get(cid)
+        if channel is None:
+            out.append(
+                Problem(
+                    rel,
+                    doc.line(("purchase", i, "channel")),
+                    f"purchase[{i}].channel",
+                    "a channel declared in mkdocs.yml: " + ", ".join(sorted(channels)),
+                    shown(cid),
+                    _did_you_mean(cid, channels)
+                    + "use one of those, or declare the channel under extra.channels in mkdocs.yml",
+                )
+            )
+        elif cid in seen_channels:
+            out.append(
+                Problem(
+                    rel,
+                    doc.line(("purchase", i, "channel")),
+                    f"purchase[{i}].channel",
+                    "each channel once per product",
+                    shown(cid),
+                    "keep one link per channel (each gets its own QR code)",
+                )
+            )
+        elif isinstance(url, str):
+            verdict = check_link(url, channel.domains, " or ".join(channel.domains) + f' (channel "{channel.id}")')
+            if verdict.href is None:
+                out.append(Problem(rel, doc.line(("purchase", i, "url")), f"purchase[{i}].url",
+                                   verdict.expected, shown(visible(url)), verdict.fix))
+            else:
+                hrefs[i] = verdict.href
+        seen_channels.add(cid)
+    known = set(campaigns)
+    for i, cid in _items(doc.data, "campaigns"):
+        if isinstance(cid, str) and cid not in known:
+            out.append(_unknown_id(rel, doc, "campaigns", i, cid, known))
+    for i, image in _items(doc.data, "images"):
+        bad = _check_image(image, docs_dir) if isinstance(image, str) else None
+        if isinstance(bad, inputs.Refused):
+            out.append(bad.problem(rel, doc.line(("images", i)), f"images[{i}]"))
+        elif bad:
+            out.append(
+                Problem(
+                    rel,
+                    doc.line(("images", i)),
+                    f"images[{i}]",
+                    bad,
+                    shown(image),
+                    f"put the picture in {docs_dir.relative_to(root).as_posix()}/images/"
+                    " and write its path like images/baojing-orange.jpg",
+                )
+            )
+    return out, hrefs
+
+
+IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")
+
+
+def _check_image(image: str, docs_dir: Path) -> str | inputs.Refused | None:
+    pure = PurePosixPath(image)
+    if pure.is_absolute() or ".." in pure.parts or "\\" in image or ":" in image:
+        return "a path inside content/, like images/orange.jpg (no /, .. or drive letters at the start)"
+    if pure.suffix.lower() not in IMAGE_TYPES:
+        return "a picture file ending in " + ", ".join(IMAGE_TYPES)
+    target = (docs_dir / image).resolve()
+    if not target.is_relative_to(docs_dir.resolve()) or not target.is_file():
+        return "a picture that exists inside content/"
+    try:
+        inputs.picture_size(docs_dir, image)  # no link followed, pixels bounded, every byte decoded
+    except inputs.Refused as e:
+        e.got = f"{shown(image)}: {e.got}"
+        return e
+    return None

@@ -1,0 +1,1 @@
+"""Provable ledgers: Merkle trees, signed notes and seals, tiles, cosignatures, witnesses, monitors, the auditor's checks."""

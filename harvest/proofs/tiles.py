@@ -1,0 +1,212 @@
+"""The files a reader's browser needs to verify a receipt, none of them large.
+
+Under ``ledgers/<id>/`` the build publishes:
+
+- ``tile/<L>/<N>[.p/<W>]``: C2SP tlog-tiles (https://c2sp.org/tlog-tiles) of height 8; tile
+  ``N`` at level ``L`` holds up to 256 hashes of tree level ``8 * L``, so a browser derives any
+  inclusion proof from at most a few 8 KB files;
+- ``tile/entries/<N>[.p/<W>]``: the tlog-tiles entry bundles, the entry lines themselves
+  (each a big-endian uint16 length, then the line's bytes), 256 a bundle;
+- ``receipts/index.json``: ``{"hash": "sha256", "prefix": p, "size": n}``;
+- ``receipts/<xx>.json``: receipt code → zero-based leaf index, for the codes whose
+  SHA-256 (of their UTF-8 bytes) starts with the hex digits ``xx`` (``p`` of them); every
+  shard exists, empty ones as ``{}``, so a missing shard means a broken site;
+- ``consistency/<m>``: the RFC 9162 consistency proof from sealed size ``m`` to the current
+  size, one base64 hash a line;
+- ``checkpoint``: the (signed) checkpoint note, when given.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from hashlib import sha256
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
+
+from harvest.proofs.merkle import HASH_SIZE, MerkleTree
+
+TILE_HEIGHT = 8
+TILE_WIDTH = 1 << TILE_HEIGHT
+SHARD_TARGET_BYTES = 24_000
+_MAX_PREFIX = 6
+
+
+def tile_index_path(n: int) -> str:
+    """The tlog-tiles path of index ``n``: three-digit groups, all but the last with ``x``."""
+    groups = [f"{n % 1000:03d}"]
+    n //= 1000
+    while n:
+        groups.append(f"x{n % 1000:03d}")
+        n //= 1000
+    return "/".join(reversed(groups))
+
+
+def tile_path(level: int, n: int, width: int = TILE_WIDTH) -> str:
+    """``tile/<L>/<N>`` for a full tile, ``tile/<L>/<N>.p/<W>`` for a partial one."""
+    suffix = "" if width == TILE_WIDTH else f".p/{width}"
+    return f"tile/{level}/{tile_index_path(n)}{suffix}"
+
+
+def entries_path(n: int, width: int = TILE_WIDTH) -> str:
+    """The path of entry bundle ``n`` (partial when ``width`` < 256)."""
+    suffix = "" if width == TILE_WIDTH else f".p/{width}"
+    return f"tile/entries/{tile_index_path(n)}{suffix}"
+
+
+def tiles(tree: MerkleTree) -> Iterable[tuple[str, bytes]]:
+    """Every hash tile of the tree at its current size, level by level."""
+    level = 0
+    while TILE_HEIGHT * level < len(tree.levels):
+        hashes = tree.levels[TILE_HEIGHT * level]
+        count = len(hashes) // HASH_SIZE
+        if count == 0:
+            break
+        span = TILE_WIDTH * HASH_SIZE
+        for n in range(0, (count + TILE_WIDTH - 1) // TILE_WIDTH):
+            data = hashes[n * span : (n + 1) * span]
+            yield tile_path(level, n, len(data) // HASH_SIZE), data
+        level += 1
+
+
+def entry_bundles(lines: Sequence[bytes], start: int = 0) -> Iterable[tuple[str, bytes]]:
+    """The tlog-tiles entry bundles: each line as a big-endian uint16 length and its bytes.
+
+    ``lines[0]`` is the first line of bundle ``start`` (a ledger given in parts).
+    """
+    for n in range(0, (len(lines) + TILE_WIDTH - 1) // TILE_WIDTH):
+        chunk = lines[n * TILE_WIDTH : (n + 1) * TILE_WIDTH]
+        if max(map(len, chunk)) > 0xFFFF:
+            raise ValueError("a ledger line is longer than 65535 bytes")
+        data = b"".join([len(line).to_bytes(2, "big") + line for line in chunk])
+        yield entries_path(start + n, len(chunk)), data
+
+
+def shard_prefix_length(receipts: Mapping[str, int]) -> int:
+    """How many hex digits name a receipt shard, so that shards stay near 24 KB."""
+    total = sum(map(len, receipts)) + 12 * len(receipts)
+    p = 1
+    while p < _MAX_PREFIX and total > SHARD_TARGET_BYTES * 16**p:
+        p += 1
+    return p
+
+
+def receipt_shard(code: str, prefix: int) -> str:
+    """The shard name of a receipt code: the first ``prefix`` hex digits of its SHA-256."""
+    return sha256(code.encode("utf-8")).hexdigest()[:prefix]
+
+
+def receipt_shards(receipts: Mapping[str, int], size: int) -> Iterable[tuple[str, bytes]]:
+    """``receipts/index.json`` and every ``receipts/<xx>.json`` shard.
+
+    Entries are in leaf order within each byte prefix of the code's hash.
+    """
+    p = shard_prefix_length(receipts)
+    codes, indices = list(receipts), list(receipts.values())
+    if indices != sorted(indices):
+        pairs = sorted(receipts.items(), key=lambda item: item[1])
+        codes, indices = [c for c, _ in pairs], [i for _, i in pairs]
+    # List comprehensions and raw digest bytes: per-entry work dominates for a million codes.
+    width = (p + 1) // 2
+    h, enc = sha256, encode_basestring
+    keys = [h(code.encode("utf-8")).digest()[:width] for code in codes]
+    entries = [f"{enc(code)}:{index}" for code, index in zip(codes, indices, strict=True)]
+    by_key: dict[bytes, list[str]] = {}
+    for key, entry in zip(keys, entries, strict=True):
+        by_key.setdefault(key, []).append(entry)
+    shards: dict[str, list[str]] = {f"{i:0{p}x}": [] for i in range(16**p)}
+    for key in sorted(by_key):
+        shards[key.hex()[:p]] += by_key[key]
+    yield "receipts/index.json", _json({"hash": "sha256", "prefix": p, "size": size})
+    for name, group in shards.items():
+        yield f"receipts/{name}.json", ("{" + ",".join(group) + "}\n").encode("utf-8")
+
+
+def _json(value: object) -> bytes:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text + "\n").encode("utf-8")
+
+
+def proof_text(proof: Sequence[bytes]) -> bytes:
+    """A proof as published: one base64 hash a line."""
+    return b"".join(base64.b64encode(h) + b"\n" for h in proof)
+
+
+def site_files(
+    tree: MerkleTree,
+    lines: Sequence[bytes],
+    receipts: Mapping[str, int],
+    sealed_sizes: Sequence[int],
+    *,
+    checkpoint: str | None = None,
+) -> dict[str, bytes]:
+    """Every file under ``ledgers/<id>/`` for receipt look-up and audit: relative path → bytes.
+
+    ``receipts`` maps receipt code → zero-based leaf index; ``sealed_sizes`` are the sizes of
+    the sealed heads (each gets ``consistency/<m>``). Deterministic for the same input.
+    """
+    if len(lines) != tree.size:
+        raise ValueError(f"{len(lines)} lines for a tree of {tree.size} leaves")
+    files: dict[str, bytes] = {}
+    files.update(tiles(tree))
+    files.update(entry_bundles(lines))
+    files.update(receipt_shards(receipts, tree.size))
+    for m in sorted(set(sealed_sizes)):
+        if 0 < m <= tree.size:
+            files[f"consistency/{m}"] = proof_text(tree.consistency_proof(m))
+    if checkpoint is not None:
+        files["checkpoint"] = checkpoint.encode("utf-8")
+    return dict(sorted(files.items()))
+
+
+def donation_receipts(lines: Sequence[bytes]) -> dict[str, int]:
+    """Receipt code → zero-based leaf index for every donation entry with a receipt code.
+
+    Corrections (reference ``seq:N``) carry no receipt; the first entry wins a repeated code.
+    """
+    found: dict[str, int] = {}
+    if add_receipts(found, lines, 0):
+        return found
+    return _receipts_by_csv(lines)
+
+
+def add_receipts(found: dict[str, int], lines: Iterable[bytes], start: int) -> bool:
+    """`donation_receipts` of ``lines`` added to ``found``, ``lines[0]`` being leaf ``start``.
+
+    Only lines naming a donation, or holding quotes or line-break characters, are taken
+    apart. False (``found`` then incomplete) when such a line is not one CSV record by itself
+    (an unclosed quote, say): a CSV reader would read on into the next line, and only
+    `donation_receipts` over every line says what that means.
+    """
+    reader = csv.reader
+    for index, line in enumerate(lines, start):
+        simple = b'"' not in line and b"\r" not in line and b"\n" not in line
+        if simple and b"donation" not in line:  # any CSV spelling of the field holds these bytes
+            continue
+        text = line.decode("utf-8", "replace")
+        if simple:
+            row = text.split(",")
+        else:
+            try:
+                row = next(reader((text,), strict=True))
+            except csv.Error:
+                return False
+        if len(row) < 12 or row[2] != "donation":
+            continue
+        code = row[11].strip()
+        if code and not code.startswith("seq:"):
+            found.setdefault(code, index)
+    return True
+
+
+def _receipts_by_csv(lines: Sequence[bytes]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    rows = csv.reader(line.decode("utf-8", "replace") for line in lines)
+    for index, row in enumerate(rows):
+        if len(row) < 12 or row[2] != "donation":
+            continue
+        code = row[11].strip()
+        if code and not code.startswith("seq:"):
+            found.setdefault(code, index)
+    return found

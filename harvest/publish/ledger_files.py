@@ -1,0 +1,158 @@
+"""A ledger's look-up files: hash tiles, entry bundles, receipt shards and entry chunks.
+
+A ledger of a million entries publishes about 9,000 small files under ``ledgers/<id>/``
+(`tiles`: hash tiles and entry bundles, receipt shards; and ``entries/<k>.json``, the chunks
+the ledger page loads). They are made here from the ledger file's bytes, its tree and its
+receipts, and written straight into a folder (by `ledger_worker.LedgerFiles`, in a worker
+process where one helps), not handed to MkDocs one by one.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+from harvest.ledger.fast import chunks
+from harvest.ledger.parse import TYPES, Entry
+from harvest.proofs import tiles
+from harvest.proofs.merkle import MerkleTree, leaf_level
+
+CHUNK = 1000  # entries in each entries/<k>.json (ledger_pages.CHUNK, which the page uses)
+_GROUP = 32_000  # lines taken at once: whole entry bundles (256) and whole chunks (1,000)
+
+
+def entry_chunk(first: int, lines: Sequence[bytes]) -> bytes:
+    """``entries/<k>.json``: the CSV lines of the entries from seq ``first`` on."""
+    part = b"\n".join(lines).decode("utf-8").split("\n") if lines else []
+    body = json.dumps({"first": first, "lines": part}, ensure_ascii=False, separators=(",", ":"))
+    return (body + "\n").encode("utf-8")
+
+
+def entry_lines(data: bytes) -> Iterator[list[bytes]]:
+    """The entry lines of a ledger file (as `Ledger.lines`), in lists of `_GROUP`."""
+    group: list[bytes] = []
+    for piece in chunks(data):
+        group += piece.split(b"\n")
+        while len(group) >= _GROUP:
+            yield group[:_GROUP]
+            del group[:_GROUP]
+    if group:
+        yield group
+
+
+def ledger_tree(data: bytes) -> MerkleTree:
+    """The Merkle tree of a ledger file's entry lines."""
+    return MerkleTree((leaf_level(line for group in entry_lines(data) for line in group),))
+
+
+def write_files(folder: Path, data: bytes, tree: MerkleTree, receipts: Mapping[str, int]) -> int:
+    """Write every look-up file of a checked ledger (its file's bytes `data`, its `tree`, its
+    `receipts` as `receipts_of` gives them) under `folder`; how many files were written."""
+    return write_entry_files(folder, data, tree) + write_receipt_files(folder, receipts, tree.size)
+
+
+def write_entry_files(folder: Path, data: bytes, tree: MerkleTree) -> int:
+    """The hash tiles, entry bundles and entry chunks of a checked ledger, under `folder`."""
+    writer = _Writer(folder)
+    for name, content in tiles.tiles(tree):
+        writer.write(name, content)
+    start = 0
+    for group in entry_lines(data):
+        for name, content in tiles.entry_bundles(group, start // tiles.TILE_WIDTH):
+            writer.write(name, content)
+        for k in range(0, len(group), CHUNK):
+            first = start + k
+            writer.write(f"entries/{first // CHUNK}.json", entry_chunk(first + 1, group[k : k + CHUNK]))
+        start += len(group)
+    if start != tree.size:
+        raise ValueError(f"{start} entry lines for a tree of {tree.size} leaves")
+    return writer.count
+
+
+def write_receipt_files(folder: Path, receipts: Mapping[str, int], size: int) -> int:
+    """The receipt look-up shards (`tiles.receipt_shards`) under `folder`."""
+    writer = _Writer(folder)
+    for name, content in tiles.receipt_shards(receipts, size):
+        writer.write(name, content)
+    return writer.count
+
+
+def receipts_of(entries: Iterable[Entry]) -> dict[str, int]:
+    """Receipt code → zero-based leaf index from a checked ledger's entries: the same as
+    `tiles.donation_receipts` of its lines, without reading them again."""
+    found: dict[str, int] = {}
+    donation = TYPES[0]
+    for entry in entries:
+        if entry.type == donation:
+            code = entry.reference.strip()
+            if code and not code.startswith("seq:"):
+                found.setdefault(code, entry.line - 2)
+    return found
+
+
+def checked_receipts(found: dict[str, int], block: bytes, start: int) -> None:
+    """`tiles.donation_receipts` of a checked ledger's entry lines, joined by LF in `block`
+    (its first line is leaf `start`), added to `found`.
+
+    In a checked ledger every line is one CSV record, so only the lines holding the word
+    "donation" need to be read, and they are found without looking at the others.
+    """
+    reader = csv.reader
+    index, counted = start, 0
+    at = block.find(b"donation")
+    while at != -1:
+        begin = block.rfind(b"\n", 0, at) + 1
+        end = block.find(b"\n", at)
+        if end == -1:
+            end = len(block)
+        index += block.count(b"\n", counted, begin)
+        counted = begin
+        text = block[begin:end].decode("utf-8", "replace")
+        row = next(reader((text,), strict=True)) if '"' in text else text.split(",")
+        if len(row) >= 12 and row[2] == "donation":
+            code = row[11].strip()
+            if code and not code.startswith("seq:"):
+                found.setdefault(code, index)
+        at = block.find(b"donation", end)
+
+
+class _Writer:
+    """Files under one folder, each written once; folders made as needed."""
+
+    def __init__(self, folder: Path) -> None:
+        make(folder)
+        self.folder = os.fspath(folder)
+        self.made: set[str] = set()
+        self.count = 0
+
+    def write(self, name: str, content: bytes) -> None:
+        path = os.path.join(self.folder, name)
+        parent = os.path.dirname(path)
+        if parent not in self.made:
+            os.makedirs(parent, exist_ok=True)
+            self.made.add(parent)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            view = memoryview(content)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        self.count += 1
+
+
+def make(folder: Path) -> None:
+    """`folder` and its parent, but no more: a site folder removed after a failed build (while
+    a worker was still at work) is not made again."""
+    folder.parent.mkdir(exist_ok=True)
+    folder.mkdir(exist_ok=True)
+
+
+def write_copy(path: Path, data: bytes) -> None:
+    """The ledger file itself, byte for byte, at `path`."""
+    path.parent.mkdir(exist_ok=True)
+    with open(path, "wb") as out:
+        out.write(data)

@@ -1,0 +1,169 @@
+"""Product pictures resized at build time to what a phone needs.
+
+An editor commits whatever the camera gave (often 4000 px and several MB); a shopper on a
+slow network should fetch a picture the width of the screen. Each product picture becomes
+WebP and JPEG copies 480 and 800 px wide (never wider than the original), served with
+`srcset` so that the browser picks one. Output bytes are deterministic: no metadata, fixed
+encoder settings, the same Pillow giving the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps
+
+from harvest.load import inputs
+from harvest.problems import Problem, ProblemsFound
+from harvest.render.html import e, rel
+from harvest.site import Output, Site
+
+WIDTHS = (480, 800)
+FORMATS = (("webp", "image/webp"), ("jpg", "image/jpeg"))
+# Wide screens show the picture in the content column (Material's is at most ~40rem there).
+SIZES = "(min-width: 60em) 40rem, 100vw"
+# Quality is stepped down until a copy fits its byte budget (bits a pixel): a plain picture
+# keeps the first quality, a very detailed one (foliage, gravel) is squeezed before it can
+# push a product page past its weight budget. The last step is used whatever it weighs.
+QUALITIES = (76, 68, 60, 52, 44)
+BITS_PER_PIXEL = {"webp": 0.8, "jpg": 1.2}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One resized copy: where it is published, its pixel size and format."""
+
+    url: str
+    width: int
+    height: int
+    ext: str
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A product picture (path under content/) and the copies made of it."""
+
+    src: str
+    width: int
+    height: int
+    variants: tuple[Variant, ...]
+
+    def largest(self, ext: str = "jpg") -> Variant:
+        """The widest copy in a format (JPEG by default: what sharing apps read)."""
+        return max((v for v in self.variants if v.ext == ext), key=lambda v: v.width)
+
+
+def plan(src: str, width: int, height: int) -> Picture:
+    """Which copies to make of a `width`×`height` picture at `src` (no upscaling)."""
+    widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
+    stem = posixpath.splitext(src)[0]
+    variants = tuple(
+        Variant(f"img/{stem}-{w}w.{ext}", w, max(1, round(height * w / width)), ext)
+        for ext, _ in FORMATS
+        for w in widths
+    )
+    return Picture(src, width, height, variants)
+
+
+def _size(docs_dir: Path, src: str) -> tuple[int, int] | None:
+    try:
+        return inputs.picture_size(docs_dir, src)
+    except inputs.Refused:
+        return None
+
+
+def pictures(site: Site, docs_dir: Path) -> dict[str, Picture]:
+    """Every product picture, by path under content/, with the copies to make.
+
+    A file that is not a picture, or too large, gets no copies (records.py refuses it with
+    its line, from the same `inputs.picture_size`).
+    """
+    found: dict[str, Picture] = {}
+    for product in site.records.products.values():
+        for src in product.images:
+            size = None if src in found else _size(docs_dir, src)
+            if size is not None:
+                found[src] = plan(src, *size)
+    return dict(sorted(found.items()))
+
+
+def _oriented_size(im: Image.Image) -> tuple[int, int]:
+    return inputs.oriented(im, im.width, im.height)
+
+
+def resize(data: bytes, picture: Picture) -> Iterator[Output]:
+    """The copies of one picture, from the original file's bytes."""
+    with Image.open(io.BytesIO(data), formats=inputs.FORMATS) as original:
+        # A large JPEG is decoded at 1/2, 1/4 or 1/8 of its size (never below the widest copy):
+        # a 64-megapixel photo then takes about 100 MB instead of 800.
+        original.draft("RGB", (WIDTHS[-1], WIDTHS[-1]))
+        im = ImageOps.exif_transpose(original)
+        if im.mode in ("RGBA", "LA", "P"):
+            im = im.convert("RGBA")
+            flat = Image.new("RGB", im.size, (255, 255, 255))
+            flat.paste(im, mask=im.getchannel("A"))
+            im = flat
+        im = im.convert("RGB")
+        for v in picture.variants:
+            small = im if (v.width, v.height) == im.size else im.resize((v.width, v.height), Image.Resampling.LANCZOS)
+            yield Output(v.url, encode(small, v.ext))
+
+
+def encode(im: Image.Image, ext: str) -> bytes:
+    """WebP or JPEG bytes, at the best quality of `QUALITIES` that fits the byte budget."""
+    budget = im.width * im.height * BITS_PER_PIXEL[ext] / 8
+    data = b""
+    for quality in QUALITIES:
+        out = io.BytesIO()
+        if ext == "webp":
+            im.save(out, "WEBP", quality=quality, method=4)
+        else:
+            im.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+        data = out.getvalue()
+        if len(data) <= budget:
+            break
+    return data
+
+
+def outputs(pics: Mapping[str, Picture], docs_dir: Path) -> Iterator[Output]:
+    """Every resized copy of every product picture.
+
+    Raises `ProblemsFound` when a picture changed since it was checked and no longer opens.
+    """
+    for src, picture in pics.items():
+        try:
+            copies = list(resize(inputs.read_bytes(docs_dir, src), picture))
+        except inputs.Refused as e:
+            raise ProblemsFound([e.problem(_rel(docs_dir, src))]) from None
+        except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
+            raise ProblemsFound([Problem(_rel(docs_dir, src), None, "", "a picture that opens",
+                                         "a file that changed during the build and no longer opens",
+                                         "build again; if it happens again, save the picture again as JPEG")]) from None
+        yield from copies
+
+
+def _rel(docs_dir: Path, src: str) -> str:
+    return f"{docs_dir.name}/{src}"
+
+
+def picture_html(picture: Picture, here: str, alt: str, lazy: bool = True) -> str:
+    """A `<picture>` for the page at `here`: WebP where the browser takes it, JPEG otherwise.
+
+    `lazy=False` for pages that are printed: a lazy picture may not be loaded in time.
+    """
+    sources = []
+    for ext, mime in FORMATS:
+        srcset = ", ".join(f"{rel(here, v.url)} {v.width}w" for v in picture.variants if v.ext == ext)
+        sources.append((mime, srcset))
+    fallback = picture.largest("jpg")
+    loading = "lazy" if lazy else "eager"
+    return (
+        f'<picture><source type="{sources[0][0]}" srcset="{sources[0][1]}" sizes="{SIZES}">'
+        f'<img src="{rel(here, fallback.url)}" srcset="{sources[1][1]}" sizes="{SIZES}" alt="{e(alt)}"'
+        f' width="{fallback.width}" height="{fallback.height}" loading="{loading}"'
+        ' decoding="async"></picture>'
+    )

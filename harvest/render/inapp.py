@@ -1,0 +1,80 @@
+"""What a buy link does inside the in-app browsers of WeChat, QQ, Weibo and the others.
+
+Each channel in mkdocs.yml may say, per in-app browser, one of three choices:
+`open` (go to the shop, as in any browser), `guide` (stay on our page and show how to open it
+in a browser) or `copy` (offer the shop link or the record's share code to copy). An app the
+channel does not name is `open`. The browser tells which app it is in from its user agent
+(`theme/assets/javascripts/hl-inapp.js`); the build only declares the choices and reports them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+from harvest.problems import Problem, shown
+
+# The in-app browsers the pages recognise, with the names readers know them by.
+APPS: dict[str, str] = {
+    "wechat": "微信",
+    "qq": "QQ",
+    "weibo": "微博",
+    "alipay": "支付宝",
+    "dingtalk": "钉钉",
+    "douyin": "抖音",
+    "kuaishou": "快手",
+}
+CHOICES = ("open", "guide", "copy")
+EXAMPLE = "taobao: {label: 淘宝, domains: [taobao.com, tmall.com, tb.cn], in_app: {wechat: guide, douyin: copy}}"
+
+
+def parse_in_app(raw: Any, field: str, path: str) -> tuple[dict[str, str], list[Problem]]:
+    """A channel's `in_app` mapping (app -> choice), with only the apps that are not `open`."""
+    if raw is None:
+        return {}, []
+    if not isinstance(raw, Mapping):
+        return {}, [Problem(path, None, field, "a group like {wechat: guide, qq: guide}", shown(raw),
+                            f"write it like\n      {EXAMPLE}")]
+    policy: dict[str, str] = {}
+    problems: list[Problem] = []
+    for app, choice in raw.items():
+        if app not in APPS:
+            problems.append(Problem(path, None, f"{field}.{app}", "one of the apps: " + ", ".join(APPS), shown(app),
+                                    _did_you_mean(str(app)) + "use one of those names,"
+                                    " or remove the line (other apps open the shop)"))
+        elif choice not in CHOICES:
+            problems.append(Problem(path, None, f"{field}.{app}", "one of: " + ", ".join(CHOICES), shown(choice),
+                                    "open goes to the shop, guide shows how to open it in a browser,"
+                                    " copy offers the link or share code to copy"))
+        elif choice != "open":
+            policy[app] = choice
+    return dict(sorted(policy.items(), key=lambda kv: list(APPS).index(kv[0]))), problems
+
+
+def _did_you_mean(app: str) -> str:
+    close = difflib.get_close_matches(app, list(APPS), n=1)
+    return f'did you mean "{close[0]}"? ' if close else ""
+
+
+def policy_attr(policy: Mapping[str, str]) -> str:
+    """The policy as the pages' script reads it: `wechat:guide douyin:copy` (empty: open everywhere)."""
+    return " ".join(f"{app}:{choice}" for app, choice in policy.items())
+
+
+def policy_summary(cid: str, label: str, policy: Mapping[str, str]) -> str:
+    """One line of the build's report: which in-app browsers open, guide or copy for a channel."""
+    if not policy:
+        return f"  {cid} ({label}): open in every app"
+    by_choice: dict[str, list[str]] = {c: [] for c in CHOICES}
+    for app in APPS:
+        by_choice[policy.get(app, "open")].append(app)
+    return f"  {cid} ({label}): " + "; ".join(f"{c}: {', '.join(apps)}" for c, apps in by_choice.items() if apps)
+
+
+REPORT_TITLE = "In-app browsers (mkdocs.yml, extra.channels: in_app), what each buy link does:"
+
+
+def copies(policy: Mapping[str, str]) -> list[str]:
+    """The apps in which this channel's go/ page offers its link or share code to copy."""
+    return [app for app, choice in policy.items() if choice == "copy"]

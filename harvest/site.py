@@ -1,0 +1,189 @@
+"""The whole site's data, loaded and checked once per build.
+
+`load_site` is the one place that reads editors' files: records, stories and ledgers. It
+returns a `Site` (plain data, derived figures included) and every problem found. Pages and
+data files are made from the `Site` only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harvest import THEME
+from harvest.ledger.books import Book, load_books
+from harvest.load import content, inputs, links, sanitise
+from harvest.load.records import Channel, Records, load_channels, load_records
+from harvest.problems import Problem, shown
+from harvest.proofs import checkpoint
+from harvest.proofs.cosignature import Policy, parse_policy
+from harvest.render import citations
+from harvest.render.admin import Admin, read_admin
+
+
+@dataclass(frozen=True)
+class Output:
+    """One generated file: a Markdown page (rendered with the theme) or a finished file."""
+
+    src_uri: str
+    content: str | bytes
+    page: bool = False
+    in_nav: bool = False
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the pages are made from."""
+
+    root: Path
+    docs_dir: Path  # content/: pages, stories and pictures
+    site_url: str
+    channels: dict[str, Channel]
+    records: Records
+    stories: dict[str, str]
+    books: dict[str, Book] = field(default_factory=dict)
+    signer: str | None = None  # the Ed25519 signer key from HARVEST_SIGNING_KEY, never from the repository
+    witnesses: Policy = Policy()  # the witnesses trusted to cosign, and the quorum (extra: witnesses:)
+    admin: Admin | None = None  # the editors' forms at /admin/ (extra.admin, extra.categories)
+
+    def absolute(self, url: str) -> str:
+        """The absolute address of a site-relative URL (what QR codes encode)."""
+        return self.site_url + url
+
+    def product_campaigns(self, pid: str) -> list[str]:
+        """Campaigns a product takes part in: named by the product or by the campaign."""
+        found = set(self.records.products[pid].campaigns)
+        found.update(c for c, camp in self.records.campaigns.items() if pid in camp.products)
+        return sorted(found)
+
+    def products_by_place(self) -> list[str]:
+        """Product ids sorted by province, county, then id."""
+        products = self.records.products
+        return sorted(products, key=lambda p: (products[p].origin.province, products[p].origin.county, p))
+
+
+def check_site_url(site_url: str | None) -> tuple[str, list[Problem]]:
+    """`site_url` is required: QR codes encode absolute addresses. It is read as browsers read
+    it (links.site_address), and must be written the way they write it."""
+    fix = "set it in mkdocs.yml, like\n      site_url: https://harvest.example.org/"
+    if not site_url:
+        return "", [Problem("mkdocs.yml", None, "site_url", "the address where the site is published", "nothing", fix)]
+    href = links.site_address(site_url)
+    if href is None:
+        return "", [
+            Problem(
+                "mkdocs.yml", None, "site_url", "an address like https://harvest.example.org/", shown(site_url), fix
+            )
+        ]
+    if href.rstrip("/") != site_url.rstrip("/"):
+        return "", [Problem("mkdocs.yml", None, "site_url", "an address written as browsers write it", shown(site_url),
+                            f"write it exactly as\n      site_url: {href}")]
+    return href, []
+
+
+def load_stories(docs_dir: Path, root: Path, products: Collection[str]) -> tuple[dict[str, str], list[Problem]]:
+    """`content/stories/<product-id>.md`; a story for no known product is a mistake."""
+    stories: dict[str, str] = {}
+    problems: list[Problem] = []
+    folder = docs_dir / "stories"
+    if not folder.is_dir():
+        return stories, problems
+    for file in sorted(folder.glob("*.md")):
+        rel = file.relative_to(root).as_posix()
+        try:
+            text = inputs.read_text(root, rel, inputs.PAGE_BYTES)
+        except inputs.Refused as e:
+            problems.append(e.problem(rel))
+            continue
+        if file.stem not in products:
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    "",
+                    "a story named after a product id in products/",
+                    shown(file.stem),
+                    f"rename it to <product-id>.md, or add products/{file.stem}.yml",
+                )
+            )
+            continue
+        stories[file.stem] = text
+    return stories, problems
+
+
+# Harvest Ledger's own theme folder: a site repository made from the template may use it
+# where it was installed, outside the repository.
+_OWN_THEME = THEME
+
+
+def check_inputs(root: Path, docs_dir: Path, config_file: Path | None = None,
+                 theme_dir: Path | None = None) -> list[Problem]:
+    """Every input folder and the config file, before anything in them is read: no link,
+    pipe or device anywhere, no file above its size limit, every folder inside `root`."""
+    problems: list[Problem] = []
+    if config_file is not None and config_file.is_symlink():
+        problems.append(inputs.link_problem(root, config_file))
+    elif config_file is not None:
+        problems += inputs.no_environment(root, config_file)
+    folders = [root / name for name in ("products", "campaigns", "ledgers")]
+    # A folder the config names is walked only when inside the repository (docs_dir: / would
+    # walk the whole disk); a link is told as a link.
+    for folder, what, setting in ((docs_dir, "the pages folder", "docs_dir"),
+                                  (theme_dir, "the theme folder", "theme.custom_dir")):
+        if folder is None:
+            continue
+        outside = None if folder.is_symlink() or folder.resolve() == _OWN_THEME else inputs.inside(root, folder, what, setting)
+        if outside is None:
+            folders.append(folder)
+        else:
+            problems.append(outside)
+    return problems + inputs.scan(root, folders)
+
+
+def load_site(
+    root: Path, docs_dir: Path, site_url: str | None, extra: Mapping[str, Any] | None,
+    environ: Mapping[str, str] | None = None, *, config_file: Path | None = None, theme_dir: Path | None = None,
+) -> tuple[Site | None, list[Problem]]:
+    """Read and check every record, story and ledger; None when anything is wrong.
+
+    The input folders are checked first (`check_inputs`); when a link or an oversized file
+    is found, nothing else is read.
+    """
+    problems = check_inputs(root, docs_dir, config_file, theme_dir)
+    if problems:
+        return None, problems
+    url, problems = check_site_url(site_url)
+    channels, more = load_channels(extra)
+    problems += more
+    records, more = load_records(root, docs_dir, channels)
+    problems += more
+    stories, more = load_stories(docs_dir, root, records.files_of("products"))
+    problems += more + content.check_content(docs_dir, root, records)
+    books, more = load_books(root, records.campaigns, records.files_of("campaigns"),
+                             products=records.files_of("products"), channels=channels)
+    problems += more
+    signer, more = _signer(environ if environ is not None else os.environ)
+    problems += more
+    problems += sanitise.check_files(docs_dir, root)
+    witnesses, more = parse_policy(extra)
+    problems += more
+    admin, more = read_admin(extra)
+    problems += more
+    if problems:
+        return None, problems
+    site = Site(root=root, docs_dir=docs_dir, site_url=url, channels=channels, records=records, stories=stories, books=books,
+                signer=signer, witnesses=witnesses, admin=admin)
+    problems += citations.check_site(site, docs_dir)
+    return (None, problems) if problems else (site, [])
+
+
+def _signer(environ: Mapping[str, str]) -> tuple[str | None, list[Problem]]:
+    try:
+        return checkpoint.signer_from_env(environ), []
+    except ValueError as e:
+        return None, [Problem("HARVEST_SIGNING_KEY", None, "",
+                              "an Ed25519 signer key like PRIVATE+KEY+<name>+<hash>+<key>",
+                              "a malformed key", f"{e}. Make a new key with: python build.py keygen")]
