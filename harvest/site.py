@@ -17,11 +17,12 @@ from harvest import THEME
 from harvest.ledger.books import Book, load_books
 from harvest.load import content, inputs, links, sanitise
 from harvest.load.records import Channel, Records, load_channels, load_records
+from harvest.load.settings import Admin, read_admin
 from harvest.problems import Problem, shown
 from harvest.proofs import checkpoint
 from harvest.proofs.cosignature import Policy, parse_policy
 from harvest.render import citations
-from harvest.render.admin import Admin, read_admin
+from harvest.vocabulary import CATEGORIES, label
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,10 @@ class Site:
     signer: str | None = None  # the Ed25519 signer key from HARVEST_SIGNING_KEY, never from the repository
     witnesses: Policy = Policy()  # the witnesses trusted to cosign, and the quorum (extra: witnesses:)
     admin: Admin | None = None  # the editors' forms at /admin/ (extra.admin, extra.categories)
+
+    def category(self, slug: str) -> str:
+        """A category as readers see it: its label in `extra.categories` or the defaults."""
+        return label(self.admin.categories if self.admin else CATEGORIES, slug)
 
     def absolute(self, url: str) -> str:
         """The absolute address of a site-relative URL (what QR codes encode)."""

@@ -15,8 +15,10 @@ from pydantic import BaseModel, ValidationError
 
 from harvest.load.models import Campaign, MoneyGoal, Price, Product, QuantityGoal, schema_for
 from harvest.load.records import Channel
+from harvest.load.settings import Forge, read_admin
 from harvest.render import admin as cms
 from harvest.render.admin_fields import FIELDS
+from harvest.vocabulary import CATEGORIES
 from tests.sitekit import ROOT, TinySite
 
 CHANNELS = {
@@ -28,8 +30,8 @@ PROBES = ["", "a", "x" * 64, "x" * 65, "x" * 200, "x" * 201, "x" * 500, "x" * 50
           "湖南省", "5 kg 箱"]
 
 
-def _config(forge: cms.Forge | None = None) -> dict[str, Any]:
-    choices = cms.choices_for(CHANNELS, cms.CATEGORIES, ["fruit", "odd-one"])
+def _config(forge: Forge | None = None) -> dict[str, Any]:
+    choices = cms.choices_for(CHANNELS, CATEGORIES, ["fruit", "odd-one"])
     return cms.decap_config(site_url="https://e.org/", docs_rel="content", choices=choices, forge=forge)
 
 
@@ -191,14 +193,14 @@ def test_vendored_files_are_the_ones_recorded(name: str) -> None:
     ],
 )
 def test_bad_forge_settings_are_named(admin: dict[str, str], field: str) -> None:
-    settings, problems = cms.read_admin({"admin": admin})
+    settings, problems = read_admin({"admin": admin})
     assert settings.forge is None
     assert [p.field for p in problems] == [field]
     assert problems[0].path == "mkdocs.yml"
 
 
 def test_forge_settings_become_the_backend_and_the_pages_policy() -> None:
-    settings, problems = cms.read_admin({"admin": {
+    settings, problems = read_admin({"admin": {
         "backend": "forgejo", "repo": "county/site", "branch": "main", "app_id": "abc-123",
         "api_root": "https://git.county.example/api/v1", "base_url": "https://git.county.example"}})
     assert problems == [] and settings.forge is not None
@@ -210,7 +212,7 @@ def test_forge_settings_become_the_backend_and_the_pages_policy() -> None:
     policy = cms.admin_csp(settings.forge)
     assert "connect-src 'self' blob: https://git.county.example;" in policy
     assert "default-src 'none'" in policy and "object-src 'none'" in policy
-    gitlab, _ = cms.read_admin({"admin": {"backend": "gitlab", "repo": "a/b", "app_id": "x"}})
+    gitlab, _ = read_admin({"admin": {"backend": "gitlab", "repo": "a/b", "app_id": "x"}})
     assert _config(gitlab.forge)["backend"]["auth_type"] == "pkce"
     assert "https://gitlab.com" in cms.admin_csp(gitlab.forge)
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from harvest.commands.diff import _history, money
+from harvest.commands.diff import _history
 from harvest.proofs.merkle import MerkleTree
+from harvest.vocabulary import money
 from tests.sitekit import TinySite
 
 HEADER = "seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note"
@@ -284,7 +285,7 @@ def test_not_a_git_repository(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("amount", "currency", "sign", "text"),
     [("1200", "CNY", True, "+¥1,200.00"), ("-50.5", "CNY", True, "-¥50.50"), ("0", "CNY", True, "¥0.00"),
-     ("5000.5", "CNY", False, "¥5,000.50"), ("1234567.891", "USD", False, "USD 1,234,567.89"),
+     ("5000.5", "CNY", False, "¥5,000.50"), ("1234567.891", "USD", False, "1,234,567.89 USD"),
      ("-0.001", "CNY", False, "¥0.00")],
 )
 def test_money(amount: str, currency: str, sign: bool, text: str) -> None:

@@ -29,10 +29,10 @@ from harvest.load.records import Channel, load_records
 from harvest.problems import Problem
 from harvest.proofs.checkpoint import SealedHead, read_checkpoints
 from harvest.proofs.merkle import MerkleTree
+from harvest.vocabulary import money
 
 PLURAL = {"donation": "donations", "sale": "sales", "disbursement": "disbursements", "expense": "expenses",
           "balance": "balance"}
-SYMBOLS = {"CNY": "¥"}
 _FOLDERS = ("products", "campaigns", "ledgers")
 
 
@@ -121,16 +121,6 @@ def read_state_at(root: Path, ref: str, channels: Mapping[str, Channel]) -> tupl
         return read_state(tmp, channels), ""
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def money(amount: Decimal, currency: str, sign: bool = False) -> str:
-    """``money(Decimal("1200"), "CNY", sign=True) == "+¥1,200.00"``; other currencies by code."""
-    cents = amount.quantize(Decimal("0.01"))
-    text = format(abs(cents), ",.2f")
-    text = SYMBOLS[currency] + text if currency in SYMBOLS else f"{currency} {text}"
-    if cents < 0:
-        return "-" + text
-    return ("+" + text) if sign and cents else text
 
 
 def _md(text: str) -> str:

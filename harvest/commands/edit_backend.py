@@ -39,6 +39,7 @@ from PIL import Image
 
 from harvest.commands.yamlpatch import patch_scalars
 from harvest.load.records import IMAGE_TYPES, load_channels, load_records
+from harvest.load.settings import read_admin
 from harvest.load.yamlfile import parse_yaml
 from harvest.problems import Problem, report
 from harvest.render import admin as cms
@@ -368,7 +369,7 @@ def make_server(
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _Handler)
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     channels, _ = load_channels(workspace.extra)
-    admin, _ = cms.read_admin(workspace.extra)
+    admin, _ = read_admin(workspace.extra)
     records, _ = load_records(workspace.root, workspace.root / workspace.docs_rel, channels)
     served = cms.site_admin_files(
         site_url=site_url, docs_rel=workspace.docs_rel, channels=channels,

@@ -28,107 +28,14 @@ from pydantic import BaseModel, StringConstraints
 from harvest import ADMIN_APP
 from harvest.load import models
 from harvest.load.models import Campaign, Product
-from harvest.problems import Problem, shown
-from harvest.render.admin_fields import CATEGORIES, COLLECTIONS, CURRENCIES, FIELDS, PATTERN_MESSAGES
+from harvest.load.settings import WORKFLOW, Admin, Forge
+from harvest.render.admin_fields import COLLECTIONS, FIELDS, PATTERN_MESSAGES
+from harvest.vocabulary import CURRENCIES
 
 APP_DIR = ADMIN_APP
 # Published under admin/ as they are (the page and the configuration are made per site).
 APP_FILES = ("decap-cms.js", "js-yaml.min.js", "harvest-cms.js", "LICENSE", "decap-cms.js.LICENSE.txt",
              "js-yaml.LICENSE")
-BACKENDS = ("github", "gitlab", "gitea", "forgejo")
-# Gitea's Decap backend has no editorial workflow (Forgejo's has): see README.md.
-WORKFLOW = {"github": "editorial_workflow", "gitlab": "editorial_workflow", "forgejo": "editorial_workflow",
-            "gitea": "simple"}
-DEFAULT_API = {"github": "https://api.github.com", "gitlab": "https://gitlab.com/api/v4"}
-REPO_PATTERN = r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$"
-
-
-@dataclass(frozen=True)
-class Forge:
-    """Where the forms commit: `extra.admin` in mkdocs.yml."""
-
-    backend: str
-    repo: str
-    branch: str = "main"
-    base_url: str | None = None
-    api_root: str | None = None
-    app_id: str | None = None
-    auth_endpoint: str | None = None
-
-    def origins(self) -> list[str]:
-        """Every origin the browser talks to for this forge (for the page's CSP)."""
-        urls = [self.api_root or DEFAULT_API.get(self.backend), self.base_url]
-        out = {f"{p.scheme}://{p.netloc}" for u in urls if u for p in [urlsplit(u)]}
-        return sorted(out)
-
-
-@dataclass(frozen=True)
-class Admin:
-    """The forms' settings from mkdocs.yml: the forge (None when not connected) and the categories."""
-
-    forge: Forge | None
-    categories: dict[str, str]
-
-
-def read_admin(extra: Mapping[str, Any] | None, path: str = "mkdocs.yml") -> tuple[Admin, list[Problem]]:
-    """`extra.admin` (backend, repo, branch, base_url, api_root, app_id, auth_endpoint) and
-    `extra.categories`, both optional."""
-    extra = extra or {}
-    problems: list[Problem] = []
-    categories = dict(CATEGORIES)
-    raw_categories = extra.get("categories")
-    if raw_categories is not None:
-        if isinstance(raw_categories, Mapping) and raw_categories and all(
-            isinstance(k, str) and re.fullmatch(models.LINE_PATTERN, k) and isinstance(v, str)
-            for k, v in raw_categories.items()
-        ):
-            categories = {str(k): str(v) for k, v in raw_categories.items()}
-        else:
-            problems.append(Problem(path, None, "extra.categories", "categories with their Chinese labels",
-                                    shown(raw_categories), "write it like\n      categories: {fruit: 水果, tea: 茶叶}"))
-    raw = extra.get("admin")
-    if raw is None:
-        return Admin(None, categories), problems
-    example = "admin: {backend: github, repo: county-office/harvest-site, branch: main, base_url: https://oauth.example.org}"
-    if not isinstance(raw, Mapping):
-        problems.append(Problem(path, None, "extra.admin", "the forge settings of the forms", shown(raw),
-                                f"write it like\n      {example}"))
-        return Admin(None, categories), problems
-    known = {"backend", "repo", "branch", "base_url", "api_root", "app_id", "auth_endpoint"}
-    for key in sorted(set(map(str, raw)) - known):
-        problems.append(Problem(path, None, f"extra.admin.{key}", "one of " + ", ".join(sorted(known)),
-                                f'an unknown setting "{key}"', "check the spelling, or remove it"))
-    backend, repo = raw.get("backend"), raw.get("repo")
-    if backend not in BACKENDS:
-        problems.append(Problem(path, None, "extra.admin.backend", "one of " + ", ".join(BACKENDS), shown(backend),
-                                "say which forge holds the site's repository"))
-    if not isinstance(repo, str) or not re.fullmatch(REPO_PATTERN, repo):
-        problems.append(Problem(path, None, "extra.admin.repo", "the repository as owner/name", shown(repo),
-                                "write it like\n      repo: county-office/harvest-site"))
-    for key in ("base_url", "api_root", "auth_endpoint"):
-        value = raw.get(key)
-        if value is not None and (not isinstance(value, str) or urlsplit(value).scheme != "https"
-                                  or not urlsplit(value).hostname):
-            problems.append(Problem(path, None, f"extra.admin.{key}", "an address starting with https://",
-                                    shown(value), "copy the address from the forge's settings"))
-    for key in ("branch", "app_id"):
-        value = raw.get(key)
-        if value is not None and (not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_./-]+", value)):
-            problems.append(Problem(path, None, f"extra.admin.{key}", "letters, digits, dots, dashes",
-                                    shown(value), "copy it from the forge"))
-    if backend in ("gitea", "forgejo") and not raw.get("app_id"):
-        problems.append(Problem(path, None, "extra.admin.app_id", f"the OAuth application's client id ({backend})",
-                                "nothing", "create an OAuth2 application on the forge (see README.md) and copy its id"))
-    if problems:
-        return Admin(None, categories), problems
-    forge = Forge(backend=str(backend), repo=str(repo), branch=raw.get("branch") or "main", base_url=raw.get("base_url"),
-                  api_root=raw.get("api_root"), app_id=raw.get("app_id"), auth_endpoint=raw.get("auth_endpoint"))
-    return Admin(forge, categories), []
-
-
-# --- fields -------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Rules:
     """What the model asks of one value."""

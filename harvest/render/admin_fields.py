@@ -51,34 +51,6 @@ FIELDS: dict[tuple[str, str], tuple[str, str]] = {
     ("MoneyGoal", "currency"): ("币种", "一般是人民币 CNY"),
 }
 
-# The currencies the forms offer (ISO 4217); the records accept any three capital letters.
-CURRENCIES: dict[str, str] = {
-    "CNY": "人民币 CNY",
-    "HKD": "港元 HKD",
-    "MOP": "澳门元 MOP",
-    "TWD": "新台币 TWD",
-    "USD": "美元 USD",
-    "EUR": "欧元 EUR",
-}
-
-# The categories the forms offer when mkdocs.yml declares none under `extra.categories`;
-# categories already used by a record are always offered too.
-CATEGORIES: dict[str, str] = {
-    "fruit": "水果",
-    "vegetables": "蔬菜",
-    "grain": "粮油",
-    "tea": "茶叶",
-    "mushrooms": "菌菇",
-    "flowers": "花卉",
-    "meat": "肉禽蛋",
-    "aquatic": "水产",
-    "honey": "蜂蜜",
-    "nuts": "坚果干货",
-    "sugar": "糖",
-    "pastry": "糕点",
-    "spices": "调味品",
-    "crafts": "手工艺品",
-}
 
 # What a pattern means, in the words the form shows under a field that does not match it.
 PATTERN_MESSAGES: dict[str, str] = {

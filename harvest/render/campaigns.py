@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from harvest.load.models import Campaign
-from harvest.render.html import e, front_matter, number, rel, yuan
+from harvest.render.html import e, front_matter, rel
 from harvest.render.ledgers import campaign_ledger_section
 from harvest.render.products import campaign_url, cards
 from harvest.site import Output, Site
-
-GOAL_NAMES = {"sales_quantity": "销售数量", "sales_amount": "销售额", "donations": "捐赠"}
+from harvest.vocabulary import GOALS, money, number
 
 
 def _dates(c: Campaign) -> str:
@@ -24,11 +23,11 @@ def _goals(c: Campaign) -> str:
     if c.goals is None:
         return ""
     rows = []
-    for key, label in GOAL_NAMES.items():
+    for key, label in GOALS.items():
         goal = getattr(c.goals, key)
         if goal is None:
             continue
-        target = f"{number(goal.amount)} {goal.unit}" if key == "sales_quantity" else yuan(goal.amount, goal.currency)
+        target = f"{number(goal.amount)} {goal.unit}" if key == "sales_quantity" else money(goal.amount, goal.currency)
         rows.append(f'<tr><th scope="row">{e(label)}</th><td>{e(target)}</td></tr>')
     return (
         '<h2 id="goals">活动目标</h2>\n<table>\n<tr><th>目标</th><th>数额</th></tr>\n'

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from harvest.render.html import e, yuan
+from harvest.render.html import e
+from harvest.vocabulary import money
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def line_chart(series: Sequence[Series], title: str, width: int = 640, height: i
         f"<title>{e(title)}</title>",
         f'<line x1="{left}" y1="{height - lower}" x2="{width - right}" y2="{height - lower}" stroke="#888"/>',
         f'<line x1="{left}" y1="{upper}" x2="{left}" y2="{height - lower}" stroke="#888"/>',
-        f'<text x="{left - 6}" y="{upper + 4}" text-anchor="end" font-size="12">{e(yuan(top))}</text>',
+        f'<text x="{left - 6}" y="{upper + 4}" text-anchor="end" font-size="12">{e(money(top))}</text>',
         f'<text x="{left - 6}" y="{height - lower}" text-anchor="end" font-size="12">0</text>',
         f'<text x="{left}" y="{height - lower + 18}" font-size="12">{dates[0].isoformat()}</text>',
         f'<text x="{width - right}" y="{height - lower + 18}" text-anchor="end" font-size="12">'

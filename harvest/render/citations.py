@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from harvest.problems import Problem, shown
-from harvest.render.html import e, number, yuan
+from harvest.render.html import e
+from harvest.vocabulary import money, number
 
 if TYPE_CHECKING:
     from harvest.ledger.figures import Figures, ProductSales
@@ -52,7 +53,7 @@ def value(site: Site, words: list[str]) -> str:
     figures = book.figures
     if name in MONEY and len(args) <= 1:
         currency = args[0] if args else "CNY"
-        return yuan(figures.totals.get(currency, {}).get(MONEY[name], Decimal(0)), currency)
+        return money(figures.totals.get(currency, {}).get(MONEY[name], Decimal(0)), currency)
     if name == "sold" and len(args) in (1, 2):
         sales = _sales(site, figures, args[1:])
         return f"{number(sum((s.quantity.get(args[0], Decimal(0)) for s in sales), Decimal(0)))} {args[0]}"

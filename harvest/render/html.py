@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import posixpath
-from decimal import Decimal
 from html import escape
 from typing import Any
 from urllib.parse import quote
@@ -45,14 +44,3 @@ def front_matter(**fields: Any) -> str:
         lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     lines.append("---")
     return "\n".join(lines) + "\n\n"
-
-
-def yuan(amount: Decimal, currency: str = "CNY") -> str:
-    """Money as shown to readers: ¥1,234.50 for CNY, '1,234.50 USD' otherwise."""
-    text = f"{amount:,.2f}"
-    return f"¥{text}" if currency == "CNY" else f"{text} {currency}"
-
-
-def number(value: Decimal) -> str:
-    """A quantity with thousands separators and no trailing zeros (1,250.5)."""
-    return f"{value.normalize():,f}"

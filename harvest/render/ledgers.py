@@ -18,20 +18,13 @@ from harvest.ledger.parse import Entry
 from harvest.proofs import published, tiles
 from harvest.publish import ledger_files
 from harvest.render.charts import Series, line_chart
-from harvest.render.html import e, front_matter, number, rel, yuan
+from harvest.render.html import e, front_matter, rel
 from harvest.site import Output, Site
+from harvest.vocabulary import ENTRY_TYPES, GOALS, TOTALS, money, number
+from harvest.vocabulary import label as label_of
 
 FIRST_SCREEN = 50  # entries shown in the page itself
 CHUNK = 1000  # entries in each static JSON chunk
-TYPE_LABELS = {"donation": "捐赠", "sale": "销售", "disbursement": "拨付", "expense": "支出"}
-TOTAL_LABELS = {
-    "donation": "捐赠收入",
-    "sale": "销售额",
-    "disbursement": "拨付给受助方",
-    "expense": "活动支出",
-    "balance": "结余",
-}
-GOAL_LABELS = {"sales_quantity": "销售数量", "sales_amount": "销售额", "donations": "捐赠"}
 ZERO = Decimal(0)
 
 
@@ -44,9 +37,9 @@ def totals_table(book: Book) -> str:
     currencies = list(book.figures.totals) or ["CNY"]
     head = "".join(f'<th scope="col">{e(c)}</th>' for c in currencies)
     rows = []
-    for kind, label in TOTAL_LABELS.items():
+    for kind, label in TOTALS.items():
         cells = "".join(
-            f'<td class="hl-num">{e(yuan(book.figures.totals.get(c, {}).get(kind, ZERO), c))}</td>' for c in currencies
+            f'<td class="hl-num">{e(money(book.figures.totals.get(c, {}).get(kind, ZERO), c))}</td>' for c in currencies
         )
         cls = ' class="hl-balance"' if kind == "balance" else ""
         rows.append(f'<tr{cls}><th scope="row">{label}</th>{cells}</tr>')
@@ -67,8 +60,8 @@ def goals_block(book: Book) -> str:
         if g.name == "sales_quantity":
             done, target = f"{number(g.achieved)} {g.unit}", f"{number(g.target)} {g.unit}"
         else:
-            done, target = yuan(g.achieved, g.unit), yuan(g.target, g.unit)
-        label = GOAL_LABELS.get(g.name, g.name)
+            done, target = money(g.achieved, g.unit), money(g.target, g.unit)
+        label = label_of(GOALS, g.name)
         items.append(
             f'<li><span class="hl-goal__label">{e(label)}：{e(done)} / 目标 {e(target)}（{percent}%）</span>'
             f'<progress max="100" value="{min(percent, Decimal(100))}" aria-label="{e(label)} {percent}%">'
@@ -87,10 +80,10 @@ def chart_block(book: Book, currency: str = "CNY") -> str:
     chart = line_chart([sales, gifts], f"累计销售额与捐赠（{currency}）")
     rows = "\n".join(
         f"<tr><td>{d.date.isoformat()}</td>"
-        f'<td class="hl-num">{e(yuan(d.amounts[currency].get("sale", ZERO), currency))}</td>'
-        f'<td class="hl-num">{e(yuan(d.amounts[currency].get("donation", ZERO), currency))}</td>'
-        f'<td class="hl-num">{e(yuan(d.cumulative[currency].get("sale", ZERO), currency))}</td>'
-        f'<td class="hl-num">{e(yuan(d.cumulative[currency].get("donation", ZERO), currency))}</td></tr>'
+        f'<td class="hl-num">{e(money(d.amounts[currency].get("sale", ZERO), currency))}</td>'
+        f'<td class="hl-num">{e(money(d.amounts[currency].get("donation", ZERO), currency))}</td>'
+        f'<td class="hl-num">{e(money(d.cumulative[currency].get("sale", ZERO), currency))}</td>'
+        f'<td class="hl-num">{e(money(d.cumulative[currency].get("donation", ZERO), currency))}</td></tr>'
         for d in days
     )
     return (
@@ -132,9 +125,9 @@ def _entry_row(site: Site, here: str, entry: Entry, corrected_by: list[int]) -> 
     notes += [f'已由 <a href="#seq-{s}">第 {s} 条</a> 更正' for s in corrected_by]
     return (
         f'<tr id="seq-{entry.seq}"><td>{entry.seq}</td><td>{entry.date.isoformat()}</td>'
-        f"<td>{TYPE_LABELS[entry.type]}</td><td>{what}</td><td>{e(channel)}</td><td>{e(qty)}</td>"
+        f"<td>{ENTRY_TYPES[entry.type]}</td><td>{what}</td><td>{e(channel)}</td><td>{e(qty)}</td>"
         f"<td>{'' if entry.orders is None else entry.orders}</td>"
-        f'<td class="hl-num">{e(yuan(entry.amount, entry.currency))}</td><td>{e(entry.party)}</td>'
+        f'<td class="hl-num">{e(money(entry.amount, entry.currency))}</td><td>{e(entry.party)}</td>'
         f"<td>{e(entry.reference)}</td><td>{'；'.join(notes)}</td></tr>"
     )
 
@@ -287,7 +280,7 @@ def ledger_outputs(site: Site) -> Iterator[Output]:
 def transparency_outputs(site: Site) -> Iterator[Output]:
     """The site-wide page: every campaign's raised, sold, disbursed, spent and balance, and the sums."""
     here = "transparency/"
-    kinds = list(TOTAL_LABELS)
+    kinds = list(TOTALS)
     sums: dict[str, dict[str, Decimal]] = {}
     rows = []
     for cid, campaign in sorted(site.records.campaigns.items(), key=lambda kv: (kv[1].start, kv[0])):
@@ -300,13 +293,13 @@ def transparency_outputs(site: Site) -> Iterator[Output]:
             acc = sums.setdefault(currency, {k: ZERO for k in kinds})
             for k in kinds:
                 acc[k] += totals.get(k, ZERO)
-            cells = "".join(f'<td class="hl-num">{e(yuan(totals.get(k, ZERO), currency))}</td>' for k in kinds)
+            cells = "".join(f'<td class="hl-num">{e(money(totals.get(k, ZERO), currency))}</td>' for k in kinds)
             link = f'<a href="{rel(here, ledger_url(cid))}">{book.figures.size:,} 条</a>'
             rows.append(f'<tr><th scope="row">{name}</th>{cells}<td>{link}</td></tr>')
     for currency, acc in sorted(sums.items()):
-        cells = "".join(f'<td class="hl-num"><strong>{e(yuan(acc[k], currency))}</strong></td>' for k in kinds)
+        cells = "".join(f'<td class="hl-num"><strong>{e(money(acc[k], currency))}</strong></td>' for k in kinds)
         rows.append(f'<tr><th scope="row">合计（{e(currency)}）</th>{cells}<td></td></tr>')
-    head = "".join(f'<th scope="col">{TOTAL_LABELS[k]}</th>' for k in kinds)
+    head = "".join(f'<th scope="col">{TOTALS[k]}</th>' for k in kinds)
     body = (
         front_matter(title="公开账本", hide=["navigation"]) + "# 公开账本\n\n"
         "每个助农活动的收入、销售、拨付、支出与结余，全部由逐笔公开的账目算出。点击条数查看每一条账目。\n\n"

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from urllib.parse import urlsplit
 
-from harvest.render.html import e, front_matter, rel, yuan
+from harvest.render.html import e, front_matter, rel
 from harvest.render.images import Picture, picture_html
 from harvest.render.inapp import APPS, copies
 from harvest.render.products import product_url
 from harvest.render.qr import qr_svg_inline
 from harvest.site import Output, Site
+from harvest.vocabulary import money
 
 LABELS_URL = "labels/"
 # 3 columns × 7 rows of 70 × 39.5 mm fill an A4 page inside 10 mm / 5 mm margins.
@@ -106,7 +107,7 @@ def poster_page(site: Site, pid: str, pictures: Mapping[str, Picture] | None = N
     if picture is not None:
         out.append(f'<div class="hl-poster__image">{picture_html(picture, here, p.name, lazy=False)}</div>')
     if p.price is not None:
-        out.append(f'<p class="hl-poster__price">参考价 <strong>{e(yuan(p.price.amount, p.price.currency))}</strong>'
+        out.append(f'<p class="hl-poster__price">参考价 <strong>{e(money(p.price.amount, p.price.currency))}</strong>'
                    f" / {e(p.price.unit)}</p>")
     out += [
         '<figure class="hl-poster__qr">',

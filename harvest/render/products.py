@@ -14,11 +14,12 @@ from collections.abc import Iterator, Mapping
 from harvest.load.models import Product, Purchase
 from harvest.render import prepared
 from harvest.render.go import GoPages
-from harvest.render.html import e, front_matter, rel, segment, yuan
+from harvest.render.html import e, front_matter, rel, segment
 from harvest.render.images import Picture, picture_html
 from harvest.render.inapp import policy_attr
 from harvest.render.qr import qr_svg_file, qr_svg_inline
 from harvest.site import Output, Site
+from harvest.vocabulary import money
 
 
 def product_url(pid: str) -> str:
@@ -50,7 +51,7 @@ def _price(product: Product) -> str:
     if product.price is None:
         return ""
     p = product.price
-    return f'<p class="hl-price"><strong>{e(yuan(p.amount, p.currency))}</strong> / {e(p.unit)}</p>'
+    return f'<p class="hl-price"><strong>{e(money(p.amount, p.currency))}</strong> / {e(p.unit)}</p>'
 
 
 def product_page(site: Site, pid: str, pictures: Mapping[str, Picture] | None = None) -> str:
@@ -109,10 +110,10 @@ def _facts(site: Site, pid: str) -> str:
     rows = [
         ("产地", " ".join(x for x in (p.origin.province, p.origin.county, p.origin.town, p.origin.village) if x)),
         ("生产者", p.producer),
-        ("品类", p.category),
+        ("品类", site.category(p.category)),
     ]
     if p.price:
-        rows.append(("参考价格", f"{yuan(p.price.amount, p.price.currency)} / {p.price.unit}"))
+        rows.append(("参考价格", f"{money(p.price.amount, p.price.currency)} / {p.price.unit}"))
     if p.season:
         rows.append(("产季", p.season))
     if p.gtin:
@@ -168,7 +169,7 @@ def product_outputs(site: Site, pictures: Mapping[str, Picture] | None = None) -
     go = GoPages()
     for pid, p in site.records.products.items():
         yield Output(f"products/{pid}.md", product_page(site, pid, pictures), page=True)
-        price = f"{yuan(p.price.amount, p.price.currency)} / {p.price.unit}" if p.price else ""
+        price = f"{money(p.price.amount, p.price.currency)} / {p.price.unit}" if p.price else ""
         for b in p.purchase:
             label = site.channels[b.channel].label
             yield Output(
@@ -193,7 +194,7 @@ def card(site: Site, here: str, pid: str) -> str:
     p = site.records.products[pid]
     return (
         f'<li class="hl-card"><a href="{rel(here, product_url(pid))}"><strong>{e(p.name)}</strong></a>'
-        f'<span class="hl-card__meta">{e(p.origin.province)} {e(p.origin.county)} · {e(p.category)}</span>'
+        f'<span class="hl-card__meta">{e(p.origin.province)} {e(p.origin.county)} · {e(site.category(p.category))}</span>'
         f"<span>{e(p.summary)}</span></li>"
     )
 

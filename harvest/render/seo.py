@@ -31,7 +31,7 @@ def product_jsonld(site: Site, pid: str, pictures: Mapping[str, Picture] | None 
         "name": p.name,
         "description": p.summary,
         "url": site.absolute(product_url(pid)),
-        "category": p.category,
+        "category": site.category(p.category),
         "brand": {"@type": "Organization", "name": p.producer},
     }
     images = image_urls(site, pid, pictures)
