@@ -20,13 +20,14 @@ from mkdocs.structure.pages import Page
 from harvest.load import inputs, sanitise
 from harvest.problems import Problem, ProblemsFound, report
 from harvest.proofs import history
-from harvest.render import citations, csp, generate, prepared
+from harvest.render import citations, csp, generate, prepared, templates
 from harvest.render.html import e
 from harvest.site import check_inputs, load_site
 
 log = get_plugin_logger("harvest")
 _KEY = "_harvest_site"
 _PREPARED = "_harvest_prepared"  # src_uri -> HTML blocks kept out of Markdown, for one build
+_VIEWS = "_harvest_views"  # src_uri -> the View of a generated page made by a template
 
 
 # The command this process runs ("build", "serve"): one per process, unlike the build's state.
@@ -56,6 +57,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _stop(problems)
     config.extra[_KEY] = site
     config.extra[_PREPARED] = {}
+    config.extra[_VIEWS] = {}
     config.extra["hl_csp"] = csp.policy((), _preview())  # the theme's meta, until on_post_page adds the hashes
     return config
 
@@ -99,6 +101,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if not out.page and out.src_uri.endswith(".html") and isinstance(content, str) and not csp.has_policy(content):
             content = csp.secure(content, _preview())  # redirect pages: no theme, but the same policy
         files.append(File.generated(config, out.src_uri, content=content, inclusion=inclusion))
+        if out.view is not None:
+            config.extra[_VIEWS][out.src_uri] = out.view
     # A ledger's thousands of look-up files go straight into the site (MkDocs has emptied it
     # by now), written by a worker process while MkDocs builds the pages.
     for cid, book in site.books.items():
@@ -134,6 +138,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         # Material prints title, description and author into the head as they are.
         page.meta = {k: e(v) if isinstance(v, str) and k != "template" else v for k, v in page.meta.items()}
         return citations.substitute(site, markdown)
+    if page.file.src_uri in config.extra[_VIEWS]:  # only the editor's region is Markdown
+        return citations.substitute(site, markdown)
     markdown = prepared.edit_content(markdown, lambda story: citations.substitute(site, story))
     markdown, blocks = prepared.protect(markdown)
     config.extra[_PREPARED][page.file.src_uri] = blocks
@@ -145,6 +151,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     the result as the page's content for the Content-Security-Policy."""
     if page.file.generated_by is None:
         return csp.mark_content(sanitise.clean(html))
+    view = config.extra[_VIEWS].get(page.file.src_uri)
+    if view is not None:
+        story = sanitise.clean(html) if html.strip() else ""
+        return csp.mark_content(templates.render(view, story, _theme_dir(config)))
     blocks = config.extra[_PREPARED].pop(page.file.src_uri, [])
     return csp.mark_content(prepared.restore(html, blocks, sanitise.clean))
 

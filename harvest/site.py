@@ -26,13 +26,28 @@ from harvest.vocabulary import CATEGORIES, label
 
 
 @dataclass(frozen=True)
+class View:
+    """What a generated page shows, apart from the editor's Markdown: a template under theme/
+    (`template`, e.g. "partials/hl/campaign.html") and the plain data it is filled with (`data`,
+    seen by the template as `hl`). Text in `data` is escaped by the template; only values already
+    made safe (`markupsafe.Markup`: inline SVG pictures such as QR codes and charts) are not."""
+
+    template: str
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class Output:
-    """One generated file: a Markdown page (rendered with the theme) or a finished file."""
+    """One generated file: a Markdown page (rendered with the theme) or a finished file.
+
+    A page with a `view` is made by its template; its `content` is only its front matter and
+    the editor's Markdown (a product's story), which the template places as `story`."""
 
     src_uri: str
     content: str | bytes
     page: bool = False
     in_nav: bool = False
+    view: View | None = None
 
 
 @dataclass(frozen=True)

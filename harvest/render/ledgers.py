@@ -11,12 +11,16 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
+
+from markupsafe import Markup
 
 from harvest.ledger.books import Book
 from harvest.ledger.figures import ledger_json
 from harvest.ledger.parse import Entry
 from harvest.proofs import published, tiles
 from harvest.publish import ledger_files
+from harvest.render import templates
 from harvest.render.charts import Series, line_chart
 from harvest.render.html import e, front_matter, rel
 from harvest.site import Output, Site
@@ -32,28 +36,18 @@ def ledger_url(cid: str) -> str:
     return f"ledgers/{cid}/"
 
 
-def totals_table(book: Book) -> str:
-    """Donations, sales, disbursements, expenses and balance, one column a currency."""
+def totals_data(book: Book) -> dict[str, Any]:
+    """Donations, sales, disbursements, expenses and balance, one column a currency (the
+    `totals` macro)."""
     currencies = list(book.figures.totals) or ["CNY"]
-    head = "".join(f'<th scope="col">{e(c)}</th>' for c in currencies)
-    rows = []
-    for kind, label in TOTALS.items():
-        cells = "".join(
-            f'<td class="hl-num">{e(money(book.figures.totals.get(c, {}).get(kind, ZERO), c))}</td>' for c in currencies
-        )
-        cls = ' class="hl-balance"' if kind == "balance" else ""
-        rows.append(f'<tr{cls}><th scope="row">{label}</th>{cells}</tr>')
-    return (
-        f'<table>\n<tr><th scope="col">项目</th>{head}</tr>\n'
-        + "\n".join(rows)
-        + "\n</table>\n<p>结余 = 捐赠收入 − 拨付给受助方 − 活动支出。销售额是农户通过各渠道卖出的货款，不计入结余。</p>"
-    )
+    rows = [{"label": label, "balance": kind == "balance",
+             "cells": [money(book.figures.totals.get(c, {}).get(kind, ZERO), c) for c in currencies]}
+            for kind, label in TOTALS.items()]
+    return {"currencies": currencies, "rows": rows}
 
 
-def goals_block(book: Book) -> str:
-    """Goal progress bars, with the numbers written out beside each."""
-    if not book.goals:
-        return ""
+def goals_data(book: Book) -> list[dict[str, Any]]:
+    """Goal progress bars, with the numbers written out beside each (the `goals` macro)."""
     items = []
     for g in book.goals:
         percent = (g.ratio * 100).quantize(Decimal("0.1"))
@@ -61,55 +55,30 @@ def goals_block(book: Book) -> str:
             done, target = f"{number(g.achieved)} {g.unit}", f"{number(g.target)} {g.unit}"
         else:
             done, target = money(g.achieved, g.unit), money(g.target, g.unit)
-        label = label_of(GOALS, g.name)
-        items.append(
-            f'<li><span class="hl-goal__label">{e(label)}：{e(done)} / 目标 {e(target)}（{percent}%）</span>'
-            f'<progress max="100" value="{min(percent, Decimal(100))}" aria-label="{e(label)} {percent}%">'
-            f"{percent}%</progress></li>"
-        )
-    return '<h2 id="progress">目标进度</h2>\n<ul class="hl-goal">\n' + "\n".join(items) + "\n</ul>"
+        items.append({"label": label_of(GOALS, g.name), "done": done, "target": target, "percent": percent,
+                      "bar": min(percent, Decimal(100))})
+    return items
 
 
-def chart_block(book: Book, currency: str = "CNY") -> str:
+def chart_data(book: Book, currency: str = "CNY") -> dict[str, Any] | None:
     """Cumulative sales and donations over time, as SVG, with the same numbers in a table."""
     days = [d for d in book.figures.days if currency in d.cumulative]
     if not days:
-        return ""
+        return None
     sales = Series("累计销售额", "#2e7d32", [(d.date, d.cumulative[currency].get("sale", ZERO)) for d in days])
     gifts = Series("累计捐赠", "#ef6c00", [(d.date, d.cumulative[currency].get("donation", ZERO)) for d in days])
-    chart = line_chart([sales, gifts], f"累计销售额与捐赠（{currency}）")
-    rows = "\n".join(
-        f"<tr><td>{d.date.isoformat()}</td>"
-        f'<td class="hl-num">{e(money(d.amounts[currency].get("sale", ZERO), currency))}</td>'
-        f'<td class="hl-num">{e(money(d.amounts[currency].get("donation", ZERO), currency))}</td>'
-        f'<td class="hl-num">{e(money(d.cumulative[currency].get("sale", ZERO), currency))}</td>'
-        f'<td class="hl-num">{e(money(d.cumulative[currency].get("donation", ZERO), currency))}</td></tr>'
-        for d in days
-    )
-    return (
-        f'<h2 id="over-time">销售与捐赠走势</h2>\n<figure class="hl-chart-figure">{chart}</figure>\n'
-        '<details class="hl-chart-table"><summary>图表中的数字</summary>\n<table>\n'
-        "<tr><th>日期</th><th>当日销售额</th><th>当日捐赠</th><th>累计销售额</th><th>累计捐赠</th></tr>\n"
-        f"{rows}\n</table>\n</details>"
-    )
+    rows = [[d.date.isoformat()] + [money(d.amounts[currency].get(k, ZERO), currency) for k in ("sale", "donation")]
+            + [money(d.cumulative[currency].get(k, ZERO), currency) for k in ("sale", "donation")] for d in days]
+    return {"svg": Markup(line_chart([sales, gifts], f"累计销售额与捐赠（{currency}）")), "rows": rows}
 
 
-def campaign_ledger_section(site: Site, cid: str) -> str:
-    """What a campaign page shows of its ledger: summary, goals, chart, link to every entry."""
+def ledger_summary(site: Site, cid: str, here: str) -> dict[str, Any] | None:
+    """What a campaign page shows of its ledger: totals, goals, chart, the link to every entry."""
     book = site.books.get(cid)
     if book is None:
-        return '<h2 id="ledger">公开账本</h2>\n<p>这个活动还没有公开账本。</p>'
-    here = f"campaigns/{cid}/"
-    return "\n\n".join(
-        x
-        for x in (
-            f'<h2 id="ledger">公开账本</h2>\n{totals_table(book)}\n'
-            f'<p><a class="md-button" href="{rel(here, ledger_url(cid))}">查看全部 {book.figures.size:,} 条账目</a></p>',
-            goals_block(book),
-            chart_block(book),
-        )
-        if x
-    )
+        return None
+    return {"totals": totals_data(book), "href": rel(here, ledger_url(cid)), "size": f"{book.figures.size:,}",
+            "goals": goals_data(book), "chart": chart_data(book)}
 
 
 def _entry_row(site: Site, here: str, entry: Entry, corrected_by: list[int]) -> str:
@@ -174,7 +143,7 @@ def ledger_page(site: Site, cid: str) -> str:
             _trust(site, cid, book),
             "",
             '<h2 id="totals">合计</h2>',
-            totals_table(book),
+            templates.macro("totals", totals_data(book)),
             "",
             _receipt_form(),
             "",

@@ -190,6 +190,17 @@ def product_outputs(site: Site, pictures: Mapping[str, Picture] | None = None) -
             )
 
 
+def card_data(site: Site, here: str, pids: list[str]) -> list[dict[str, str]]:
+    """Product cards for the `cards` macro (theme/partials/hl/macros.html)."""
+    out = []
+    for pid in pids:
+        p = site.records.products[pid]
+        out.append({"href": rel(here, product_url(pid)), "name": p.name,
+                    "place": f"{p.origin.province} {p.origin.county}", "category": site.category(p.category),
+                    "summary": p.summary})
+    return out
+
+
 def card(site: Site, here: str, pid: str) -> str:
     p = site.records.products[pid]
     return (
