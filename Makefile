@@ -34,7 +34,7 @@ test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.dev-installed
-	$(BIN)/python tests/bench.py
+	$(BIN)/python bench/bench.py
 
 lock:
 	rm -rf /tmp/harvest-lock && $(PYTHON) -m venv /tmp/harvest-lock

@@ -2,8 +2,8 @@
 
 Not a test (pytest does not collect it). Run from the repository root:
 
-    .venv/bin/python tests/bench_witness.py            # 1,000,000 entries
-    .venv/bin/python tests/bench_witness.py 200000     # another size
+    .venv/bin/python bench/witness.py            # 1,000,000 entries
+    .venv/bin/python bench/witness.py 200000     # another size
 
 It builds a tiny signed site whose ledger (donations, about 75 bytes a line) has n - 1,000 entries, lets a witness cosign and a
 monitor audit it, appends 1,000 entries, builds again, and prints the seconds of the second

@@ -2,9 +2,9 @@
 
 Not a test (pytest collects test_*.py only): it prints figures and ratios. From the root:
 
-    .venv/bin/python tests/bench.py                   # 100, 1,000 and 5,000 products, 1M-entry ledger
-    .venv/bin/python tests/bench.py --quick           # 100 products, 100,000-entry ledger
-    .venv/bin/python tests/bench.py --sizes 100,1000 --repeat 3 --no-ledger --profile
+    .venv/bin/python bench/bench.py                   # 100, 1,000 and 5,000 products, 1M-entry ledger
+    .venv/bin/python bench/bench.py --quick           # 100 products, 100,000-entry ledger
+    .venv/bin/python bench/bench.py --sizes 100,1000 --repeat 3 --no-ledger --profile
 
 1. Products: N synthetic products built by the project (`build.py build`) and the same stories
    built by plain MkDocs + Material as pages kept out of the nav. Wall seconds, CPU seconds and
@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests import bench_sites  # noqa: E402
+from bench import sites as bench_sites  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
 RATIO_TARGET = 1.2
@@ -263,7 +263,7 @@ LEDGER_CAMPAIGN = "bench-ledger"
 
 def ledger_site(path: Path) -> Path:
     """A tiny site whose products and channels are the ones the ledger generator uses."""
-    from tests.bench_ledger import PRODUCTS
+    from bench.ledger import PRODUCTS
 
     items = bench_sites.products(len(PRODUCTS), ids=list(PRODUCTS))
     items = [replace(p, campaign=LEDGER_CAMPAIGN) for p in items]
@@ -272,11 +272,11 @@ def ledger_site(path: Path) -> Path:
 
 def ledger_worker(csv: Path) -> None:
     """In a child process: each step of the ledger's domain work, as JSON on stdout."""
+    from bench.ledger import CHANNELS, PRODUCTS
     from harvest.ledger.figures import compute_figures
     from harvest.ledger.parse import load_ledger
     from harvest.proofs.merkle import MerkleTree
     from harvest.proofs.tiles import donation_receipts, site_files
-    from tests.bench_ledger import CHANNELS, PRODUCTS
 
     steps: list[tuple[str, float, float]] = []
     last = time.perf_counter()
@@ -307,7 +307,7 @@ def ledger_worker(csv: Path) -> None:
 
 def bench_ledger(entries: int, repeat: int, profile_too: bool) -> None:
     """A tiny site built without and with a ledger of `entries` entries, then the domain work."""
-    from tests.bench_ledger import write_ledger
+    from bench.ledger import write_ledger
 
     print(f"\nLedger of {entries:,} entries")
     with tempfile.TemporaryDirectory(prefix="hl-bench-") as name:

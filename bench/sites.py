@@ -1,4 +1,4 @@
-"""Synthetic site repositories for `tests/bench.py`: seeded, valid, believable records.
+"""Synthetic site repositories for `bench/bench.py`: seeded, valid, believable records.
 
 `project_site` writes a site repository like `tests/sitekit.py`'s TinySite (records, stories,
 campaigns, mkdocs.yml with the project's hook); `plain_site` writes the same stories as

@@ -1,6 +1,6 @@
 """Time the ledger integrity work for a 1,000,000-entry ledger and print the figures.
 
-Run: .venv/bin/python tests/bench_merkle.py [entries] [rounds]
+Run: .venv/bin/python bench/merkle.py [entries] [rounds]
 Each figure is the best of `rounds` runs (the machine may be shared).
 """
 

@@ -2,8 +2,8 @@
 
 Not a test (pytest does not collect it). Run from the repository root:
 
-    .venv/bin/python tests/bench_ledger.py            # 1,000,000 entries
-    .venv/bin/python tests/bench_ledger.py 200000     # another size
+    .venv/bin/python bench/ledger.py            # 1,000,000 entries
+    .venv/bin/python bench/ledger.py 200000     # another size
 
 It writes the ledger into a temporary directory, then prints the seconds and the peak
 resident memory (resource.getrusage) of `load_ledger` and of `compute_figures`.
