@@ -430,8 +430,8 @@ def schemas(check_only: bool) -> None:
 
 def _in_app_report(extra: Any) -> None:
     """Per channel, which in-app browsers open the shop, guide the reader or offer a copy."""
+    from harvest.load.inapp import REPORT_TITLE, policy_summary
     from harvest.load.records import load_channels
-    from harvest.render.inapp import REPORT_TITLE, policy_summary
 
     click.echo(REPORT_TITLE)
     for channel in load_channels(extra)[0].values():

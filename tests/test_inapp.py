@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from harvest.load.inapp import parse_in_app, policy_attr
 from harvest.render.csp import standalone as inline_csp
-from harvest.render.inapp import parse_in_app, policy_attr
 from tests.inappkit import LINKS, SHARE_CODE, write_site
 from tests.sitekit import TinySite
 

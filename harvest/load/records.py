@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from harvest.load import addresses, inputs, models
+from harvest.load import addresses, inapp, inputs, models
 from harvest.load.links import check_link
 from harvest.load.models import Campaign, Product
 from harvest.load.privacy import find_personal_data
@@ -26,7 +26,6 @@ from harvest.load.sanity import control_character, date_in_window, visible, wind
 from harvest.load.yamlfile import YamlDoc, dotted, parse_yaml
 from harvest.problems import Problem, shown
 from harvest.proofs import history
-from harvest.render import inapp
 
 
 @dataclass(frozen=True)

@@ -29,12 +29,6 @@ def rel(from_url: str, to_url: str) -> str:
     return quote(target, safe="/.-_~#?=&")
 
 
-def segment(name: str) -> str:
-    """A URL path segment made from a place name (Chinese names are kept as they are)."""
-    out = "".join("-" if c in "/\\?#%&\"'<>" or c.isspace() else c for c in name.strip())
-    return out.strip("-.") or "-"
-
-
 def front_matter(**fields: Any) -> str:
     """YAML front matter; values are JSON-quoted so that any text stays one safe scalar."""
     lines = ["---"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from urllib.parse import urlsplit
 
+from harvest.load.inapp import APPS, copies
 from harvest.render.html import e, front_matter, rel
 from harvest.render.images import Picture, picture_html
-from harvest.render.inapp import APPS, copies
 from harvest.render.products import product_url
 from harvest.render.qr import qr_svg_inline
 from harvest.site import Output, Site

@@ -11,12 +11,13 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
+from harvest.load.addresses import segment
+from harvest.load.inapp import policy_attr
 from harvest.load.models import Product, Purchase
 from harvest.render import prepared
 from harvest.render.go import GoPages
-from harvest.render.html import e, front_matter, rel, segment
+from harvest.render.html import e, front_matter, rel
 from harvest.render.images import Picture, picture_html
-from harvest.render.inapp import policy_attr
 from harvest.render.qr import qr_svg_file, qr_svg_inline
 from harvest.site import Output, Site
 from harvest.vocabulary import money

@@ -1,5 +1,5 @@
 /* What a buy link does inside WeChat, QQ and the other apps' built-in browsers.
-   The policy of each channel comes from mkdocs.yml (harvest/render/inapp.py) as "wechat:guide douyin:copy";
+   The policy of each channel comes from mkdocs.yml (harvest/load/inapp.py) as "wechat:guide douyin:copy";
    an app it does not name opens the shop. Used twice: inlined in every go/ page (which stays
    on the page to guide or copy where the policy says so, and goes to the shop elsewhere), and
    as this file on product pages (a note under each buy button that will not simply open). */
