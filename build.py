@@ -12,10 +12,11 @@ Every command has --help with an example. The commands themselves are in harvest
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
 try:
-    from harvest.cli import cli
+    from harvest.cli import main
 except ModuleNotFoundError as missing:  # run outside .venv: one line, no traceback
     if missing.name is None or missing.name.startswith("harvest"):
         raise
@@ -23,4 +24,4 @@ except ModuleNotFoundError as missing:  # run outside .venv: one line, no traceb
              f"(missing library {missing.name}: run `make site` once, then `.venv/bin/python build.py …`)")
 
 if __name__ == "__main__":
-    cli()
+    main(HERE)

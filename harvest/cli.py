@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from harvest.problems import Problem
     from harvest.site import Site
 
+# The site's folder: where build.py is (a county office's site repository, with its own
+# mkdocs.yml and schemas/), set by `main`; the package's own folder otherwise.
 ROOT = PROJECT
 
 
@@ -117,7 +119,7 @@ config_option = click.option(
     "-f",
     "--config-file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=ROOT / "mkdocs.yml",
+    default=lambda: ROOT / "mkdocs.yml",
     show_default="mkdocs.yml",
     help="The site configuration.",
 )
@@ -792,4 +794,11 @@ def diff(ref: str, config_file: Path, output: Path | None) -> None:
     if output is not None:
         output.write_text(text, encoding="utf-8")
     click.echo(text, nl=False)
+
+
+def main(site_root: Path) -> None:
+    """Run the command line for the site whose build.py is in `site_root`."""
+    global ROOT
+    ROOT = site_root
+    cli()
 

@@ -1,7 +1,7 @@
 """The pre-commit hook runs `build.py check` on changed records and ledgers, offline.
 
 Each test makes a git repository in a temporary folder holding a tiny site, this project's
-`build.py` and `.pre-commit-config.yaml` (with `hooks/` and `.venv` linked), and runs the real
+`build.py` and `.pre-commit-config.yaml` (with `hooks/`, `harvest/` and `.venv` linked), and runs the real
 `pre-commit run --files …` in it, without network when the machine allows (`unshare -rn`).
 """
 
@@ -37,6 +37,7 @@ def repo(tmp_path: Path) -> TinySite:
     shutil.copy(ROOT / ".pre-commit-config.yaml", site.path / ".pre-commit-config.yaml")
     shutil.copytree(ROOT / "schemas", site.path / "schemas")
     (site.path / "hooks").symlink_to(ROOT / "hooks")
+    (site.path / "harvest").symlink_to(ROOT / "harvest")
     (site.path / ".venv").symlink_to(ROOT / ".venv")
     # build.py reads mkdocs.yml beside itself by default, as in a real site repository.
     env = {**os.environ, "GIT_AUTHOR_NAME": "E", "GIT_AUTHOR_EMAIL": "e@example.org",

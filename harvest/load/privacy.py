@@ -246,7 +246,7 @@ def _id_card(s: str) -> bool:
 # only place an ASCII-written number can be. The lead byte of every multi-byte character that
 # may read as a digit, @ or a separator becomes NUL (CJK ideographs, E4-E9, never do).
 _TABLE = bytearray(range(256))
-for _b in b"0123456789 .-()\t\x0b\x0c" + bytes(range(0x0e, 0x20)) + b"\x7f":
+for _b in b"0123456789 .-()\t\x0b\x0c" + bytes(range(0x01, 0x09)) + bytes(range(0x0e, 0x20)) + b"\x7f":
     _TABLE[_b] = 0x30
 for _b in (0x00, *range(0xC2, 0xE4), *range(0xEA, 0xF5)):
     _TABLE[_b] = 0x00
