@@ -150,7 +150,7 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool, previous_site
       python build.py build --previous-site https://harvest-ledger.example.org/
     """
     from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.exceptions import Abort, ConfigurationError
+    from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
     from harvest.publish import swap
 
@@ -172,7 +172,7 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool, previous_site
                 config = _config(config_file, site_dir=str(tmp))
                 mkdocs_build(config)
             except (Abort, ConfigurationError) as e:
-                if "BuildError" in str(e):
+                if isinstance(e.__context__, BuildError):  # MkDocs' "Aborted with a BuildError!"
                     sys.exit(1)  # the problems and what to do were printed above
                 fail(f"{kept} {e}")
             if previous_site:

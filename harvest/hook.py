@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from harvest.load import inputs, sanitise
-from harvest.problems import Problem, ProblemsFound, report
+from harvest.problems import Problem, ProblemsFound, summary
 from harvest.proofs import history
 from harvest.render import citations, csp, generate, prepared, templates
 from harvest.render.html import e
@@ -69,7 +69,7 @@ def _theme_dir(config: MkDocsConfig) -> Path | None:
 def _stop(problems: list[Problem]) -> NoReturn:
     for problem in problems:
         log.error(str(problem))
-    raise PluginError(report(problems).splitlines()[-1])
+    raise PluginError(summary(problems))
 
 
 def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:

@@ -26,15 +26,20 @@ class Problem:
     fix: str
     column: int | None = None
 
-    def __str__(self) -> str:
+    @property
+    def place(self) -> str:
+        """Where it is: ``products/x.yml, line 4: field "producer"``."""
         where = self.path
         if self.line is not None:
             where += f", line {self.line}"
             if self.column is not None:
                 where += f", column {self.column}"
         field = f' field "{self.field}"' if self.field else ""
+        return f"{where}:{field}"
+
+    def __str__(self) -> str:
         return (
-            f"{where}:{field}\n"
+            f"{self.place}\n"
             f"    expected: {self.expected}\n"
             f"    found:    {self.got}\n"
             f"    how to fix: {self.fix}"
@@ -63,8 +68,12 @@ def _sort_key(p: Problem) -> tuple[str, int, str]:
     return (p.path, p.line or 0, p.field)
 
 
+def summary(problems: list[Problem]) -> str:
+    """The report's last line: how many problems, and what became of the site."""
+    n = len(problems)
+    return f"{n} problem{'s' if n != 1 else ''} found; the site was not built and site/ was left as it was."
+
+
 def report(problems: list[Problem]) -> str:
     """The whole report: every problem, then one line that says what to do next."""
-    n = len(problems)
-    head = f"{n} problem{'s' if n != 1 else ''} found; the site was not built and site/ was left as it was."
-    return "\n".join([*(str(p) for p in problems), head])
+    return "\n".join([*(str(p) for p in problems), summary(problems)])

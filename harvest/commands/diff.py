@@ -387,7 +387,7 @@ def change_report(old: State, new: State, ref: str, refused: Sequence[Problem] =
     alarms: list[str] = []
     if refused:
         summary.append(f"the build will refuse it ({len(refused)} problem{'s' if len(refused) != 1 else ''})")
-        listed = "\n".join(f"> - {_md(str(p).splitlines()[0])} expected {_md(p.expected)}; found {_md(p.got)}"
+        listed = "\n".join(f"> - {_md(p.place)} expected {_md(p.expected)}; found {_md(p.got)}"
                            for p in refused)
         alarms.append("`python build.py check` and the build refuse this change as it is, and nothing is"
                       f" published until it is fixed:\n{listed}")
