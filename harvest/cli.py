@@ -556,8 +556,9 @@ def proof(campaign_id: str, receipt: str, config_file: Path) -> None:
       python build.py proof baojing-oranges-2019 BJ2019-0001
     """
     from harvest.proofs import published
-    from harvest.proofs.checkpoint import checkpoint_note
-    from harvest.proofs.verify import proof_for_receipt
+    from harvest.proofs.checkpoint import checkpoint_note, parse_tlog_proof
+    from harvest.proofs.history import entry_lines
+    from harvest.proofs.verify import check_receipt_proof, proof_for_receipt
 
     site = _site_or_fail(config_file)
     book = site.books.get(campaign_id)
@@ -567,10 +568,15 @@ def proof(campaign_id: str, receipt: str, config_file: Path) -> None:
     note = checkpoint_note(published.origin_of(site, campaign_id), book.tree.size, book.tree.root(),
                            published.signer_of(site, campaign_id), cosigned)
     try:
-        click.echo(proof_for_receipt(book.ledger.data, note, receipt), nl=False)
+        text = proof_for_receipt(book.ledger.data, note, receipt)
+        # Checked as a donor's tool would check it, before anyone is handed it.
+        check_receipt_proof(text, entry_lines(book.ledger.data)[parse_tlog_proof(text).index])
+        click.echo(text, nl=False)
     except LookupError as e:
         reason = str(e).strip("'\"")
         fail(reason[:1].upper() + reason[1:])
+    except ValueError as e:  # the ledger and its checkpoint disagree
+        fail(f"No proof was made: {e}.")
 
 
 @cli.command()

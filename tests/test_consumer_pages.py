@@ -12,6 +12,7 @@ import pytest
 import yaml
 from PIL import Image
 
+from harvest.load import inputs
 from harvest.render import images, prints, seo
 from harvest.site import load_site
 from tests.qrread import decode_svg, inline_svgs
@@ -71,7 +72,7 @@ def test_resize_turns_phone_photos_upright_and_drops_metadata() -> None:
     exif[0x0112] = 6  # stored sideways: rotate 90° to show
     data = _jpeg((1200, 900), exif=exif.tobytes())
     with Image.open(io.BytesIO(data)) as im:
-        pic = images.plan("p.jpg", *images._oriented_size(im))
+        pic = images.plan("p.jpg", *inputs.oriented(im, im.width, im.height))
     assert (pic.width, pic.height) == (900, 1200)
     outs = {o.src_uri: o.content for o in images.resize(data, pic)}
     assert set(outs) == {v.url for v in pic.variants}

@@ -10,9 +10,7 @@ from harvest.load.privacy import (
     candidate_lines,
     find_personal_data,
     luhn_ok,
-    may_hold_personal_data,
     page_problems,
-    scan_text,
 )
 
 EMAIL = "an e-mail address"
@@ -73,7 +71,7 @@ LANDLINE = "a landline phone number"
 )
 def test_personal_data_is_found(text: str, kind: str) -> None:
     assert find_personal_data(text) == kind
-    assert scan_text(text)
+    assert candidate_lines(text.encode())
     assert candidate_lines(f"header\nclean line\n{text}\n".encode()) == [2]
 
 
@@ -125,9 +123,7 @@ def test_ordinary_text_is_not_personal_data(text: str) -> None:
 
 @pytest.mark.parametrize("text", ["2019-02-20 280000.00 HL2019-000123", "6901234567892", ""])
 def test_clean_text_passes_the_quick_check(text: str) -> None:
-    assert not scan_text(text)
-    assert not may_hold_personal_data(text.encode())
-    assert candidate_lines(text.encode()) == []
+        assert candidate_lines(text.encode()) == []
 
 
 def test_luhn() -> None:

@@ -36,11 +36,6 @@ def visible(text: str) -> str:
     return "".join(f"[U+{ord(c):04X}]" if _CONTROL.match(c) or (c.isspace() and c != " ") else c for c in text)
 
 
-def strip_line_ends(text: str) -> str:
-    """Text without the line breaks and tabs that only a multi-line text may hold."""
-    return text.replace("\r", "").replace("\n", "").replace("\t", "")
-
-
 def latest(today: date) -> date:
     """The latest plausible date: one year after `today` (the commit date)."""
     try:

@@ -91,10 +91,6 @@ def pictures(site: Site, docs_dir: Path) -> dict[str, Picture]:
     return dict(sorted(found.items()))
 
 
-def _oriented_size(im: Image.Image) -> tuple[int, int]:
-    return inputs.oriented(im, im.width, im.height)
-
-
 def resize(data: bytes, picture: Picture) -> Iterator[Output]:
     """The copies of one picture, from the original file's bytes."""
     with Image.open(io.BytesIO(data), formats=inputs.FORMATS) as original:
