@@ -22,7 +22,7 @@ from harvest.problems import Problem, shown
 from harvest.proofs import checkpoint
 from harvest.proofs.cosignature import Policy, parse_policy
 from harvest.render import citations
-from harvest.vocabulary import CATEGORIES, label
+from harvest.vocabulary import CATEGORIES, label, pinyin, province_order
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,15 @@ class Site:
         return sorted(found)
 
     def products_by_place(self) -> list[str]:
-        """Product ids sorted by province, county, then id."""
+        """Product ids sorted by province (in the official order), then county and product
+        name by pinyin, then id."""
         products = self.records.products
-        return sorted(products, key=lambda p: (products[p].origin.province, products[p].origin.county, p))
+
+        def key(pid: str) -> tuple[object, ...]:
+            p = products[pid]
+            return province_order(p.origin.province), pinyin(p.origin.county), pinyin(p.name), pid
+
+        return sorted(products, key=key)
 
 
 def check_site_url(site_url: str | None) -> tuple[str, list[Problem]]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+from pypinyin import lazy_pinyin
+
 ENTRY_TYPES: dict[str, str] = {"donation": "捐赠", "sale": "销售", "disbursement": "拨付", "expense": "支出"}
 
 # The campaign totals (figures.KINDS), as the transparency tables head them.
@@ -75,3 +77,22 @@ def money(amount: Decimal, currency: str = "CNY", sign: bool = False) -> str:
 def number(value: Decimal) -> str:
     """A quantity with thousands separators and no trailing zeros (1,250.5)."""
     return f"{value.normalize():,f}"
+
+
+# Provinces in the official order (the administrative division codes, GB/T 2260: 11 北京 … 82 澳门),
+# by the short name a full name starts with ("湖南省", "广西壮族自治区").
+PROVINCES = ("北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
+             "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "广西", "海南", "重庆", "四川", "贵州", "云南",
+             "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "台湾", "香港", "澳门")
+
+
+def pinyin(text: str) -> tuple[str, str]:
+    """A name's place in a list sorted as Chinese readers expect: by its pinyin (重庆 as
+    chongqing, 长沙 as changsha), then by the characters."""
+    return " ".join(lazy_pinyin(text)).lower(), text
+
+
+def province_order(name: str) -> tuple[int, tuple[str, str]]:
+    """A province's place in the official order; a name not in it comes after, by pinyin."""
+    index = next((i for i, short in enumerate(PROVINCES) if name.startswith(short)), len(PROVINCES))
+    return index, pinyin(name)

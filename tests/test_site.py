@@ -124,3 +124,18 @@ def test_dates_in_the_output_come_from_the_commit(tiny: TinySite, monkeypatch) -
     assert tiny.build().code == 0
     sitemap = tiny.read("sitemap.xml")
     assert "<lastmod>2019-03-01</lastmod>" in sitemap and "poster" not in sitemap
+
+
+def test_products_are_listed_by_official_province_order_then_pinyin(tiny: TinySite) -> None:
+    """按产地排列: provinces in the official order (北京 … 湖南 … 云南), counties and names by pinyin."""
+    tiny.with_basics()
+    for pid, province, county, name in [("a-tea", "云南省", "勐海县", "普洱茶"), ("b-rice", "湖南省", "长沙县", "稻米"),
+                                        ("c-orange", "湖南省", "保靖县", "脐橙"), ("d-pear", "北京市", "大兴区", "梨"),
+                                        ("e-yam", "湖南省", "长沙县", "山药")]:
+        tiny.write(f"products/{pid}.yml", PRODUCT.replace("测试脐橙", name).replace(
+            "{province: 湖南省, county: 保靖县}", f"{{province: {province}, county: {county}}}"))
+    site = _site(tiny)
+    order = [(site.records.products[p].origin.province, site.records.products[p].origin.county,
+              site.records.products[p].name) for p in site.products_by_place()]
+    assert order == [("北京市", "大兴区", "梨"), ("湖南省", "保靖县", "测试脐橙"), ("湖南省", "保靖县", "脐橙"),
+                     ("湖南省", "长沙县", "稻米"), ("湖南省", "长沙县", "山药"), ("云南省", "勐海县", "普洱茶")]

@@ -237,14 +237,14 @@ def index_outputs(site: Site) -> Iterator[Output]:
         o = site.records.products[pid].origin
         by_province[o.province][o.county].append(pid)
     lines = [front_matter(title="产地"), "# 产地\n", '<ul class="hl-places">']
-    for province in sorted(by_province):
+    for province in by_province:  # in the order of products_by_place
         counties = by_province[province]
-        links = "、".join(f'<a href="{rel("places/", place_url(province, c))}">{e(c)}</a>' for c in sorted(counties))
+        links = "、".join(f'<a href="{rel("places/", place_url(province, c))}">{e(c)}</a>' for c in counties)
         lines.append(
             f'<li><a href="{rel("places/", place_url(province))}"><strong>{e(province)}</strong></a>：{links}</li>'
         )
         yield Output(f"places/{segment(province)}/index.md", _province_page(site, province, counties), page=True)
-        for county, cpids in sorted(counties.items()):
+        for county, cpids in counties.items():
             url = place_url(province, county)
             yield Output(
                 f"{url}index.md",
@@ -263,7 +263,7 @@ def index_outputs(site: Site) -> Iterator[Output]:
 def _province_page(site: Site, province: str, counties: dict[str, list[str]]) -> str:
     url = place_url(province)
     out = [front_matter(title=e(province)), f"<h1>{e(province)}</h1>\n"]
-    for county in sorted(counties):
+    for county in counties:
         out.append(f'<h2><a href="{rel(url, place_url(province, county))}">{e(county)}</a></h2>\n')
         out.append(cards(site, url, counties[county]) + "\n")
     return "\n".join(out)
