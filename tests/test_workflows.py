@@ -133,3 +133,15 @@ def test_readme_describes_only_commands_that_exist() -> None:
     assert {"site", "serve", "test"} <= made <= targets
     for image in re.findall(r"\]\((docs-images/[^)]+)\)", readme):
         assert (ROOT / image).is_file(), image
+
+
+def test_build_py_outside_the_virtual_environment_says_how_to_run_it() -> None:
+    """Run with a Python that has none of the project's libraries (-S: no site-packages)."""
+    import sys
+
+    done = subprocess.run([sys.executable, "-S", "build.py", "check"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "make site" in done.stderr and ".venv/bin/python build.py" in done.stderr
