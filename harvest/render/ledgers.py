@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from harvest.ledger.books import Book
 from harvest.ledger.figures import ledger_json
-from harvest.ledger.parse import Entry
+from harvest.ledger.format import CHUNK_ENTRIES, Entry
 from harvest.proofs import published, tiles
 from harvest.publish import ledger_files
 from harvest.render.charts import Series, line_chart
@@ -22,7 +22,6 @@ from harvest.render.html import e, front_matter, number, rel, yuan
 from harvest.site import Output, Site
 
 FIRST_SCREEN = 50  # entries shown in the page itself
-CHUNK = 1000  # entries in each static JSON chunk
 TYPE_LABELS = {"donation": "捐赠", "sale": "销售", "disbursement": "拨付", "expense": "支出"}
 TOTAL_LABELS = {
     "donation": "捐赠收入",
@@ -153,7 +152,7 @@ def ledger_page(site: Site, cid: str) -> str:
     size = book.figures.size
     newest = book.ledger.entries[::-1][:FIRST_SCREEN]
     rows = "\n".join(_entry_row(site, here, x, book.figures.corrections.get(x.seq, [])) for x in newest)
-    chunks = (size + CHUNK - 1) // CHUNK
+    chunks = (size + CHUNK_ENTRIES - 1) // CHUNK_ENTRIES
     older = size - len(newest)
     more = ""
     if older:
@@ -253,8 +252,8 @@ def _how_to_check(cid: str, book: Book, heads: str) -> str:
 def entry_chunks(book: Book) -> Iterator[tuple[str, bytes]]:
     """`entries/<k>.json`: the CSV lines of entries k*1000+1 … (k+1)*1000, for the page's loader."""
     lines = book.ledger.lines()
-    for k in range(0, (len(lines) + CHUNK - 1) // CHUNK):
-        yield f"entries/{k}.json", ledger_files.entry_chunk(k * CHUNK + 1, lines[k * CHUNK : (k + 1) * CHUNK])
+    for k in range(0, (len(lines) + CHUNK_ENTRIES - 1) // CHUNK_ENTRIES):
+        yield f"entries/{k}.json", ledger_files.entry_chunk(k * CHUNK_ENTRIES + 1, lines[k * CHUNK_ENTRIES : (k + 1) * CHUNK_ENTRIES])
 
 
 def ledger_outputs(site: Site) -> Iterator[Output]:
