@@ -174,7 +174,7 @@ def _header_problems(first: bytes, path: str, campaign: str) -> list[Problem]:
         return [Problem(path, 1, "", f"the header line {HEADER}", f"quotes in {shown(text)}",
                         fix_all + " (without quotes)")]
     out: list[Problem] = []
-    if len(got) == len(COLUMNS):
+    if len(got) == COLUMN_COUNT:
         if sorted(got) == sorted(COLUMNS):
             return [Problem(path, 1, "", f"the columns in this order: {HEADER}",
                             f"this order: {text}", fix_all)]
@@ -189,7 +189,7 @@ def _header_problems(first: bytes, path: str, campaign: str) -> list[Problem]:
                                fix_all, column=k))
     for k, have in enumerate(got, 1):
         if have not in COLUMNS:
-            out.append(Problem(path, 1, have, f"only the {len(COLUMNS)} columns of {HEADER}",
+            out.append(Problem(path, 1, have, f"only the {COLUMN_COUNT} columns of {HEADER}",
                                f"an extra column {shown(have)}", fix_all, column=k))
         elif got.index(have) != k - 1:
             out.append(Problem(path, 1, have, "each column once", f'"{have}" a second time',
