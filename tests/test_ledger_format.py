@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from harvest.ledger.format import (
     HEADER,
     entry_lines,
+    join_line,
     line_groups,
     normalise_receipt,
     receipt_code,
@@ -61,6 +62,13 @@ def test_split_line_reads_a_line_as_a_strict_csv_reader_does(text: str) -> None:
     except csv.Error as err:
         got = f"error: {err}"
     assert got == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.sampled_from(["a", ",", '"', " ", "张", "\x00"]), max_size=5), min_size=2, max_size=14))
+def test_a_joined_line_splits_into_its_fields(fields: list[str]) -> None:
+    """Fields without line breaks (a ledger field holds none, nor does the importer write one)."""
+    assert split_line(join_line(fields)) == fields
 
 
 @pytest.mark.parametrize(("fields", "code"), [

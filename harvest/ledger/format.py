@@ -4,13 +4,15 @@ A ledger file is UTF-8 text: the header line `HEADER`, then one entry a line, ea
 `COLUMN_COUNT` columns of `COLUMNS` separated by commas (a field holding a comma is quoted, as
 CSV does). Here are the names and their synonyms in exports, the `Entry` type and the checked
 `Ledger`, the one way of cutting a file into entry lines (`line_groups`, `entry_lines`) and a
-line into fields (`split_line`), and the one way of finding a donation's receipt code and
-telling two codes apart (`receipt_code`, `normalise_receipt`). Checking is `parse`'s job.
+line into fields (`split_line`; back: `join_line`), and the one way of finding a donation's
+receipt code and telling two codes apart (`receipt_code`, `normalise_receipt`). Checking is
+`parse`'s job.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -175,6 +177,15 @@ def split_line(text: str) -> list[str]:
     if '"' in text or "\r" in text or "\n" in text:
         return next(csv.reader((text,), strict=True), [])
     return text.split(",") if text else []
+
+
+def join_line(fields: Iterable[object]) -> str:
+    """One ledger line (without its line end) from its fields, quoted as CSV where needed:
+    the inverse of `split_line` for fields without line breaks (a ledger field holds none).
+    Example: ``join_line([1, "a, b"])`` is ``'1,"a, b"'``."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(fields)
+    return out.getvalue()[:-1]
 
 
 def receipt_code(reference: str) -> str | None:

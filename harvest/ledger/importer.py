@@ -61,7 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from harvest.ledger.figures import compute_figures, money
-from harvest.ledger.format import COLUMN_SYNONYMS, HEADER, TYPE_SYNONYMS, TYPES
+from harvest.ledger.format import COLUMN_SYNONYMS, HEADER, TYPE_SYNONYMS, TYPES, join_line
 from harvest.ledger.format import COLUMNS as LEDGER_COLUMNS
 from harvest.ledger.parse import parse_ledger
 from harvest.problems import Problem, shown
@@ -116,9 +116,7 @@ class _Row:
     values: tuple[Any, ...]  # in COLUMNS order: str, date, Decimal, int or None
 
     def text(self, seq: int) -> str:
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerow([seq, *(_render(v) for v in self.values)])
-        return out.getvalue()[:-1]
+        return join_line([seq, *(_render(v) for v in self.values)])
 
 
 def import_export(export: Path, ledger_file: Path, *, campaign: str, products: Collection[str],

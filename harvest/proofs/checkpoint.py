@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from harvest.ledger.format import COLUMN_COUNT, split_line
+from harvest.ledger.format import COLUMN_COUNT, join_line, split_line
 from harvest.problems import Problem, shown
 from harvest.proofs.merkle import MerkleTree, leaf_hash
 
@@ -223,7 +223,7 @@ def _correction_example(sealed: bytes | None, next_seq: int, n: int) -> str:
         if len(row) == COLUMN_COUNT:
             kind, amount, currency, party = row[2], row[8].lstrip("-"), row[9], row[10]
     fields = [str(next_seq), "2019-03-01", kind, "", "", "", "", "", f"-{amount}", currency]
-    return shown(",".join([*fields, party, f"seq:{n}", f"更正第{n}条"]), limit=200)
+    return shown(join_line([*fields, party, f"seq:{n}", f"更正第{n}条"]), limit=200)
 
 
 def _text(line: bytes) -> str:
