@@ -6,7 +6,8 @@ Not a test (pytest does not collect it). Run from the repository root:
     .venv/bin/python bench/ledger.py 200000     # another size
 
 It writes the ledger into a temporary directory, then prints the seconds and the peak
-resident memory (resource.getrusage) of `load_ledger` and of `compute_figures`.
+resident memory (resource.getrusage) of reading and checking it as the build does
+(`inputs.read_bytes` and `parse.parse_ledger`, as in `books.load_book`) and of `compute_figures`.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from harvest.ledger.figures import compute_figures  # noqa: E402
-from harvest.ledger.parse import HEADER, load_ledger  # noqa: E402
+from harvest.ledger.format import HEADER  # noqa: E402
+from harvest.ledger.parse import MAX_LEDGER_BYTES, parse_ledger  # noqa: E402
+from harvest.load import inputs  # noqa: E402
 
 CHANNELS = ("jd", "taobao", "pinduoduo", "douyin", "kuaishou", "weidian")
 PRODUCTS = tuple(
@@ -127,14 +130,14 @@ def _measure(file: Path) -> None:
     print(f"peak RSS before loading {_peak_mb():.0f} MB")
     c0 = time.process_time()
     t0 = time.perf_counter()
-    ledger, problems = load_ledger(file, "ledgers/bench.csv", "bench",
-                                   products=PRODUCTS, channels=CHANNELS)
+    data = inputs.read_bytes(file.parent, file.name, MAX_LEDGER_BYTES)
+    ledger, problems = parse_ledger(data, "ledgers/bench.csv", "bench", products=PRODUCTS, channels=CHANNELS)
     t1 = time.perf_counter()
     c1 = time.process_time()
     if ledger is None:
         print("\n".join(str(p) for p in problems[:5]))
         raise SystemExit(1)
-    print(f"load_ledger (read, check, build entries): {t1 - t0:.2f} s ({c1 - c0:.2f} s CPU), "
+    print(f"read_bytes + parse_ledger (read, check, build entries): {t1 - t0:.2f} s ({c1 - c0:.2f} s CPU), "
           f"peak RSS {_peak_mb():.0f} MB")
     figures = compute_figures(ledger.entries)
     t2 = time.perf_counter()

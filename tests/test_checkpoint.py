@@ -139,6 +139,15 @@ def test_an_edited_entry_is_named_with_old_and_new_text() -> None:
     assert "11,2019-03-01,donation,,,,,,-100.00,CNY,匿名,seq:5" in problem.fix
 
 
+def test_the_example_correction_is_a_line_of_the_ledger_when_the_party_holds_a_comma() -> None:
+    sealed = [*LINES[:4], entry(5, party='"张先生, 李女士"'), *LINES[5:]]
+    edited = [*sealed[:4], entry(5, amount="1.00"), *sealed[5:]]
+    version = SealedVersion(sealed, "0123abcd" * 5)
+    [problem] = check_sealed([head(10, sealed)], MerkleTree.from_leaves(edited), LEDGER, SEALS,
+                             old_lines=lambda h: version, lines=edited)
+    assert '11,2019-03-01,donation,,,,,,-100.00,CNY,"张先生, 李女士",seq:5,更正第5条' in problem.fix
+
+
 @pytest.mark.parametrize(
     ("change", "words"),
     [

@@ -22,7 +22,8 @@ from harvest.ledger.figures import (
     money,
     plain,
 )
-from harvest.ledger.parse import Entry, parse_ledger
+from harvest.ledger.format import Entry
+from harvest.ledger.parse import parse_ledger
 from tests.test_ledger import CHANNELS, GOOD, PRODUCTS, ledger_bytes
 
 D = Decimal

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from harvest.proofs.checkpoint import SealedHead, check_sealed
-from harvest.proofs.history import entry_lines, sealed_lines_from_git
+from harvest.proofs.history import sealed_lines_from_git
 from harvest.proofs.merkle import MerkleTree
 
 HEADER = b"seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note"
@@ -40,12 +40,6 @@ def commit(repo: Path, lines: list[bytes], message: str) -> str:
 
 def sealed(lines: list[bytes], size: int) -> SealedHead:
     return SealedHead(size, MerkleTree.from_leaves(lines[:size]).root(), date(2019, 2, 22), 1)
-
-
-def test_entry_lines_drop_header_and_line_ends() -> None:
-    assert entry_lines(HEADER + b"\n1,a\n2,b\n") == [b"1,a", b"2,b"]
-    assert entry_lines(HEADER + b"\n1,a") == [b"1,a"]
-    assert entry_lines(HEADER + b"\n") == []
 
 
 def test_finds_the_newest_commit_holding_the_sealed_entries(tmp_path: Path) -> None:

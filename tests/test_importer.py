@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harvest.ledger import importer
-from harvest.ledger.importer import HEADER, import_export, summary
+from harvest.ledger.format import COLUMN_SYNONYMS, HEADER
+from harvest.ledger.importer import import_export, summary
 
 DATA = Path(__file__).parent / "data" / "import"
 PRODUCTS = frozenset({"baojing-navel-orange", "xiangxi-kiwi"})
@@ -563,7 +564,7 @@ def test_bad_exports_change_nothing(tmp_path, name, line, field, reason, existin
 
 # --- property: any valid ledger survives any messy rendering -----------------------------
 
-HEADERS = {c: (c, c.upper(), *importer._SYNONYMS[c]) for c in importer.COLUMNS}
+HEADERS = {c: (c, c.upper(), *COLUMN_SYNONYMS[c]) for c in importer.COLUMNS}
 TEXT = st.text(st.sampled_from("甲乙丙丁湘西保靖合作社脐橙abcXYZ ,;\"'#-.()（）：·"),
                min_size=1, max_size=12).map(str.strip).filter(lambda t: bool(t) and t[0] != "-")  # "-x": a formula cell
 

@@ -7,24 +7,15 @@ import gc
 import re
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harvest.ledger.fast import chunks, read_entries
-from harvest.ledger.parse import (
-    HEADER,
-    MAX_PROBLEMS,
-    Entry,
-    Ledger,
-    _check_slowly,
-    load_ledger,
-    make_entry,
-    parse_ledger,
-)
-from harvest.ledger.rules import LineChecker, correction_problems, normalise_receipt
+from harvest.ledger.fast import read_entries
+from harvest.ledger.format import HEADER, Entry, Ledger, chunks, make_entry, normalise_receipt
+from harvest.ledger.parse import MAX_PROBLEMS, _check_slowly, parse_ledger
+from harvest.ledger.rules import LineChecker, correction_problems
 from harvest.problems import Problem
 
 PATH = "ledgers/baojing-oranges-2019.csv"
@@ -341,16 +332,6 @@ def test_problems_are_capped() -> None:
     assert len(problems) == MAX_PROBLEMS + 1
     assert problems[-1].got == "50 more problems not shown"
     assert [p.line for p in problems[:3]] == [2, 3, 4]
-
-
-def test_load_ledger_reads_a_file(tmp_path: Path) -> None:
-    file = tmp_path / "x.csv"
-    file.write_bytes(ledger_bytes(GOOD))
-    ledger, problems = load_ledger(file, PATH, "x", products=PRODUCTS, channels=CHANNELS)
-    assert problems == [] and ledger is not None and len(ledger.entries) == 6
-    ledger, problems = load_ledger(tmp_path / "missing.csv", PATH, "x", products=PRODUCTS,
-                                   channels=CHANNELS)
-    assert ledger is None and problems[0].path == PATH and HEADER in problems[0].fix
 
 
 def test_parsing_leaves_the_garbage_collector_as_it_was() -> None:

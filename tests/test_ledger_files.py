@@ -13,14 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harvest.ledger.fast import chunks
-from harvest.ledger.parse import HEADER, Entry, parse_ledger
+from harvest.ledger.format import CHUNK_ENTRIES, HEADER, Entry, chunks, receipts_of
+from harvest.ledger.parse import parse_ledger
 from harvest.proofs import tiles
 from harvest.proofs.merkle import MerkleTree
 from harvest.publish import ledger_files
-from harvest.publish.ledger_files import checked_receipts, receipts_of, write_files
+from harvest.publish.ledger_files import write_files
 from harvest.publish.worker import LedgerFiles
-from harvest.render.ledgers import CHUNK
 
 PRODUCTS = {"baojing-navel-orange", "wanrong-apple"}
 CHANNELS = {"jd", "taobao"}
@@ -62,13 +61,9 @@ def expected_files(data: bytes) -> dict[str, bytes]:
     assert problems == [] and checked is not None
     lines = checked.lines()
     files = tiles.site_files(MerkleTree.from_leaves(lines), lines, tiles.donation_receipts(lines), [])
-    for k in range(0, len(lines), CHUNK):
-        files[f"entries/{k // CHUNK}.json"] = ledger_files.entry_chunk(k + 1, lines[k : k + CHUNK])
+    for k in range(0, len(lines), CHUNK_ENTRIES):
+        files[f"entries/{k // CHUNK_ENTRIES}.json"] = ledger_files.entry_chunk(k + 1, lines[k : k + CHUNK_ENTRIES])
     return files
-
-
-def test_chunk_size_is_the_pages() -> None:
-    assert ledger_files.CHUNK == CHUNK
 
 
 @pytest.mark.parametrize("fork", [True, False])
@@ -132,12 +127,10 @@ def test_write_files_counts_its_files(tmp_path: Path) -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(st.integers(0, 2000), st.integers(0, 10**6))
-def test_receipts_of_a_checked_ledger_found_the_fast_way(n: int, seed: int) -> None:
+def test_receipts_of_a_checked_ledgers_entries_are_those_of_its_lines(n: int, seed: int) -> None:
     data = ledger(n, seed)
-    found: dict[str, int] = {}
     lines = data.split(b"\n")[1:-1]
-    checked_receipts(found, b"\n".join(lines), 0)
-    assert found == tiles.donation_receipts(lines) == receipts_of(checked_entries(data))
+    assert tiles.donation_receipts(lines) == receipts_of(checked_entries(data))
 
 
 def _by_csv(lines: list[bytes]) -> dict[str, int] | str:

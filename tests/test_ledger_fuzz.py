@@ -22,9 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harvest.ledger.books import load_books
+from harvest.ledger.format import COLUMNS, HEADER, Ledger, normalise_receipt
 from harvest.ledger.importer import import_export
-from harvest.ledger.parse import COLUMNS, HEADER, Ledger, parse_ledger
-from harvest.ledger.rules import RECEIPT, formula_start, normalise_receipt
+from harvest.ledger.parse import parse_ledger
+from harvest.ledger.rules import RECEIPT, formula_start
 from harvest.load.models import Campaign
 from harvest.load.privacy import find_personal_data
 from harvest.load.sanity import control_character

@@ -10,6 +10,7 @@ published history.
 
 from __future__ import annotations
 
+import csv
 import shutil
 import subprocess
 import tempfile
@@ -22,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from harvest.ledger.figures import KINDS, Figures, compute_figures
-from harvest.ledger.parse import Entry, parse_ledger
+from harvest.ledger.format import INDEX, Entry, entry_lines, split_line
+from harvest.ledger.parse import parse_ledger
 from harvest.load import inputs
 from harvest.load.content import taken_paths
 from harvest.load.records import Channel, load_records
@@ -72,9 +74,6 @@ def read_state(root: Path, channels: Mapping[str, Channel]) -> State:
             data = inputs.read_bytes(root, f"ledgers/{file.name}")  # a link is `build.py check`'s to refuse
         except inputs.Refused:
             continue
-        rows = data.split(b"\n")
-        if rows[-1] == b"":
-            rows.pop()
         ledger, _ = parse_ledger(data, f"ledgers/{file.name}", file.stem,
                                  products=records.files_of("products"), channels=set(channels))
         sealed = file.with_suffix(".checkpoints")
@@ -82,7 +81,7 @@ def read_state(root: Path, channels: Mapping[str, Channel]) -> State:
             heads = read_checkpoints(inputs.read_bytes(root, f"ledgers/{sealed.name}"), sealed.name)[0]
         except inputs.Refused:
             heads = []
-        ledgers[file.stem] = LedgerState(rows[0] if rows else b"", rows[1:],
+        ledgers[file.stem] = LedgerState(data.partition(b"\n")[0], entry_lines(data),
                                          ledger.entries if ledger else None, heads)
     taken = tuple((p.path, p.got) for p in taken_paths(root / "content", root, records))
     return State(dumps["products"], dumps["campaigns"], ledgers, taken)
@@ -153,6 +152,15 @@ def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
             out.update(_flat(v, f"{prefix}[{i}]"))
         return out
     return {prefix: ", ".join(map(str, value)) if isinstance(value, list) else str(value)}
+
+
+def _kind(line: bytes) -> str | None:
+    """The type of an entry line (None when the line has no type, or is not one CSV record)."""
+    try:
+        fields = split_line(line.decode("utf-8", "replace"))
+    except csv.Error:
+        return None
+    return fields[INDEX["type"]] if len(fields) > INDEX["type"] else None
 
 
 def _code(line: bytes) -> str:
@@ -339,7 +347,7 @@ def _ledger_section(lid: str, old: LedgerState | None, new: LedgerState | None, 
     if not history.said and (history.appended or old is None):
         clause = [_ledger_clause(lid, before, after, history.appended, old is None)]
         added = new.lines[len(new.lines) - history.appended :]
-        kinds = Counter(line.split(b",")[2].decode("utf-8", "replace") for line in added if line.count(b",") >= 2)
+        kinds = Counter(kind for kind in map(_kind, added) if kind is not None)
         order = {k: i for i, k in enumerate(KINDS)}
         what = ", ".join(f"{n} {PLURAL.get(k, k) if n != 1 else k}"
                          for k, n in sorted(kinds.items(), key=lambda kv: (order.get(kv[0], 9), kv[0])))

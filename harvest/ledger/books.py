@@ -14,13 +14,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from harvest.ledger.figures import Figures, GoalProgress, compute_figures, goal_progress
-from harvest.ledger.parse import MAX_LEDGER_BYTES, Ledger, parse_ledger
+from harvest.ledger.format import Ledger, entry_lines, receipts_of
+from harvest.ledger.parse import MAX_LEDGER_BYTES, parse_ledger
 from harvest.load import inputs
 from harvest.load.models import Campaign
 from harvest.problems import Problem, shown
 from harvest.proofs import checkpoint, history
 from harvest.proofs.merkle import MerkleTree
-from harvest.publish.ledger_files import receipts_of
 from harvest.publish.worker import LedgerFiles
 
 
@@ -101,7 +101,7 @@ def load_book(
         tree = files.tree()
     else:
         files.cancel()
-        tree = MerkleTree.from_leaves(history.entry_lines(data))
+        tree = MerkleTree.from_leaves(entry_lines(data))
     heads: list[checkpoint.SealedHead] = []
     if sealed is not None:
         heads, more = checkpoint.read_checkpoints(sealed, seal_rel)
@@ -112,7 +112,7 @@ def load_book(
                 tree,
                 rel,
                 seal_rel,
-                lines=ledger.lines() if ledger is not None else history.entry_lines(data),
+                lines=ledger.lines() if ledger is not None else entry_lines(data),
                 old_lines=lambda head: history.sealed_lines_from_git(root, rel, head),
             )
     problems += history.seals_kept(root, seal_rel, heads)  # compared with every committed version

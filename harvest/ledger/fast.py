@@ -14,12 +14,22 @@ from __future__ import annotations
 import csv
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
-from harvest.ledger.parse import TYPES, Entry, _EntryBuilder
+from harvest.ledger.format import (
+    COLUMN_COUNT,
+    DONATION,
+    SALE,
+    TYPES,
+    Entry,
+    EntryBuilder,
+    line_groups,
+    normalise_receipt,
+    split_line,
+)
 from harvest.ledger.rules import CURRENCIES, FIELD_LIMITS, FORMULA_STARTS, MAX_LINE_BYTES, RECEIPT, LineChecker
 from harvest.load.sanity import date_in_window
 
@@ -28,22 +38,6 @@ _AMOUNT = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,2})?")  # positive; a minus sign 
 _QUANTITY = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,6})?")
 _ORDERS = re.compile(r"[0-9]{1,9}")
 _V = TypeVar("_V")
-
-
-def chunks(body: bytes, size: int = 1 << 20) -> Iterator[bytes]:
-    """The entry lines of `body` (after the header; the last line end left out), in pieces
-    of about `size` bytes that end at a line end."""
-    start = body.find(b"\n") + 1
-    if start == 0:
-        return
-    end = len(body) - 1 if body.endswith(b"\n") else len(body)
-    while start <= end:
-        cut = body.find(b"\n", start + size, end) if start + size < end else -1
-        if cut == -1:
-            yield body[start:end]
-            return
-        yield body[start:cut]
-        start = cut + 1
 
 
 _Head = tuple  # (type, product, channel, quantity, unit, orders), checked
@@ -84,7 +78,7 @@ class _Values:
         t = self.types[t]
         product = self.products[product]
         channel = self.channels[channel]
-        if t is not TYPES[1]:
+        if t is not SALE:
             if q or unit or o:
                 raise ValueError
             return (t, product, channel, None, "", None)
@@ -120,6 +114,7 @@ def read_entries(body: bytes, check: LineChecker) -> list[Entry | None]:
     new_head, head_of, new_amount = values.head, values.head_of, values.amount
     receipts = check.receipts
     receipt = RECEIPT.fullmatch
+    normalise = normalise_receipt
     today = check.today
 
     def day_of(text: str) -> date:
@@ -131,15 +126,14 @@ def read_entries(body: bytes, check: LineChecker) -> list[Entry | None]:
     note_limit, ref_limit = FIELD_LIMITS["note"], FIELD_LIMITS["reference"]
     formula = frozenset(FORMULA_STARTS)
     new = object.__new__
-    builder = _EntryBuilder
+    builder = EntryBuilder
     entry_class = Entry
-    reader = csv.reader
-    donation = TYPES[0]
+    donation = DONATION
     # An entry's seq is its line number less one: the previous line's number, as the same int
     # object (a million ints less). `shift` counts on from a wrong seq in a broken file.
     prev = 1
     shift = 0
-    lines = itertools.chain.from_iterable(chunk.split(b"\n") for chunk in chunks(body))
+    lines = itertools.chain.from_iterable(line_groups(body))
     for line_no, raw in enumerate(lines, 2):
         seq, prev = (prev + shift if shift else prev), line_no
         try:
@@ -147,8 +141,8 @@ def read_entries(body: bytes, check: LineChecker) -> list[Entry | None]:
                 raise ValueError
             line = raw.decode()
             if '"' in line:  # quoted fields: split by the csv module (a comma may be inside)
-                fields = next(reader((line,), strict=True))
-                if len(fields) != 13:
+                fields = split_line(line)
+                if len(fields) != COLUMN_COUNT:
                     raise ValueError
                 s, d, a, c, party, ref, note = fields[0], fields[1], *fields[8:]
                 head = ",".join(fields[2:8])
@@ -176,12 +170,11 @@ def read_entries(body: bytes, check: LineChecker) -> list[Entry | None]:
                 notes[note] = note
             t, product, channel, quantity, unit, orders = known
             if t is donation:
-                # A valid receipt code is ASCII without spaces, so `normalise_receipt` is this.
-                key = ref.lower().replace("-", "")
+                key = normalise(ref)
                 if key in receipts or not receipt(ref):
                     raise ValueError
                 receipts[key] = (line_no, ref)
-            # As `ledger.make_entry`, inline: a call would cost a fifth of building the entry.
+            # As `format.make_entry`, inline: a call would cost a fifth of building the entry.
             entry = new(builder)
             entry.seq = seq
             entry.date = day

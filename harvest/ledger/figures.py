@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal, Inexact, localcontext
 from typing import Any
 
-from harvest.ledger.parse import TYPES, Entry
+from harvest.ledger.format import TYPES, Entry
 
 KINDS = (*TYPES, "balance")
 _ZERO = Decimal(0)

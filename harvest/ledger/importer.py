@@ -34,7 +34,7 @@ What it reads:
   with ``#``, ``---``, ``===``, 合计, 总计, 小计, 共<number> or Total; after a ``#`` or ``---``
   line every dateless row is footer. A row with a valid date is always data: nothing is
   dropped unseen.
-* Values: types 捐赠/销售/拨付/支出 or English; amounts with ¥ ￥ 元 RMB CNY 人民币, thousands
+* Values: types 捐赠/捐款/销售/拨付/支出/费用 or English; amounts with ¥ ￥ 元 RMB CNY 人民币, thousands
   separators, full-width digits and signs, 万 (×10,000) and 亿 (×100,000,000), ``(100.00)``
   for a negative; never rounded (more than 2 places is an error). Dates as 2020-02-10,
   2020年2月10日, 2020/2/10, 2020.02.10 or 20200210, optionally followed by a time, which is
@@ -61,33 +61,18 @@ from pathlib import Path
 from typing import Any
 
 from harvest.ledger.figures import compute_figures, money
-from harvest.ledger.parse import COLUMNS as _LEDGER_COLUMNS
-from harvest.ledger.parse import HEADER, parse_ledger
+from harvest.ledger.format import COLUMN_SYNONYMS, HEADER, TYPE_SYNONYMS, TYPES, join_line
+from harvest.ledger.format import COLUMNS as LEDGER_COLUMNS
+from harvest.ledger.parse import parse_ledger
 from harvest.problems import Problem, shown
 
-__all__ = ["HEADER", "ImportResult", "import_export", "summary"]
+__all__ = ["ImportResult", "import_export", "summary"]
 
-COLUMNS = _LEDGER_COLUMNS[1:]  # every column but seq, which the importer numbers itself
+COLUMNS = LEDGER_COLUMNS[1:]  # every column but seq, which the importer numbers itself
 REQUIRED = ("date", "type", "amount")
 
-_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "seq": ("序号",),
-    "date": ("日期", "交易时间", "时间", "交易日期"),
-    "type": ("类型", "交易类型"),
-    "product": ("产品", "商品"),
-    "channel": ("渠道", "平台", "销售渠道"),
-    "quantity": ("数量", "销售数量"),
-    "unit": ("单位",),
-    "orders": ("订单数", "订单数量"),
-    "amount": ("金额", "金额(元)", "金额(¥)", "金额(人民币)", "交易金额"),
-    "currency": ("币种", "货币"),
-    "party": ("对方", "交易对方", "付款方", "收款方", "捐赠人", "捐赠方"),
-    "reference": ("凭证号", "订单号", "流水号", "交易号", "收据号"),
-    "note": ("备注", "说明"),
-}
-_HEADER_NAMES = {name: col for col, names in _SYNONYMS.items() for name in (col, *names)}
-_TYPES = {"捐赠": "donation", "销售": "sale", "拨付": "disbursement", "支出": "expense",
-          **{t: t for t in ("donation", "sale", "disbursement", "expense")}}
+_HEADER_NAMES = {name: col for col, names in COLUMN_SYNONYMS.items() for name in (col, *names)}
+_TYPES = {**TYPE_SYNONYMS, **{t: t for t in TYPES}}
 _CURRENCIES = {"": "CNY", "人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY", "元": "CNY",
                "美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR"}
 _UNITS = {"公斤": "kg", "千克": "kg", "kg": "kg", "kgs": "kg"}
@@ -131,9 +116,7 @@ class _Row:
     values: tuple[Any, ...]  # in COLUMNS order: str, date, Decimal, int or None
 
     def text(self, seq: int) -> str:
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerow([seq, *(_render(v) for v in self.values)])
-        return out.getvalue()[:-1]
+        return join_line([seq, *(_render(v) for v in self.values)])
 
 
 def import_export(export: Path, ledger_file: Path, *, campaign: str, products: Collection[str],
@@ -186,9 +169,9 @@ def import_export(export: Path, ledger_file: Path, *, campaign: str, products: C
             # A ledger rule broken by a new row: point at that row and column of the export.
             name, index = columns.get(p.field, (p.field, None))
             fix = f"{p.fix} (this row would become line {p.line} of {ledger_path})"
-            if index is None and p.field in _SYNONYMS:
+            if index is None and p.field in COLUMN_SYNONYMS:
                 fix += (f"; the export has no {p.field} column: add one named {p.field} or "
-                        f"{_SYNONYMS[p.field][0]}")
+                        f"{COLUMN_SYNONYMS[p.field][0]}")
             p = Problem(export_label, new[p.line - base - 1].line, name, p.expected, p.got, fix,
                         None if index is None else index + 1)
         problems.append(p)
@@ -366,7 +349,7 @@ def _find_header(table: list[tuple[int, list[str]]]
 
 
 def _no_header(label: str) -> Problem:
-    optional = ", ".join(f"{c} ({_SYNONYMS[c][0]})" for c in COLUMNS if c not in REQUIRED)
+    optional = ", ".join(f"{c} ({COLUMN_SYNONYMS[c][0]})" for c in COLUMNS if c not in REQUIRED)
     return Problem(label, None, "header",
                    "a header row naming at least the columns date (日期), type (类型) and "
                    f"amount (金额); optional: {optional}",

@@ -4,9 +4,10 @@
 returns the entries with every problem found. A ledger with any problem is not returned: a
 public ledger is published whole or not at all.
 
-Ledgers grow to millions of lines, so most lines take the fast path of `ledger_fast`; any
-line it is not sure of goes to `ledger_rules.LineChecker.check_line`, which checks every rule
-and says what is wrong. Personal data is looked for in all the bytes at once (`privacy`).
+Ledgers grow to millions of lines, so most lines take the fast path of `fast`; any line it
+is not sure of goes to `rules.LineChecker.check_line`, which checks every rule and says what
+is wrong. Personal data is looked for in all the bytes at once (`privacy`). What a ledger
+file is made of (header, columns, `Entry`, `Ledger`) is in `format`.
 """
 
 from __future__ import annotations
@@ -16,126 +17,31 @@ import csv
 import gc
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
+from harvest.ledger.fast import read_entries
+from harvest.ledger.format import (
+    COLUMN_COUNT,
+    COLUMN_SYNONYMS,
+    COLUMNS,
+    HEADER,
+    Entry,
+    Ledger,
+    entry_lines,
+    split_line,
+)
+from harvest.ledger.rules import LineChecker, correction_problems
 from harvest.load.privacy import candidate_lines, find_personal_data
 from harvest.problems import Problem, shown
 
-if TYPE_CHECKING:
-    from harvest.ledger.rules import LineChecker
-
-HEADER = "seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note"
-COLUMNS = tuple(HEADER.split(","))
-TYPES = ("donation", "sale", "disbursement", "expense")
 MAX_PROBLEMS = 200
 # A million entries take about 110 MB; a file past this is not a ledger anyone can check.
 MAX_LEDGER_BYTES = 1 << 30
 
 _BOM = b"\xef\xbb\xbf"
-_CHINESE_HEADER = ("日期", "类型", "产品", "渠道", "数量", "单位", "订单数", "金额", "币种", "对方", "凭证号", "备注")
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One ledger line, checked. Amounts and quantities are signed (corrections are negative)."""
-
-    seq: int
-    date: date
-    type: str
-    product: str
-    channel: str
-    quantity: Decimal | None
-    unit: str
-    orders: int | None
-    amount: Decimal
-    currency: str
-    party: str
-    reference: str
-    note: str
-    line: int  # 1-based line number in the file; the header is line 1
-    corrects: int | None  # seq of the entry this one corrects (reference "seq:N")
-
-
-class _EntryBuilder:
-    """Entry's twin without `frozen`: `frozen` sets each field through `object.__setattr__`,
-    which costs about 3 µs an entry here against 0.5 µs for plain slot stores. The loader
-    fills a twin and gives it Entry's class (same slots, so the same layout); the result is
-    an ordinary frozen Entry."""
-
-    __slots__ = Entry.__slots__
-
-    def __init__(self, seq: int, day: date, type: str, product: str, channel: str,
-                 quantity: Decimal | None, unit: str, orders: int | None, amount: Decimal,
-                 currency: str, party: str, reference: str, note: str, line: int,
-                 corrects: int | None) -> None:
-        self.seq = seq
-        self.date = day
-        self.type = type
-        self.product = product
-        self.channel = channel
-        self.quantity = quantity
-        self.unit = unit
-        self.orders = orders
-        self.amount = amount
-        self.currency = currency
-        self.party = party
-        self.reference = reference
-        self.note = note
-        self.line = line
-        self.corrects = corrects
-
-
-def make_entry(*fields: object) -> Entry:
-    """An Entry from its fields in declaration order, built the fast way (see `_EntryBuilder`)."""
-    entry = _EntryBuilder(*fields)  # type: ignore[arg-type]
-    entry.__class__ = Entry  # type: ignore[assignment]
-    return cast(Entry, entry)
-
-
-@dataclass(frozen=True)
-class Ledger:
-    """A checked ledger: its bytes exactly as committed and its entries in file order."""
-
-    campaign: str
-    path: str  # repository-relative, e.g. "ledgers/baojing-oranges-2019.csv"
-    data: bytes
-    entries: tuple[Entry, ...]
-
-    def lines(self) -> list[bytes]:
-        """Each entry line's bytes without its line end: the Merkle leaves (entry i is leaf i-1)."""
-        rows = self.data.split(b"\n")
-        if rows[-1] == b"":
-            rows.pop()
-        del rows[0]
-        return rows
-
-
-def load_ledger(file: Path, path: str, campaign: str, *, products: Collection[str],
-                channels: Collection[str], today: date | None = None) -> tuple[Ledger | None, list[Problem]]:
-    """Read `file` and check it with `parse_ledger`; `path` is how messages name it."""
-    data, problems = read_ledger_bytes(file, path)
-    if data is None:
-        return None, problems
-    return parse_ledger(data, path, campaign, products=products, channels=channels, today=today)
-
-
-def read_ledger_bytes(file: Path, path: str) -> tuple[bytes | None, list[Problem]]:
-    """A ledger file's bytes, or None and why not: unreadable, or larger than
-    `MAX_LEDGER_BYTES` (told before reading it)."""
-    try:
-        size = file.stat().st_size
-        if size > MAX_LEDGER_BYTES:
-            return None, [Problem(path, None, "", f"a ledger file of at most {MAX_LEDGER_BYTES:,} bytes",
-                                  f"{size:,} bytes", "check that this is the ledger (a million entries "
-                                  "take about 110 MB); split a campaign this large into several campaigns")]
-        return file.read_bytes(), []
-    except OSError as err:
-        return None, [Problem(path, None, "", "a readable ledger file", err.strerror or str(err),
-                              f"create {path} with the header line {HEADER}, or check its permissions")]
+# The Chinese column names of a spreadsheet's header, which only the importer reads.
+_CHINESE_HEADER = tuple(names[0] for column, names in COLUMN_SYNONYMS.items() if column != "seq")
 
 
 def parse_ledger(data: bytes, path: str, campaign: str, *, products: Collection[str],
@@ -152,9 +58,6 @@ def parse_ledger(data: bytes, path: str, campaign: str, *, products: Collection[
     Example: ``parse_ledger(b"seq,date,...,note\\n", "ledgers/x.csv", "x", products={"p"},
     channels={"jd"})`` is an empty ledger and no problems.
     """
-    from harvest.ledger.fast import read_entries
-    from harvest.ledger.rules import LineChecker, correction_problems
-
     problems: list[Problem] = []
     body = _file_problems(data, path, campaign, problems)
     if body is None:
@@ -173,10 +76,10 @@ def parse_ledger(data: bytes, path: str, campaign: str, *, products: Collection[
             entries = read_entries(body, checker)
     problems += correction_problems(entries, path)
     if suspect:
-        rows = body.split(b"\n")
+        lines = entry_lines(body)  # line `index` of the file (the header is 0) is lines[index - 1]
         for index in suspect:
-            if index > 0:
-                _personal_data(rows[index].removesuffix(b"\r"), index + 1, path, problems)
+            if 0 < index <= len(lines):
+                _personal_data(lines[index - 1], index + 1, path, problems)
     if problems:
         return None, _capped(problems, path)
     return Ledger(campaign, path, data, tuple(cast(list[Entry], entries))), []
@@ -271,7 +174,7 @@ def _header_problems(first: bytes, path: str, campaign: str) -> list[Problem]:
         return [Problem(path, 1, "", f"the header line {HEADER}", f"quotes in {shown(text)}",
                         fix_all + " (without quotes)")]
     out: list[Problem] = []
-    if len(got) == len(COLUMNS):
+    if len(got) == COLUMN_COUNT:
         if sorted(got) == sorted(COLUMNS):
             return [Problem(path, 1, "", f"the columns in this order: {HEADER}",
                             f"this order: {text}", fix_all)]
@@ -286,7 +189,7 @@ def _header_problems(first: bytes, path: str, campaign: str) -> list[Problem]:
                                fix_all, column=k))
     for k, have in enumerate(got, 1):
         if have not in COLUMNS:
-            out.append(Problem(path, 1, have, f"only the {len(COLUMNS)} columns of {HEADER}",
+            out.append(Problem(path, 1, have, f"only the {COLUMN_COUNT} columns of {HEADER}",
                                f"an extra column {shown(have)}", fix_all, column=k))
         elif got.index(have) != k - 1:
             out.append(Problem(path, 1, have, "each column once", f'"{have}" a second time',
@@ -299,13 +202,10 @@ def _header_problems(first: bytes, path: str, campaign: str) -> list[Problem]:
 
 def _check_slowly(body: bytes, check: LineChecker) -> list[Entry | None]:
     """Every entry line through `LineChecker`, CR line ends taken off."""
-    rows = body.split(b"\n")
-    if rows[-1] == b"":
-        rows.pop()
     entries: list[Entry | None] = []
     seq = 0
-    for index in range(1, len(rows)):
-        checked, seq = check.check_line(rows[index].removesuffix(b"\r"), index + 1, seq + 1, entries)
+    for line, raw in enumerate(entry_lines(body), 2):
+        checked, seq = check.check_line(raw, line, seq + 1, entries)
         entries.append(checked)
     return entries
 
@@ -318,14 +218,14 @@ _TEXT = ("product", "channel", "unit", "party", "reference", "note")
 def _personal_data(raw: bytes, line: int, path: str, problems: list[Problem]) -> None:
     text = raw.decode("utf-8", "replace")
     try:
-        fields = next(csv.reader((text,), strict=True))
+        fields = split_line(text)
     except csv.Error:  # told as a problem of its own; the whole line is looked at
         kind = find_personal_data(text)
         if kind:
             problems.append(_personal_problem(path, line, "", kind, None))
         return
     for k, (name, value) in enumerate(zip(COLUMNS, fields, strict=False), 1):
-        kind = find_personal_data(value) if name in _TEXT or len(fields) != len(COLUMNS) else None
+        kind = find_personal_data(value) if name in _TEXT or len(fields) != COLUMN_COUNT else None
         if kind:
             problems.append(_personal_problem(path, line, name, kind, k))
 

@@ -1,6 +1,6 @@
 """Every rule for one ledger line, told in plain words (SPEC.md, "Ledger").
 
-`ledger.parse_ledger` sends here each line its fast path is not sure of: a correction, a
+`parse.parse_ledger` sends here each line its fast path (`fast`) is not sure of: a correction, a
 quoted note, or a mistake. `LineChecker.check_line` checks every column and reports each
 problem with its line, column name and number, what was expected, what was found and how
 to fix it, with an example.
@@ -11,12 +11,21 @@ from __future__ import annotations
 import csv
 import difflib
 import re
-import unicodedata
 from collections.abc import Collection, Sequence
 from datetime import date
 from decimal import Decimal
 
-from harvest.ledger.parse import COLUMNS, TYPES, Entry, make_entry
+from harvest.ledger.format import (
+    COLUMN_COUNT,
+    COLUMNS,
+    INDEX,
+    TYPE_SYNONYMS,
+    TYPES,
+    Entry,
+    make_entry,
+    normalise_receipt,
+    split_line,
+)
 from harvest.load.sanity import control_character, date_in_window, window_text
 from harvest.problems import Problem, shown
 
@@ -33,15 +42,13 @@ TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VEF VES VND VUV WST XAF 
 YER ZAR ZMW ZWG ZWL
 """.split())
 
-_COL = {name: k for k, name in enumerate(COLUMNS, 1)}
+_COL = {name: k + 1 for name, k in INDEX.items()}  # the column number a problem names
 _SEQ = re.compile(r"[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _WHOLE = re.compile(r"-?[0-9]+")
 _CORRECTION = re.compile(r"seq:([0-9]+)")
 _LOOSE_CORRECTION = re.compile(r"\s*seq\s*[:：]\s*([0-9]+)\s*", re.IGNORECASE)
-_CHINESE_TYPES = {"捐赠": "donation", "捐款": "donation", "销售": "sale", "拨付": "disbursement",
-                  "支出": "expense", "费用": "expense"}
 _YUAN = {"RMB", "人民币", "元", "¥", "￥", "CNH"}
 _MAX_DIGITS = 15  # before the point: amounts up to 10^15 keep every sum exact in Decimal
 # Limits that keep one hostile line from costing much: a line, and each text column.
@@ -52,24 +59,10 @@ TEXT_COLUMNS = ("unit", "party", "reference", "note")
 RECEIPT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._/-]{0,62}[A-Za-z0-9])?")
 # What a spreadsheet runs as a formula when a cell starts with it (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_SPACES_AND_DASHES = re.compile(r"[\s\-\u00ad\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]+")
 _EXAMPLE = {
     "sale": "5,2019-02-20,sale,baojing-navel-orange,jd,1250.5,kg,312,9975.00,CNY,京东用户,JD-0220,",
     "donation": "6,2019-02-21,donation,,,,,,5000.00,CNY,匿名,HL2019-000123,",
 }
-
-
-def normalise_receipt(code: str) -> str:
-    """The form under which two receipt codes are the same code.
-
-    Unicode NFKC (full-width letters and digits become ASCII), case folded, and every space
-    and every dash removed, of any width (hyphen, en and em dash, minus sign, full-width
-    hyphen-minus …). Two donations whose codes have the same form are refused: a donor typing
-    either would find the other's entry. The browser's receipt look-up must use exactly this
-    rule. Example: ``normalise_receipt(" ＨＬ2019－000123")`` is ``"hl2019000123"``, as is
-    ``normalise_receipt("hl 2019 000123")``.
-    """
-    return _SPACES_AND_DASHES.sub("", unicodedata.normalize("NFKC", code).casefold())
 
 
 def formula_start(value: str) -> bool:
@@ -118,15 +111,15 @@ class LineChecker:
                       "an empty line", "delete the empty line")
             return None, seq
         try:
-            fields = next(csv.reader((text,), strict=True))
+            fields = split_line(text)
         except csv.Error as err:
             self._add(line, "", "fields separated by commas, a quoted field closed by a quote",
                       f"{err} in {shown(text)}",
                       'close the double quote, as in "a note, with a comma"; a field cannot hold a '
                       "line break, so keep each entry on one line")
             return None, seq
-        if len(fields) != len(COLUMNS):
-            self._add(line, "", f"{len(COLUMNS)} fields separated by commas ({','.join(COLUMNS)})",
+        if len(fields) != COLUMN_COUNT:
+            self._add(line, "", f"{COLUMN_COUNT} fields separated by commas ({','.join(COLUMNS)})",
                       f"{len(fields)} field{'s' if len(fields) != 1 else ''} in {shown(text)}",
                       'write one field per column, even when empty; put a note or a name that holds '
                       'a comma in double quotes ("a, b"); write amounts without thousands '
@@ -231,7 +224,7 @@ class LineChecker:
     def _type(self, t: str, line: int) -> str | None:
         if t in TYPES:
             return t
-        guess = _CHINESE_TYPES.get(t.strip()) or (t.strip().lower() if t.strip().lower() in TYPES
+        guess = TYPE_SYNONYMS.get(t.strip()) or (t.strip().lower() if t.strip().lower() in TYPES
                                                   else None)
         fix = f"write {guess}" if guess else "write the type in English, lower case"
         self._add(line, "type", "one of donation (money in), sale (goods sold), disbursement "

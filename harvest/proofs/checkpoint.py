@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from harvest.ledger.format import COLUMN_COUNT, join_line, split_line
 from harvest.problems import Problem, shown
 from harvest.proofs.merkle import MerkleTree, leaf_hash
 
@@ -32,7 +33,6 @@ _ED25519 = b"\x01"
 _HEAD = re.compile(r"^(\S+) (\S+) (\S+)$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_COLUMNS_N = 13
 _EXAMPLE_HEAD = "120 " + "3f" * 32 + " 2019-02-22"
 
 
@@ -216,11 +216,14 @@ def _correction_example(sealed: bytes | None, next_seq: int, n: int) -> str:
     """A correction line reversing the sealed entry ``n`` (a generic one when it is unknown)."""
     kind, amount, currency, party = "donation", "200.00", "CNY", "匿名"
     if sealed is not None:
-        row = next(csv.reader([sealed.decode("utf-8", "replace")]), [])
-        if len(row) == _COLUMNS_N:
+        try:
+            row = split_line(sealed.decode("utf-8", "replace"))
+        except csv.Error:  # not one CSV record: the generic example
+            row = []
+        if len(row) == COLUMN_COUNT:
             kind, amount, currency, party = row[2], row[8].lstrip("-"), row[9], row[10]
     fields = [str(next_seq), "2019-03-01", kind, "", "", "", "", "", f"-{amount}", currency]
-    return shown(",".join([*fields, party, f"seq:{n}", f"更正第{n}条"]), limit=200)
+    return shown(join_line([*fields, party, f"seq:{n}", f"更正第{n}条"]), limit=200)
 
 
 def _text(line: bytes) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from harvest.ledger.format import entry_lines
 from harvest.problems import Problem
 from harvest.proofs.checkpoint import SealedHead, SealedVersion, read_checkpoints, seal_line
 from harvest.proofs.merkle import MerkleTree
@@ -28,14 +29,6 @@ def _git(repo: Path, *args: str) -> bytes | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout if done.returncode == 0 else None
-
-
-def entry_lines(csv_bytes: bytes) -> list[bytes]:
-    """The entry lines of a ledger file: every line after the header, without line ends."""
-    rows = csv_bytes.split(b"\n")
-    if rows and rows[-1] == b"":
-        rows.pop()
-    return [row.removesuffix(b"\r") for row in rows[1:]]
 
 
 def sealed_lines_from_git(repo: Path, ledger_path: str, head: SealedHead) -> SealedVersion | None:

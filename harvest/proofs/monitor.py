@@ -15,24 +15,24 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from harvest.ledger.format import INDEX, split_line
 from harvest.proofs.checkpoint import checkpoint_body, parse_checkpoint, verify_note
 from harvest.proofs.cosignature import Policy, check_cosignatures
 from harvest.proofs.logclient import FetchError, Source, audit, listing, read_checkpoint
 from harvest.proofs.merkle import MerkleTree
 from harvest.proofs.witness import Outcome, check_head, describe, head_record, load_state, save_state
 
-_TYPE, _AMOUNT, _CURRENCY = 2, 8, 9
+_TYPE, _AMOUNT, _CURRENCY = INDEX["type"], INDEX["amount"], INDEX["currency"]
 
 
 def appended_totals(lines: Sequence[bytes]) -> str:
     """The appended entries summed by type and currency, e.g. ``donation +1,200.00 CNY (3)``."""
     amounts: dict[tuple[str, str], list[str]] = {}
     for line in lines:
-        # Most lines hold no quote: split them; the CSV reader takes apart the others.
-        if b'"' in line:
-            row = next(csv.reader([line.decode("utf-8", "replace")]), [])
-        else:
-            row = line.decode("utf-8", "replace").split(",")
+        try:
+            row = split_line(line.decode("utf-8", "replace"))
+        except csv.Error:  # not one CSV record: nothing to sum
+            continue
         if len(row) > _CURRENCY:
             amounts.setdefault((row[_TYPE], row[_CURRENCY]), []).append(row[_AMOUNT])
     parts = []

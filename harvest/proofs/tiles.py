@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from hashlib import sha256
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
+from harvest.ledger.format import receipt_of_fields, split_line
 from harvest.proofs.merkle import HASH_SIZE, MerkleTree
 
 TILE_HEIGHT = 8
@@ -179,23 +180,15 @@ def add_receipts(found: dict[str, int], lines: Iterable[bytes], start: int) -> b
     (an unclosed quote, say): a CSV reader would read on into the next line, and only
     `donation_receipts` over every line says what that means.
     """
-    reader = csv.reader
     for index, line in enumerate(lines, start):
         simple = b'"' not in line and b"\r" not in line and b"\n" not in line
         if simple and b"donation" not in line:  # any CSV spelling of the field holds these bytes
             continue
-        text = line.decode("utf-8", "replace")
-        if simple:
-            row = text.split(",")
-        else:
-            try:
-                row = next(reader((text,), strict=True))
-            except csv.Error:
-                return False
-        if len(row) < 12 or row[2] != "donation":
-            continue
-        code = row[11].strip()
-        if code and not code.startswith("seq:"):
+        try:
+            code = receipt_of_fields(split_line(line.decode("utf-8", "replace")))
+        except csv.Error:
+            return False
+        if code is not None:
             found.setdefault(code, index)
     return True
 
@@ -204,9 +197,7 @@ def _receipts_by_csv(lines: Sequence[bytes]) -> dict[str, int]:
     found: dict[str, int] = {}
     rows = csv.reader(line.decode("utf-8", "replace") for line in lines)
     for index, row in enumerate(rows):
-        if len(row) < 12 or row[2] != "donation":
-            continue
-        code = row[11].strip()
-        if code and not code.startswith("seq:"):
+        code = receipt_of_fields(row)
+        if code is not None:
             found.setdefault(code, index)
     return found

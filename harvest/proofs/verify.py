@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harvest.ledger.format import entry_lines
 from harvest.proofs.checkpoint import (
     Checkpoint,
     check_sealed,
@@ -26,7 +27,6 @@ from harvest.proofs.checkpoint import (
     verify_note,
 )
 from harvest.proofs.cosignature import Policy, check_cosignatures
-from harvest.proofs.history import entry_lines
 from harvest.proofs.logclient import FetchError, Source, TileTree
 from harvest.proofs.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
 from harvest.proofs.tiles import donation_receipts, entry_bundles, receipt_shard, tiles

@@ -9,19 +9,18 @@ process where one helps), not handed to MkDocs one by one.
 
 from __future__ import annotations
 
-import csv
 import json
+import math
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from harvest.ledger.fast import chunks
-from harvest.ledger.parse import TYPES, Entry
+from harvest.ledger.format import CHUNK_ENTRIES, line_groups
 from harvest.proofs import tiles
 from harvest.proofs.merkle import MerkleTree, leaf_level
 
-CHUNK = 1000  # entries in each entries/<k>.json (ledger_pages.CHUNK, which the page uses)
-_GROUP = 32_000  # lines taken at once: whole entry bundles (256) and whole chunks (1,000)
+# Lines taken at once: whole entry bundles and whole chunks (32,000 lines).
+_GROUP = math.lcm(tiles.TILE_WIDTH, CHUNK_ENTRIES)
 
 
 def entry_chunk(first: int, lines: Sequence[bytes]) -> bytes:
@@ -32,10 +31,10 @@ def entry_chunk(first: int, lines: Sequence[bytes]) -> bytes:
 
 
 def entry_lines(data: bytes) -> Iterator[list[bytes]]:
-    """The entry lines of a ledger file (as `Ledger.lines`), in lists of `_GROUP`."""
+    """The entry lines of a checked ledger file (`format.line_groups`), in lists of `_GROUP`."""
     group: list[bytes] = []
-    for piece in chunks(data):
-        group += piece.split(b"\n")
+    for lines in line_groups(data):
+        group += lines
         while len(group) >= _GROUP:
             yield group[:_GROUP]
             del group[:_GROUP]
@@ -50,7 +49,7 @@ def ledger_tree(data: bytes) -> MerkleTree:
 
 def write_files(folder: Path, data: bytes, tree: MerkleTree, receipts: Mapping[str, int]) -> int:
     """Write every look-up file of a checked ledger (its file's bytes `data`, its `tree`, its
-    `receipts` as `receipts_of` gives them) under `folder`; how many files were written."""
+    `receipts` as `format.receipts_of` gives them) under `folder`; how many files were written."""
     return write_entry_files(folder, data, tree) + write_receipt_files(folder, receipts, tree.size)
 
 
@@ -63,9 +62,10 @@ def write_entry_files(folder: Path, data: bytes, tree: MerkleTree) -> int:
     for group in entry_lines(data):
         for name, content in tiles.entry_bundles(group, start // tiles.TILE_WIDTH):
             writer.write(name, content)
-        for k in range(0, len(group), CHUNK):
+        for k in range(0, len(group), CHUNK_ENTRIES):
             first = start + k
-            writer.write(f"entries/{first // CHUNK}.json", entry_chunk(first + 1, group[k : k + CHUNK]))
+            writer.write(f"entries/{first // CHUNK_ENTRIES}.json",
+                         entry_chunk(first + 1, group[k : k + CHUNK_ENTRIES]))
         start += len(group)
     if start != tree.size:
         raise ValueError(f"{start} entry lines for a tree of {tree.size} leaves")
@@ -78,45 +78,6 @@ def write_receipt_files(folder: Path, receipts: Mapping[str, int], size: int) ->
     for name, content in tiles.receipt_shards(receipts, size):
         writer.write(name, content)
     return writer.count
-
-
-def receipts_of(entries: Iterable[Entry]) -> dict[str, int]:
-    """Receipt code → zero-based leaf index from a checked ledger's entries: the same as
-    `tiles.donation_receipts` of its lines, without reading them again."""
-    found: dict[str, int] = {}
-    donation = TYPES[0]
-    for entry in entries:
-        if entry.type == donation:
-            code = entry.reference.strip()
-            if code and not code.startswith("seq:"):
-                found.setdefault(code, entry.line - 2)
-    return found
-
-
-def checked_receipts(found: dict[str, int], block: bytes, start: int) -> None:
-    """`tiles.donation_receipts` of a checked ledger's entry lines, joined by LF in `block`
-    (its first line is leaf `start`), added to `found`.
-
-    In a checked ledger every line is one CSV record, so only the lines holding the word
-    "donation" need to be read, and they are found without looking at the others.
-    """
-    reader = csv.reader
-    index, counted = start, 0
-    at = block.find(b"donation")
-    while at != -1:
-        begin = block.rfind(b"\n", 0, at) + 1
-        end = block.find(b"\n", at)
-        if end == -1:
-            end = len(block)
-        index += block.count(b"\n", counted, begin)
-        counted = begin
-        text = block[begin:end].decode("utf-8", "replace")
-        row = next(reader((text,), strict=True)) if '"' in text else text.split(",")
-        if len(row) >= 12 and row[2] == "donation":
-            code = row[11].strip()
-            if code and not code.startswith("seq:"):
-                found.setdefault(code, index)
-        at = block.find(b"donation", end)
 
 
 class _Writer:

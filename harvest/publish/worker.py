@@ -125,7 +125,7 @@ class LedgerFiles:
     def write(self, folder: Path, receipts: Mapping[str, int], copy: Path) -> None:
         """Put the look-up files under `folder` (``<site>/ledgers/<id>``) and the ledger file
         itself, byte for byte, at `copy` (``<site>/ledgers/<id>.csv``): by the worker, which
-        carries on while the build goes on, or here. `receipts`: `receipts_of` the entries.
+        carries on while the build goes on, or here. `receipts`: `format.receipts_of` the entries.
         `finish` waits for them."""
         self.tree()
         self._folder, self._receipts, self._copy = folder, receipts, copy

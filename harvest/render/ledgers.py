@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from harvest.ledger.books import Book
 from harvest.ledger.figures import ledger_json
-from harvest.ledger.parse import Entry
+from harvest.ledger.format import CHUNK_ENTRIES, Entry
 from harvest.proofs import published, tiles
 from harvest.publish import ledger_files
 from harvest.render import templates
@@ -28,7 +28,6 @@ from harvest.vocabulary import ENTRY_TYPES, GOALS, TOTALS, money, number
 from harvest.vocabulary import label as label_of
 
 FIRST_SCREEN = 50  # entries shown in the page itself
-CHUNK = 1000  # entries in each static JSON chunk
 ZERO = Decimal(0)
 
 
@@ -115,7 +114,7 @@ def ledger_page(site: Site, cid: str) -> str:
     size = book.figures.size
     newest = book.ledger.entries[::-1][:FIRST_SCREEN]
     rows = "\n".join(_entry_row(site, here, x, book.figures.corrections.get(x.seq, [])) for x in newest)
-    chunks = (size + CHUNK - 1) // CHUNK
+    chunks = (size + CHUNK_ENTRIES - 1) // CHUNK_ENTRIES
     older = size - len(newest)
     more = ""
     if older:
@@ -215,8 +214,8 @@ def _how_to_check(cid: str, book: Book, heads: str) -> str:
 def entry_chunks(book: Book) -> Iterator[tuple[str, bytes]]:
     """`entries/<k>.json`: the CSV lines of entries k*1000+1 … (k+1)*1000, for the page's loader."""
     lines = book.ledger.lines()
-    for k in range(0, (len(lines) + CHUNK - 1) // CHUNK):
-        yield f"entries/{k}.json", ledger_files.entry_chunk(k * CHUNK + 1, lines[k * CHUNK : (k + 1) * CHUNK])
+    for k in range(0, (len(lines) + CHUNK_ENTRIES - 1) // CHUNK_ENTRIES):
+        yield f"entries/{k}.json", ledger_files.entry_chunk(k * CHUNK_ENTRIES + 1, lines[k * CHUNK_ENTRIES : (k + 1) * CHUNK_ENTRIES])
 
 
 def ledger_outputs(site: Site) -> Iterator[Output]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from harvest.ledger.parse import COLUMNS, TYPES
+from harvest.ledger.format import COLUMNS, TYPES
 from harvest.site import Site
 
 DESCRIPTIONS = {

@@ -166,11 +166,13 @@ def test_hostile_export_is_refused(site: TinySite, case: str, export: str, words
 
 
 def test_ledger_file_too_large_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from harvest.ledger import parse
+    from harvest.ledger import books
+    from harvest.load.models import Campaign
 
-    monkeypatch.setattr(parse, "MAX_LEDGER_BYTES", 100)
-    file = tmp_path / "x.csv"
-    file.write_text(parse.HEADER + "\n" + "\n".join(GOOD) + "\n", encoding="utf-8")
-    checked, problems = parse.load_ledger(file, L, "test-campaign", products={"test-orange"}, channels={"jd"})
-    assert checked is None
-    assert [(p.path, p.line, p.expected) for p in problems] == [(L, None, "a ledger file of at most 100 bytes")]
+    monkeypatch.setattr(books, "MAX_LEDGER_BYTES", 100)
+    (tmp_path / "ledgers").mkdir()
+    (tmp_path / L).write_text(ledger(), encoding="utf-8")
+    book, problems = books.load_book(tmp_path, "test-campaign", Campaign.model_construct(),
+                                     products={"test-orange"}, channels={"jd"})
+    assert book is None
+    assert [(p.path, p.line, p.expected) for p in problems] == [(L, None, "a file of at most 1 KB")]
