@@ -133,7 +133,10 @@ def write_site(path: Path, n: int = 1000, pictures: int = 8, seed: int = 5) -> d
         LEDGER_HEADER
         + "1,2021-03-02,donation,,,,,,5000.00,CNY,某爱心企业,R-0001,捐赠\n"
         + f"2,2021-03-05,sale,{first},{channel},120.5,kg,35,2400.00,CNY,线上买家,S-0001,首批\n"
-        + "3,2021-03-10,disbursement,,,,,,3000.00,CNY,某村合作社,V-0001,拨付\n",
+        + "3,2021-03-10,disbursement,,,,,,3000.00,CNY,某村合作社,V-0001,拨付\n"
+        # Long names and notes, as real ledgers have: a phone must show them without sideways scrolling.
+        + "4,2021-03-12,donation,,,,,,123456.78,CNY,湘西土家族苗族自治州保靖县农业农村局与某某公益基金会联合帮扶工作组,"
+          "R-2021-000000000004,用于冷链物流补贴、包装材料采购以及困难农户家庭的春耕生产资料援助（第二批）\n",
         encoding="utf-8",
     )
     return {"products": products, "campaigns": campaigns, "site_url": "https://shanhuo.example.net/zhan/"}

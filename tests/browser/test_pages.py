@@ -198,3 +198,40 @@ def test_screenshots_of_every_page_type(site: Served, browser: Any, tmp_path: Pa
             if kind not in ("labels",):  # the label sheet is laid out in millimetres
                 assert overflow <= 0, f"{kind} page scrolls sideways at {size_name} size by {overflow}px"
         context.close()
+
+
+# Scroll containers (an element whose content is wider than itself and that scrolls or clips it),
+# as the reader meets them: the page itself is checked by test_screenshots_of_every_page_type.
+_SIDEWAYS = """() => [...document.querySelectorAll('.md-content *')].filter(el => {
+  const x = getComputedStyle(el).overflowX;
+  return el.scrollWidth > el.clientWidth + 1 && x !== 'visible';
+}).map(el => el.tagName.toLowerCase() + '.' + el.className + ' ' + el.scrollWidth + '>' + el.clientWidth)"""
+
+
+def test_no_table_scrolls_sideways_on_a_phone_or_a_desktop(site: Served, browser: Any) -> None:
+    """Donors read ledgers on phones: no part of any page scrolls sideways at 390 px or is
+    clipped at 1280 px, with long party names and notes (tests/browser/synth.py)."""
+    for size in (PHONE, DESKTOP):
+        context = browser.new_context(viewport=size)
+        page = context.new_page()
+        for kind, path in site.page_types().items():
+            if kind == "labels":  # laid out in millimetres for a sheet of labels
+                continue
+            visit(page, site, path)
+            assert page.evaluate(_SIDEWAYS) == [], f"{kind} at {size['width']} px"
+        context.close()
+
+
+def test_a_ledger_entry_reads_as_stacked_lines_on_a_phone(site: Served, phone: Any) -> None:
+    """Date, type and amount on the first line; party and receipt below; all inside the screen."""
+    visit(phone, site, site.page_types()["ledger"])
+    row = phone.locator("tr#seq-4")
+    cells = row.locator("td")
+    box = {i: cells.nth(i).bounding_box() for i in (1, 2, 7, 8, 9, 10)}
+    assert all(b is not None for b in box.values())
+    top = box[1]["y"]  # the date
+    assert abs(box[2]["y"] - top) < 4 and abs(box[7]["y"] - top) < 4  # type and amount beside it
+    assert box[8]["y"] > top + 8 and box[9]["y"] > top + 8  # party and receipt code below
+    for b in box.values():
+        assert b["x"] >= 0 and b["x"] + b["width"] <= PHONE["width"] + 0.5
+    assert cells.nth(7).inner_text() == "¥123,456.78"

@@ -22,8 +22,9 @@
 
   function money(amount, currency) {
     var n = Number(amount);
-    var text = n.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    return currency === "CNY" ? "¥" + text : text + " " + currency;
+    // As harvest/vocabulary.py `money` writes it: -¥1,200.00 for a negative amount.
+    var text = Math.abs(n).toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    return (n < 0 ? "-" : "") + (currency === "CNY" ? "¥" + text : text + " " + currency);
   }
 
   function row(f) {
