@@ -44,8 +44,3 @@ def render(view: View, story: str = "", theme_dir: Path | None = None) -> str:
     dirs = (theme_dir, THEME) if theme_dir is not None and theme_dir.resolve() != THEME else (THEME,)
     return environment(dirs).get_template(view.template).render(hl=view.data, story=Markup(story))
 
-
-def macro(name: str, *args: object) -> str:
-    """One macro of theme/partials/hl/macros.html, for a page not yet made by a template."""
-    module = environment((THEME,)).get_template("partials/hl/macros.html").module
-    return str(getattr(module, name)(*args))
