@@ -1,0 +1,118 @@
+"""The ledger pages, the transparency page and cited figures, from the loaded site without a
+build: the view data of harvest/render/ledgers.py through the templates under theme/partials/hl/,
+and the citations of harvest/ledger/citations.py."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from harvest.ledger import citations
+from harvest.render import ledgers, templates
+from harvest.site import Site, load_site
+from tests.sitekit import CAMPAIGN, TinySite
+from tests.test_ledger_site import HEADER, LEDGER
+
+
+def _site(tiny: TinySite) -> Site:
+    config = yaml.safe_load((tiny.path / "mkdocs.yml").read_text(encoding="utf-8"))
+    site, problems = load_site(tiny.path, tiny.path / "content", config["site_url"], config["extra"])
+    assert problems == [] and site is not None
+    return site
+
+
+def _page(site: Site, src: str) -> str:
+    out = next(o for o in [*ledgers.ledger_outputs(site), *ledgers.transparency_outputs(site)] if o.src_uri == src)
+    assert out.view is not None and isinstance(out.content, str) and out.content.startswith("---\n")
+    return templates.render(out.view)
+
+
+def _donations(count: int) -> str:
+    return HEADER + "".join(f"{n},2019-02-20,donation,,,,,,{n}.00,CNY,捐赠人 {n},R-{n:04d},\n"
+                            for n in range(1, count + 1))
+
+
+def test_a_long_ledger_shows_the_newest_50_and_loads_the_rest(tiny: TinySite) -> None:
+    tiny.with_basics()
+    tiny.write("ledgers/test-campaign.csv", _donations(1060))
+    html = _page(_site(tiny), "ledgers/test-campaign.md")
+    rows = re.findall(r'<tr id="seq-(\d+)">', html)
+    assert rows == [str(n) for n in range(1060, 1010, -1)]
+    button = ('<button type="button" class="md-button" data-ledger-more data-ledger-chunks="2" data-ledger-shown="50"'
+              ' data-ledger-size="1060">再显示 1,000 条更早的账目</button>')
+    assert button in html
+    assert '还有 1,010 条更早的账目。没有 JavaScript 也可以<a href="../test-campaign.csv">下载完整账本（CSV）</a>' in html
+    assert "共 <strong>1,060</strong> 条" in html and "共 1,060 条账目" in html
+    assert html.index('<script src="../../assets/javascripts/receipt.js" defer></script>') > html.index("封存记录")
+    assert '<script src="../../assets/javascripts/ledger.js" defer></script>' in html
+
+
+def test_a_short_unsigned_ledger_without_seals_or_witnesses(tiny: TinySite) -> None:
+    tiny.with_basics()
+    tiny.write("ledgers/test-campaign.csv", LEDGER)
+    html = _page(_site(tiny), "ledgers/test-campaign.md")
+    assert "data-ledger-more" not in html and "更早的账目" not in html
+    assert "<p>这个账本还没有封存的树头。</p>" in html and 'href="consistency/' not in html
+    assert ('<p class="hl-unsigned" data-unsigned-preview><strong>未签名预览（unsigned preview）</strong>：'
+            "这次构建没有签名密钥，树头没有签名。正式发布的站点一定是签名的。本站没有设定见证方。</p>") in html
+    # A sale links its product; a correction and the entry it corrects link each other.
+    assert ('<tr id="seq-2"><td>2</td><td>2019-02-20</td><td>销售</td><td><a href="../../products/test-orange/">'
+            "测试脐橙</a></td><td>京东</td><td>1,250.5 kg</td><td>300</td><td class=\"hl-num\">¥7,003.00</td>"
+            "<td>京东买家</td><td>S-1</td><td></td></tr>") in html
+    assert '<td>备注, 有逗号；已由 <a href="#seq-7">第 7 条</a> 更正</td>' in html
+    assert '<td class="hl-num">-¥560.50</td><td>拼多多买家</td><td>seq:3</td><td>重复录入；更正 <a href="#seq-3">第 3 条</a></td>' in html
+
+
+def test_the_transparency_page_sums_each_currency(tiny: TinySite) -> None:
+    tiny.with_basics()
+    tiny.write("campaigns/later-campaign.yml", CAMPAIGN.replace("测试活动", "后来的活动").replace("2019-02-2", "2020-02-2"))
+    tiny.write("ledgers/test-campaign.csv", LEDGER + "8,2019-02-23,donation,,,,,,50.00,USD,某基金会,R-003,\n")
+    html = _page(_site(tiny), "transparency/index.md")
+    assert "<h1" not in html  # Material writes the page's title
+    rows = re.findall(r"<tr>.*?</tr>", html)
+    assert rows[0] == ('<tr><th scope="col">活动</th><th scope="col">捐赠收入</th><th scope="col">销售额</th>'
+                       '<th scope="col">拨付给受助方</th><th scope="col">活动支出</th><th scope="col">结余</th>'
+                       '<th scope="col">账目</th></tr>')
+    assert rows[1] == ('<tr><th scope="row"><a href="../campaigns/test-campaign/">测试活动</a></th>'
+                       '<td class="hl-num">¥1,200.00</td><td class="hl-num">¥7,003.00</td><td class="hl-num">¥600.00</td>'
+                       '<td class="hl-num">¥150.25</td><td class="hl-num">¥449.75</td>'
+                       '<td><a href="../ledgers/test-campaign/">8 条</a></td></tr>')
+    assert rows[2].startswith('<tr><th scope="row"><a href="../campaigns/test-campaign/">测试活动</a></th>'
+                              '<td class="hl-num">50.00 USD</td>')
+    assert rows[3] == ('<tr><th scope="row"><a href="../campaigns/later-campaign/">后来的活动</a></th>'
+                       '<td colspan="6">尚无账本</td></tr>')
+    assert [r.split("</th>")[0] for r in rows[4:]] == ['<tr><th scope="row">合计（CNY）', '<tr><th scope="row">合计（USD）']
+    assert '<td class="hl-num"><strong>¥449.75</strong></td><td></td></tr>' in rows[4]
+
+
+@pytest.mark.parametrize(("words", "text"), [
+    ("test-campaign sold kg", "1,250.5 kg"),
+    ("test-campaign sold kg test-orange", "1,250.5 kg"),
+    ("test-campaign orders", "300"),
+    ("test-campaign donations", "¥1,200.00"),
+    ("test-campaign balance", "¥449.75"),
+    ("test-campaign expenses USD", "0.00 USD"),
+    ("test-campaign entries", "7"),
+    ("test-campaign progress sales_amount", "700.3%"),
+])
+def test_a_citation_is_the_ledgers_figure(tiny: TinySite, words: str, text: str) -> None:
+    tiny.with_basics()
+    tiny.write("ledgers/test-campaign.csv", LEDGER)
+    site = _site(tiny)
+    assert citations.value(site.records, site.books, words.split()) == text
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("no-such-campaign entries", 'a campaign id; there is no campaign "no-such-campaign"'),
+    ("test-campaign progress donations", 'a goal that campaign "test-campaign" sets; it has no goal "donations"'),
+    ("test-campaign sold kg no-such-product", 'a product id; there is no product "no-such-product"'),
+    ("test-campaign kilos", citations.HELP),
+])
+def test_a_wrong_citation_is_one_problem_with_its_line(tiny: TinySite, words: str, expected: str) -> None:
+    tiny.with_basics()
+    tiny.write("ledgers/test-campaign.csv", LEDGER)
+    site = _site(tiny)
+    problems = citations.check_text(site.records, site.books, f"# 标题\n\n{{{{ figure {words} }}}}\n", "content/a.md")
+    assert [(p.path, p.line, p.field, p.expected) for p in problems] == [("content/a.md", 3, "figure", expected)]
