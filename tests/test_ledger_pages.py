@@ -4,7 +4,12 @@ and the citations of harvest/ledger/citations.py."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 import yaml
@@ -13,7 +18,7 @@ from harvest.ledger import citations
 from harvest.render import ledgers, templates
 from harvest.site import Site, load_site
 from tests.sitekit import CAMPAIGN, TinySite
-from tests.test_ledger_site import HEADER, LEDGER
+from tests.test_ledger_site import HEADER, LEDGER, ROWS
 
 
 def _site(tiny: TinySite) -> Site:
@@ -63,6 +68,75 @@ def test_a_short_unsigned_ledger_without_seals_or_witnesses(tiny: TinySite) -> N
             "<td>京东买家</td><td>S-1</td><td></td></tr>") in html
     assert '<td>备注, 有逗号；已由 <a href="#seq-7">第 7 条</a> 更正</td>' in html
     assert '<td class="hl-num">-¥560.50</td><td>拼多多买家</td><td>seq:3</td><td>重复录入；更正 <a href="#seq-3">第 3 条</a></td>' in html
+
+
+class _Rows(HTMLParser):
+    """The entry rows of a page: id → [(tag, text, class)] of each cell, as a browser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: dict[str, list[dict[str, str]]] = {}
+        self._row: list[dict[str, str]] | None = None
+        self._cell: dict[str, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "tr" and (a.get("id") or "").startswith("seq-"):
+            self._row = self.rows[a["id"] or ""] = []
+        elif tag == "td" and self._row is not None:
+            self._cell = {"tag": "td", "text": "", "class": a.get("class") or ""}
+            self._row.append(self._cell)
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell["text"] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td":
+            self._cell = None
+        elif tag == "tr":
+            self._row = None
+
+
+LOADED = [  # the ten oldest entries, which ledger.js loads: every type, quantities, currencies, texts
+    *ROWS,
+    "8,2019-02-23,donation,,,,,,12345.67,USD,某基金会,R-003,\n",
+    '9,2019-02-23,donation,,,,,,0.50,CNY,"<b>名字</b> ""引号"" & 符号",R-004,"备注 <i>x</i> \'单引号\'"\n',
+    "10,2019-02-23,sale,test-orange,jd,1234567.125,kg,12000,1000000.00,CNY,京东买家,S-3,\n",
+]
+
+
+def test_rows_loaded_by_ledger_js_are_the_pages_rows(tiny: TinySite, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The button loads older entries as rows made by theme/assets/javascripts/ledger.js; they
+    must read as the rows the template makes (theme/partials/hl/macros.html `entry_row`). Known
+    difference: a loaded row shows the product and channel ids and the note as the ledger has
+    them, without the product's name, the channel's label or the links between corrections."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node (v18 or later; CI installs nodejs) is needed to test theme/assets/javascripts/ledger.js")
+    tiny.with_basics()
+    more = "".join(f"{n},2019-02-24,donation,,,,,,{n}.00,CNY,捐赠人 {n},R-{n:04d},\n" for n in range(11, 61))
+    tiny.write("ledgers/test-campaign.csv", HEADER + "".join(LOADED) + more)
+    site = _site(tiny)
+    book = site.books["test-campaign"]
+    spec = {"size": 60, "shown": 50, "chunks": {name: json.loads(data) for name, data in ledgers.entry_chunks(book)}}
+    (tmp_path / "spec.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    done = subprocess.run([node, str(Path(__file__).parent / "js" / "ledger.test.mjs"), str(tmp_path / "spec.json")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    made = json.loads(done.stdout)
+    assert made["button"] == {"disabled": True, "text": "已显示全部账目"}
+    monkeypatch.setattr(ledgers, "FIRST_SCREEN", 60)  # every row from the template, to compare
+    parser = _Rows()
+    parser.feed(_page(site, "ledgers/test-campaign.md"))
+    assert [row["id"] for row in made["rows"]] == [f"seq-{n}" for n in range(10, 0, -1)]
+    for row in made["rows"]:
+        assert row["tag"] == "tr"
+        page = parser.rows[row["id"]]
+        assert [(c["tag"], c["class"]) for c in row["cells"]] == [(c["tag"], c["class"]) for c in page], row["id"]
+        same = [0, 1, 2, 5, 6, 7, 8, 9]  # all but product, channel and note
+        assert [row["cells"][i]["text"] for i in same] == [page[i]["text"] for i in same], row["id"]
 
 
 def test_the_transparency_page_sums_each_currency(tiny: TinySite) -> None:

@@ -20,17 +20,23 @@
     return out;
   }
 
+  // As harvest/vocabulary.py writes them: -¥1,200.00 (the sign before the symbol), 1,250.5 kg.
   function money(amount, currency) {
     var n = Number(amount);
-    var text = n.toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    return currency === "CNY" ? "¥" + text : text + " " + currency;
+    var text = Math.abs(n).toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    text = currency === "CNY" ? "¥" + text : text + " " + currency;
+    return n < 0 ? "-" + text : text;
+  }
+
+  function quantity(value, unit) {
+    return Number(value).toLocaleString("zh-CN", { maximumFractionDigits: 20 }) + " " + unit;
   }
 
   function row(f) {
     // seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note
     var tr = document.createElement("tr");
     tr.id = "seq-" + f[0];
-    var cells = [f[0], f[1], TYPES[f[2]] || f[2], f[3], f[4], f[5] ? f[5] + " " + f[6] : "", f[7],
+    var cells = [f[0], f[1], TYPES[f[2]] || f[2], f[3], f[4], f[5] ? quantity(f[5], f[6]) : "", f[7],
                  money(f[8], f[9]), f[10], f[11], f[12]];
     cells.forEach(function (text, i) {
       var td = document.createElement("td");
@@ -45,7 +51,7 @@
     var table = document.querySelector("[data-ledger-table]");
     var size = Number(button.getAttribute("data-ledger-size"));
     var shown = Number(button.getAttribute("data-ledger-shown"));
-    var oldest = size - shown;  // seq of the oldest entry on the page
+    var oldest = size - shown + 1;  // seq of the oldest entry on the page
     button.addEventListener("click", function () {
       if (oldest <= 1) return;
       var last = oldest - 1, k = Math.floor((last - 1) / 1000);
