@@ -109,7 +109,7 @@ LOADED = [  # the ten oldest entries, which ledger.js loads: every type, quantit
 def test_rows_loaded_by_ledger_js_are_the_pages_rows(tiny: TinySite, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The button loads older entries as rows made by theme/assets/javascripts/ledger.js; they
-    must read as the rows the template makes (theme/partials/hl/macros.html `entry_row`). Known
+    must read as the rows the template makes (theme/partials/hl/macros.html `entry_rows`). Known
     difference: a loaded row shows the product and channel ids and the note as the ledger has
     them, without the product's name, the channel's label or the links between corrections."""
     node = shutil.which("node")

@@ -9,7 +9,8 @@ page shows the newest entries and loads older ones in static JSON chunks of 1,00
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -82,26 +83,46 @@ def ledger_summary(site: Site, cid: str, here: str) -> dict[str, Any] | None:
             "goals": goals_data(book), "chart": chart_data(book)}
 
 
-def entry_data(site: Site, here: str, entry: Entry, corrected_by: list[int]) -> dict[str, Any]:
-    """One entry for the `entry_row` macro: its cells as text, with the links a row carries
-    (the product's page, the entry it corrects, the entries correcting it)."""
-    product = site.records.products.get(entry.product)
-    return {
-        "seq": entry.seq,
-        "date": entry.date.isoformat(),
-        "type": label_of(ENTRY_TYPES, entry.type),
-        "product": product.name if product else entry.product,
-        "product_href": rel(here, product_url(entry.product)) if product else None,
-        "channel": site.channels[entry.channel].label if entry.channel in site.channels else entry.channel,
-        "quantity": f"{number(entry.quantity)} {entry.unit}" if entry.quantity is not None else "",
-        "orders": "" if entry.orders is None else str(entry.orders),
-        "amount": money(entry.amount, entry.currency),
-        "party": entry.party,
-        "reference": entry.reference,
-        "note": entry.note,
-        "corrects": entry.corrects,
-        "corrected_by": corrected_by,
-    }
+@dataclass(frozen=True, slots=True)
+class EntryRow:
+    """One entry as the `entry_rows` macro shows it: its cells as text, with the links a row
+    carries (the product's page, the entry it corrects, the entries correcting it). A class
+    rather than a dict: a template reads an object's attribute at once, a dict's key only after
+    failing to find it as an attribute, and a ledger page has many rows."""
+
+    seq: int
+    date: str
+    type: str
+    product: str
+    product_href: str | None
+    channel: str
+    quantity: str
+    orders: str
+    amount: str
+    party: str
+    reference: str
+    note: str
+    corrects: int | None
+    corrected_by: Sequence[int]
+
+
+def entry_rows(site: Site, here: str, book: Book, entries: Iterable[Entry]) -> list[EntryRow]:
+    """`entries` of `book` as rows of its page at `here`."""
+    links: dict[str, tuple[str, str | None]] = {}  # product id -> its name and page, once a page
+    rows = []
+    for x in entries:
+        if x.product not in links:
+            p = site.records.products.get(x.product)
+            links[x.product] = (p.name, rel(here, product_url(x.product))) if p else (x.product, None)
+        product, href = links[x.product]
+        rows.append(EntryRow(
+            seq=x.seq, date=x.date.isoformat(), type=label_of(ENTRY_TYPES, x.type), product=product, product_href=href,
+            channel=site.channels[x.channel].label if x.channel in site.channels else x.channel,
+            quantity=f"{number(x.quantity)} {x.unit}" if x.quantity is not None else "",
+            orders="" if x.orders is None else str(x.orders), amount=money(x.amount, x.currency), party=x.party,
+            reference=x.reference, note=x.note, corrects=x.corrects, corrected_by=book.figures.corrections.get(x.seq, []),
+        ))
+    return rows
 
 
 def trust_data(site: Site, cid: str, book: Book) -> dict[str, Any]:
@@ -145,7 +166,7 @@ def ledger_view(site: Site, cid: str) -> dict[str, Any]:
         "json": rel(here, f"ledgers/{cid}.json"),
         "trust": trust_data(site, cid, book),
         "totals": totals_data(book),
-        "entries": [entry_data(site, here, x, book.figures.corrections.get(x.seq, [])) for x in newest],
+        "entries": entry_rows(site, here, book, newest),
         "more": more,
         "root": book.root_hex,
         "heads": [{"date": h.date.isoformat(), "size": f"{h.size:,}", "href": f"consistency/{h.size}"}
