@@ -17,7 +17,7 @@ import yaml
 from harvest.ledger import citations
 from harvest.render import ledgers, templates
 from harvest.site import Site, load_site
-from tests.sitekit import CAMPAIGN, TinySite
+from tests.sitekit import CAMPAIGN, PRODUCT, TinySite
 from tests.test_ledger_site import HEADER, LEDGER, ROWS
 
 
@@ -46,7 +46,8 @@ def test_a_long_ledger_shows_the_newest_50_and_loads_the_rest(tiny: TinySite) ->
     rows = re.findall(r'<tr id="seq-(\d+)">', html)
     assert rows == [str(n) for n in range(1060, 1010, -1)]
     button = ('<button type="button" class="md-button" data-ledger-more data-ledger-chunks="2" data-ledger-shown="50"'
-              ' data-ledger-size="1060">再显示 1,000 条更早的账目</button>')
+              ' data-ledger-size="1060" data-ledger-products=\'{}\' data-ledger-channels=\'{"douyin": "抖音小店", "jd": "京东",'
+              ' "pinduoduo": "拼多多", "taobao": "淘宝"}\' data-ledger-corrected=\'{}\'>再显示 1,000 条更早的账目</button>')
     assert button in html
     assert '还有 1,010 条更早的账目。没有 JavaScript 也可以<a href="../test-campaign.csv">下载完整账本（CSV）</a>' in html
     assert "共 <strong>1,060</strong> 条" in html and "共 1,060 条账目" in html
@@ -71,13 +72,16 @@ def test_a_short_unsigned_ledger_without_seals_or_witnesses(tiny: TinySite) -> N
 
 
 class _Rows(HTMLParser):
-    """The entry rows of a page: id → [(tag, text, class)] of each cell, as a browser reads them."""
+    """The entry rows of a page as a browser reads them: id → cells ({"tag", "text", "class"}, the
+    text with each link written [text](href)), and the attributes of the button for older entries."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.rows: dict[str, list[dict[str, str]]] = {}
+        self.button: dict[str, str | None] = {}
         self._row: list[dict[str, str]] | None = None
         self._cell: dict[str, str] | None = None
+        self._href: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -86,41 +90,58 @@ class _Rows(HTMLParser):
         elif tag == "td" and self._row is not None:
             self._cell = {"tag": "td", "text": "", "class": a.get("class") or ""}
             self._row.append(self._cell)
+        elif tag == "a" and self._cell is not None:
+            self._href = a.get("href")
+            self._cell["text"] += "["
+        elif tag == "button" and "data-ledger-more" in a:
+            self.button = a
 
     def handle_data(self, data: str) -> None:
         if self._cell is not None:
             self._cell["text"] += data
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "td":
+        if tag == "a" and self._cell is not None:
+            self._cell["text"] += f"]({self._href})"
+        elif tag == "td":
             self._cell = None
         elif tag == "tr":
             self._row = None
 
 
+def _rows(html: str) -> _Rows:
+    parser = _Rows()
+    parser.feed(html)
+    return parser
+
+
 LOADED = [  # the ten oldest entries, which ledger.js loads: every type, quantities, currencies, texts
     *ROWS,
-    "8,2019-02-23,donation,,,,,,12345.67,USD,某基金会,R-003,\n",
-    '9,2019-02-23,donation,,,,,,0.50,CNY,"<b>名字</b> ""引号"" & 符号",R-004,"备注 <i>x</i> \'单引号\'"\n',
+    "8,2019-02-23,donation,,,,,,-1.00,CNY,某公司,seq:1,再次更正\n",
+    '9,2019-02-23,donation,,,,,,12345.67,USD,"<b>名字</b> ""引号"" & 符号",R-004,"备注 <i>x</i> \'单引号\'"\n',
     "10,2019-02-23,sale,test-orange,jd,1234567.125,kg,12000,1000000.00,CNY,京东买家,S-3,\n",
 ]
+ON_PAGE = "12,2019-02-24,donation,,,,,,-5.00,CNY,某公司,seq:1,多记了\n"  # corrects an entry the page does not show
 
 
 def test_rows_loaded_by_ledger_js_are_the_pages_rows(tiny: TinySite, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The button loads older entries as rows made by theme/assets/javascripts/ledger.js; they
-    must read as the rows the template makes (theme/partials/hl/macros.html `entry_rows`). Known
-    difference: a loaded row shows the product and channel ids and the note as the ledger has
-    them, without the product's name, the channel's label or the links between corrections."""
+    must be the rows the template makes (theme/partials/hl/macros.html `entry_rows`): the same
+    cells, texts and links (product pages, corrections both ways)."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("node (v18 or later; CI installs nodejs) is needed to test theme/assets/javascripts/ledger.js")
     tiny.with_basics()
-    more = "".join(f"{n},2019-02-24,donation,,,,,,{n}.00,CNY,捐赠人 {n},R-{n:04d},\n" for n in range(11, 61))
-    tiny.write("ledgers/test-campaign.csv", HEADER + "".join(LOADED) + more)
+    tiny.write("products/test-orange.yml", PRODUCT.replace("测试脐橙", "'测试脐橙 \"''&'"))  # in a quoted attribute
+    more = [f"{n},2019-02-24,donation,,,,,,{n}.00,CNY,捐赠人 {n},R-{n:04d},\n" for n in range(11, 61)]
+    more[1] = ON_PAGE
+    tiny.write("ledgers/test-campaign.csv", HEADER + "".join(LOADED + more))
     site = _site(tiny)
-    book = site.books["test-campaign"]
-    spec = {"size": 60, "shown": 50, "chunks": {name: json.loads(data) for name, data in ledgers.entry_chunks(book)}}
+    page = _rows(_page(site, "ledgers/test-campaign.md"))
+    assert sorted(page.rows) == sorted(f"seq-{n}" for n in range(11, 61))
+    spec = {"button": page.button,
+            "chunks": {name: json.loads(data) for name, data in ledgers.entry_chunks(site.books["test-campaign"])}}
     (tmp_path / "spec.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     done = subprocess.run([node, str(Path(__file__).parent / "js" / "ledger.test.mjs"), str(tmp_path / "spec.json")],
                           capture_output=True, text=True, timeout=120)
@@ -128,15 +149,13 @@ def test_rows_loaded_by_ledger_js_are_the_pages_rows(tiny: TinySite, tmp_path: P
     made = json.loads(done.stdout)
     assert made["button"] == {"disabled": True, "text": "已显示全部账目"}
     monkeypatch.setattr(ledgers, "FIRST_SCREEN", 60)  # every row from the template, to compare
-    parser = _Rows()
-    parser.feed(_page(site, "ledgers/test-campaign.md"))
+    whole = _rows(_page(site, "ledgers/test-campaign.md")).rows
     assert [row["id"] for row in made["rows"]] == [f"seq-{n}" for n in range(10, 0, -1)]
     for row in made["rows"]:
-        assert row["tag"] == "tr"
-        page = parser.rows[row["id"]]
-        assert [(c["tag"], c["class"]) for c in row["cells"]] == [(c["tag"], c["class"]) for c in page], row["id"]
-        same = [0, 1, 2, 5, 6, 7, 8, 9]  # all but product, channel and note
-        assert [row["cells"][i]["text"] for i in same] == [page[i]["text"] for i in same], row["id"]
+        assert row["tag"] == "tr" and row["cells"] == whole[row["id"]], row["id"]
+    assert whole["seq-1"][10]["text"] == "首笔捐赠；已由 [第 8 条](#seq-8) 更正；已由 [第 12 条](#seq-12) 更正"
+    assert whole["seq-3"][10]["text"] == "备注, 有逗号；已由 [第 7 条](#seq-7) 更正"
+    assert whole["seq-2"][3]["text"] == "[测试脐橙 \"'&](../../products/test-orange/)"
 
 
 def test_the_transparency_page_sums_each_currency(tiny: TinySite) -> None:

@@ -153,10 +153,6 @@ def ledger_view(site: Site, cid: str) -> dict[str, Any]:
     size = book.figures.size
     newest = book.ledger.entries[::-1][:FIRST_SCREEN]
     older = size - len(newest)
-    more = None
-    if older:
-        more = {"chunks": (size + CHUNK - 1) // CHUNK, "shown": len(newest), "size": size, "chunk": f"{CHUNK:,}",
-                "older": f"{older:,}"}
     return {
         "id": cid,
         "name": site.records.campaigns[cid].name,
@@ -167,11 +163,29 @@ def ledger_view(site: Site, cid: str) -> dict[str, Any]:
         "trust": trust_data(site, cid, book),
         "totals": totals_data(book),
         "entries": entry_rows(site, here, book, newest),
-        "more": more,
+        "more": more_data(site, here, book, len(newest)) if older else None,
         "root": book.root_hex,
         "heads": [{"date": h.date.isoformat(), "size": f"{h.size:,}", "href": f"consistency/{h.size}"}
                   for h in book.heads],
         "scripts": [rel(here, f"assets/javascripts/{name}.js") for name in ("receipt", "ledger")],
+    }
+
+
+def more_data(site: Site, here: str, book: Book, shown: int) -> dict[str, Any]:
+    """The button that loads older entries, and what ledger.js needs to write their rows as
+    `entry_rows` does: the names and pages of the ledger's products, the channels' labels, and
+    the corrections of older entries made by entries on the page (it finds the others itself)."""
+    size = book.figures.size
+    oldest = size - shown + 1  # the oldest entry on the page
+    named = sorted({x.product for x in book.ledger.entries if x.product in site.records.products})
+    corrected = {str(seq): on_page for seq, by in book.figures.corrections.items()
+                 if seq < oldest and (on_page := [s for s in by if s >= oldest])}
+    return {
+        "chunks": (size + CHUNK - 1) // CHUNK, "shown": shown, "size": size, "chunk": f"{CHUNK:,}",
+        "older": f"{oldest - 1:,}",
+        "products": {pid: [site.records.products[pid].name, rel(here, product_url(pid))] for pid in named},
+        "channels": {cid: channel.label for cid, channel in sorted(site.channels.items())},
+        "corrected": corrected,
     }
 
 

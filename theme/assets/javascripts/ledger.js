@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   var TYPES = { donation: "捐赠", sale: "销售", disbursement: "拨付", expense: "支出" };
+  var CORRECTION = /^seq:([0-9]+)$/;  // the reference of a correction (harvest/ledger/rules.py)
 
   function parseCsvLine(line) {
     var out = [], field = "", quoted = false;
@@ -32,19 +33,52 @@
     return Number(value).toLocaleString("zh-CN", { maximumFractionDigits: 20 }) + " " + unit;
   }
 
-  function row(f) {
+  function own(map, key) {  // a key of the page's data, never one of every object's (constructor, …)
+    return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+  }
+
+  function link(href, text) {
+    var a = document.createElement("a");
+    a.setAttribute("href", href);
+    a.textContent = text;
+    return a;
+  }
+
+  // The row theme/partials/hl/macros.html (entry_rows) writes for the same entry; `names` holds
+  // the button's products, channels and corrections (see harvest/render/ledgers.py more_data).
+  function row(f, names) {
     // seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note
     var tr = document.createElement("tr");
     tr.id = "seq-" + f[0];
-    var cells = [f[0], f[1], TYPES[f[2]] || f[2], f[3], f[4], f[5] ? quantity(f[5], f[6]) : "", f[7],
-                 money(f[8], f[9]), f[10], f[11], f[12]];
-    cells.forEach(function (text, i) {
+    var product = own(names.products, f[3]);
+    var cells = [f[0], f[1], TYPES[f[2]] || f[2], product ? link(product[1], product[0]) : f[3],
+                 own(names.channels, f[4]) || f[4], f[5] ? quantity(f[5], f[6]) : "", f[7], money(f[8], f[9]), f[10], f[11]];
+    cells.forEach(function (content, i) {
       var td = document.createElement("td");
-      td.textContent = text;
+      if (typeof content === "string") td.textContent = content;
+      else td.appendChild(content);
       if (i === 7) td.className = "hl-num";
       tr.appendChild(td);
     });
+    var notes = document.createElement("td"), parts = [];
+    if (f[12]) parts.push([f[12]]);
+    var corrects = CORRECTION.exec(f[11]);
+    if (corrects) parts.push(["更正 ", link("#seq-" + corrects[1], "第 " + corrects[1] + " 条")]);
+    (own(names.corrected, f[0]) || []).slice().sort(function (a, b) { return a - b; }).forEach(function (s) {
+      parts.push(["已由 ", link("#seq-" + s, "第 " + s + " 条"), " 更正"]);
+    });
+    parts.forEach(function (part, i) {
+      if (i) notes.appendChild(document.createTextNode("；"));
+      part.forEach(function (piece) {
+        notes.appendChild(typeof piece === "string" ? document.createTextNode(piece) : piece);
+      });
+    });
+    tr.appendChild(notes);
     return tr;
+  }
+
+  function json(button, name) {
+    try { return JSON.parse(button.getAttribute(name) || "{}"); } catch (e) { return {}; }
   }
 
   function setup(button) {
@@ -52,6 +86,8 @@
     var size = Number(button.getAttribute("data-ledger-size"));
     var shown = Number(button.getAttribute("data-ledger-shown"));
     var oldest = size - shown + 1;  // seq of the oldest entry on the page
+    var names = { products: json(button, "data-ledger-products"), channels: json(button, "data-ledger-channels"),
+                  corrected: json(button, "data-ledger-corrected") };
     button.addEventListener("click", function () {
       if (oldest <= 1) return;
       var last = oldest - 1, k = Math.floor((last - 1) / 1000);
@@ -61,7 +97,10 @@
         return r.json();
       }).then(function (chunk) {
         for (var seq = last; seq >= chunk.first; seq--) {
-          table.appendChild(row(parseCsvLine(chunk.lines[seq - chunk.first])));
+          var f = parseCsvLine(chunk.lines[seq - chunk.first]);
+          var corrects = CORRECTION.exec(f[11]);  // newest first: an entry's corrections come before it
+          if (corrects) names.corrected[corrects[1]] = (own(names.corrected, corrects[1]) || []).concat([Number(f[0])]);
+          table.appendChild(row(f, names));
         }
         oldest = chunk.first;
         button.disabled = oldest <= 1;
