@@ -21,7 +21,7 @@ from tests.sitekit import CAMPAIGN, PRODUCT, TinySite
 from tests.test_ledger_site import HEADER, LEDGER, ROWS
 
 
-def _site(tiny: TinySite) -> Site:
+def load(tiny: TinySite) -> Site:
     config = yaml.safe_load((tiny.path / "mkdocs.yml").read_text(encoding="utf-8"))
     site, problems = load_site(tiny.path, tiny.path / "content", config["site_url"], config["extra"])
     assert problems == [] and site is not None
@@ -42,7 +42,7 @@ def _donations(count: int) -> str:
 def test_a_long_ledger_shows_the_newest_50_and_loads_the_rest(tiny: TinySite) -> None:
     tiny.with_basics()
     tiny.write("ledgers/test-campaign.csv", _donations(1060))
-    html = _page(_site(tiny), "ledgers/test-campaign.md")
+    html = _page(load(tiny), "ledgers/test-campaign.md")
     rows = re.findall(r'<tr id="seq-(\d+)">', html)
     assert rows == [str(n) for n in range(1060, 1010, -1)]
     button = ('<button type="button" class="md-button" data-ledger-more data-ledger-chunks="2" data-ledger-shown="50"'
@@ -58,7 +58,7 @@ def test_a_long_ledger_shows_the_newest_50_and_loads_the_rest(tiny: TinySite) ->
 def test_a_short_unsigned_ledger_without_seals_or_witnesses(tiny: TinySite) -> None:
     tiny.with_basics()
     tiny.write("ledgers/test-campaign.csv", LEDGER)
-    html = _page(_site(tiny), "ledgers/test-campaign.md")
+    html = _page(load(tiny), "ledgers/test-campaign.md")
     assert "data-ledger-more" not in html and "更早的账目" not in html
     assert "<p>这个账本还没有封存的树头。</p>" in html and 'href="consistency/' not in html
     assert ('<p class="hl-unsigned" data-unsigned-preview><strong>未签名预览（unsigned preview）</strong>：'
@@ -109,7 +109,8 @@ class _Rows(HTMLParser):
             self._row = None
 
 
-def _rows(html: str) -> _Rows:
+def page_rows(html: str) -> _Rows:
+    """The entry rows and the button of a ledger page (see `_Rows`)."""
     parser = _Rows()
     parser.feed(html)
     return parser
@@ -124,6 +125,22 @@ LOADED = [  # the ten oldest entries, which ledger.js loads: every type, quantit
 ON_PAGE = "12,2019-02-24,donation,,,,,,-5.00,CNY,某公司,seq:1,多记了\n"  # corrects an entry the page does not show
 
 
+def write_long_ledger(site: TinySite) -> None:
+    """A site whose ledger has 60 entries: the page shows 50, the button loads the 10 of `LOADED`."""
+    site.with_basics()
+    site.write("products/test-orange.yml", PRODUCT.replace("测试脐橙", "'测试脐橙 \"''&'"))  # in a quoted attribute
+    more = [f"{n},2019-02-24,donation,,,,,,{n}.00,CNY,捐赠人 {n},R-{n:04d},\n" for n in range(11, 61)]
+    more[1] = ON_PAGE
+    site.write("ledgers/test-campaign.csv", HEADER + "".join(LOADED + more))
+
+
+def every_row(site: Site, monkeypatch: pytest.MonkeyPatch) -> dict[str, list[dict[str, str]]]:
+    """Every entry's row as the template makes it (the page shows only the newest 50)."""
+    with monkeypatch.context() as m:
+        m.setattr(ledgers, "FIRST_SCREEN", site.books["test-campaign"].figures.size)
+        return page_rows(_page(site, "ledgers/test-campaign.md")).rows
+
+
 def test_rows_loaded_by_ledger_js_are_the_pages_rows(tiny: TinySite, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The button loads older entries as rows made by theme/assets/javascripts/ledger.js; they
@@ -132,13 +149,9 @@ def test_rows_loaded_by_ledger_js_are_the_pages_rows(tiny: TinySite, tmp_path: P
     node = shutil.which("node")
     if node is None:
         pytest.fail("node (v18 or later; CI installs nodejs) is needed to test theme/assets/javascripts/ledger.js")
-    tiny.with_basics()
-    tiny.write("products/test-orange.yml", PRODUCT.replace("测试脐橙", "'测试脐橙 \"''&'"))  # in a quoted attribute
-    more = [f"{n},2019-02-24,donation,,,,,,{n}.00,CNY,捐赠人 {n},R-{n:04d},\n" for n in range(11, 61)]
-    more[1] = ON_PAGE
-    tiny.write("ledgers/test-campaign.csv", HEADER + "".join(LOADED + more))
-    site = _site(tiny)
-    page = _rows(_page(site, "ledgers/test-campaign.md"))
+    write_long_ledger(tiny)
+    site = load(tiny)
+    page = page_rows(_page(site, "ledgers/test-campaign.md"))
     assert sorted(page.rows) == sorted(f"seq-{n}" for n in range(11, 61))
     spec = {"button": page.button,
             "chunks": {name: json.loads(data) for name, data in ledgers.entry_chunks(site.books["test-campaign"])}}
@@ -148,8 +161,7 @@ def test_rows_loaded_by_ledger_js_are_the_pages_rows(tiny: TinySite, tmp_path: P
     assert done.returncode == 0, done.stderr
     made = json.loads(done.stdout)
     assert made["button"] == {"disabled": True, "text": "已显示全部账目"}
-    monkeypatch.setattr(ledgers, "FIRST_SCREEN", 60)  # every row from the template, to compare
-    whole = _rows(_page(site, "ledgers/test-campaign.md")).rows
+    whole = every_row(site, monkeypatch)
     assert [row["id"] for row in made["rows"]] == [f"seq-{n}" for n in range(10, 0, -1)]
     for row in made["rows"]:
         assert row["tag"] == "tr" and row["cells"] == whole[row["id"]], row["id"]
@@ -162,7 +174,7 @@ def test_the_transparency_page_sums_each_currency(tiny: TinySite) -> None:
     tiny.with_basics()
     tiny.write("campaigns/later-campaign.yml", CAMPAIGN.replace("测试活动", "后来的活动").replace("2019-02-2", "2020-02-2"))
     tiny.write("ledgers/test-campaign.csv", LEDGER + "8,2019-02-23,donation,,,,,,50.00,USD,某基金会,R-003,\n")
-    html = _page(_site(tiny), "transparency/index.md")
+    html = _page(load(tiny), "transparency/index.md")
     assert "<h1" not in html  # Material writes the page's title
     rows = re.findall(r"<tr>.*?</tr>", html)
     assert rows[0] == ('<tr><th scope="col">活动</th><th scope="col">捐赠收入</th><th scope="col">销售额</th>'
@@ -193,7 +205,7 @@ def test_the_transparency_page_sums_each_currency(tiny: TinySite) -> None:
 def test_a_citation_is_the_ledgers_figure(tiny: TinySite, words: str, text: str) -> None:
     tiny.with_basics()
     tiny.write("ledgers/test-campaign.csv", LEDGER)
-    site = _site(tiny)
+    site = load(tiny)
     assert citations.value(site.records, site.books, words.split()) == text
 
 
@@ -206,6 +218,6 @@ def test_a_citation_is_the_ledgers_figure(tiny: TinySite, words: str, text: str)
 def test_a_wrong_citation_is_one_problem_with_its_line(tiny: TinySite, words: str, expected: str) -> None:
     tiny.with_basics()
     tiny.write("ledgers/test-campaign.csv", LEDGER)
-    site = _site(tiny)
+    site = load(tiny)
     problems = citations.check_text(site.records, site.books, f"# 标题\n\n{{{{ figure {words} }}}}\n", "content/a.md")
     assert [(p.path, p.line, p.field, p.expected) for p in problems] == [("content/a.md", 3, "figure", expected)]
