@@ -46,8 +46,10 @@ def test_a_long_ledger_shows_the_newest_50_and_loads_the_rest(tiny: TinySite) ->
     rows = re.findall(r'<tr id="seq-(\d+)">', html)
     assert rows == [str(n) for n in range(1060, 1010, -1)]
     button = ('<button type="button" class="md-button" data-ledger-more data-ledger-chunks="2" data-ledger-shown="50"'
-              ' data-ledger-size="1060" data-ledger-products=\'{}\' data-ledger-channels=\'{"douyin": "抖音小店", "jd": "京东",'
-              ' "pinduoduo": "拼多多", "taobao": "淘宝"}\' data-ledger-corrected=\'{}\'>再显示 1,000 条更早的账目</button>')
+              ' data-ledger-size="1060" data-ledger-names=\'{"channels": {"douyin": "抖音小店", "jd": "京东",'
+              ' "pinduoduo": "拼多多", "taobao": "淘宝"}, "corrected": {}, "products": {}, "symbols": {"CNY": "¥"},'
+              ' "types": {"disbursement": "拨付", "donation": "捐赠", "expense": "支出", "sale": "销售"}}\'>'
+              '再显示 1,000 条更早的账目</button>')
     assert button in html
     assert '还有 1,010 条更早的账目。没有 JavaScript 也可以<a href="../test-campaign.csv">下载完整账本（CSV）</a>' in html
     assert "共 <strong>1,060</strong> 条" in html and "共 1,060 条账目" in html

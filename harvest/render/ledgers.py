@@ -26,7 +26,7 @@ from harvest.render.charts import Series, line_chart
 from harvest.render.html import e, front_matter, rel
 from harvest.render.products import campaign_url, product_url
 from harvest.site import Output, Site, View
-from harvest.vocabulary import ENTRY_TYPES, GOALS, TOTALS, money, number
+from harvest.vocabulary import ENTRY_TYPES, GOALS, SYMBOLS, TOTALS, money, number
 from harvest.vocabulary import label as label_of
 
 FIRST_SCREEN = 50  # entries shown in the page itself
@@ -172,9 +172,10 @@ def ledger_view(site: Site, cid: str) -> dict[str, Any]:
 
 
 def more_data(site: Site, here: str, book: Book, shown: int) -> dict[str, Any]:
-    """The button that loads older entries, and what ledger.js needs to write their rows as
-    `entry_rows` does: the names and pages of the ledger's products, the channels' labels, and
-    the corrections of older entries made by entries on the page (it finds the others itself)."""
+    """The button that loads older entries, and the words ledger.js needs to write their rows
+    as `entry_rows` does (`names`): the entry types' labels, the currency symbols, the names
+    and pages of the ledger's products, the channels' labels, and the corrections of older
+    entries made by entries on the page (it finds the others itself)."""
     size = book.figures.size
     oldest = size - shown + 1  # the oldest entry on the page
     named = sorted({x.product for x in book.ledger.entries if x.product in site.records.products})
@@ -183,9 +184,13 @@ def more_data(site: Site, here: str, book: Book, shown: int) -> dict[str, Any]:
     return {
         "chunks": (size + CHUNK - 1) // CHUNK, "shown": shown, "size": size, "chunk": f"{CHUNK:,}",
         "older": f"{oldest - 1:,}",
-        "products": {pid: [site.records.products[pid].name, rel(here, product_url(pid))] for pid in named},
-        "channels": {cid: channel.label for cid, channel in sorted(site.channels.items())},
-        "corrected": corrected,
+        "names": {
+            "types": ENTRY_TYPES,
+            "symbols": SYMBOLS,
+            "products": {pid: [site.records.products[pid].name, rel(here, product_url(pid))] for pid in named},
+            "channels": {cid: channel.label for cid, channel in sorted(site.channels.items())},
+            "corrected": corrected,
+        },
     }
 
 

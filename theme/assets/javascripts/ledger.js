@@ -1,8 +1,8 @@
 /* Harvest Ledger: load older ledger entries on request, 1,000 at a time, from the static
- * chunks entries/<k>.json beside the page. No library; text is set with textContent only. */
+ * chunks entries/<k>.json beside the page, as the rows the page itself has, in the words the
+ * page gives (data-ledger-names). No library; text is set with textContent only. */
 (function () {
   "use strict";
-  var TYPES = { donation: "捐赠", sale: "销售", disbursement: "拨付", expense: "支出" };
   var CORRECTION = /^seq:([0-9]+)$/;  // the reference of a correction (harvest/ledger/rules.py)
 
   function parseCsvLine(line) {
@@ -22,10 +22,10 @@
   }
 
   // As harvest/vocabulary.py writes them: -¥1,200.00 (the sign before the symbol), 1,250.5 kg.
-  function money(amount, currency) {
-    var n = Number(amount);
+  function money(amount, currency, symbols) {
+    var n = Number(amount), symbol = own(symbols, currency);
     var text = Math.abs(n).toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    text = currency === "CNY" ? "¥" + text : text + " " + currency;
+    text = symbol ? symbol + text : text + " " + currency;
     return n < 0 ? "-" + text : text;
   }
 
@@ -45,14 +45,14 @@
   }
 
   // The row theme/partials/hl/macros.html (entry_rows) writes for the same entry; `names` holds
-  // the button's products, channels and corrections (see harvest/render/ledgers.py more_data).
+  // the words the page gives (the button's data-ledger-names, see harvest/render/ledgers.py more_data).
   function row(f, names) {
     // seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note
     var tr = document.createElement("tr");
     tr.id = "seq-" + f[0];
     var product = own(names.products, f[3]);
-    var cells = [f[0], f[1], TYPES[f[2]] || f[2], product ? link(product[1], product[0]) : f[3],
-                 own(names.channels, f[4]) || f[4], f[5] ? quantity(f[5], f[6]) : "", f[7], money(f[8], f[9]), f[10], f[11]];
+    var cells = [f[0], f[1], own(names.types, f[2]) || f[2], product ? link(product[1], product[0]) : f[3],
+                 own(names.channels, f[4]) || f[4], f[5] ? quantity(f[5], f[6]) : "", f[7], money(f[8], f[9], names.symbols), f[10], f[11]];
     cells.forEach(function (content, i) {
       var td = document.createElement("td");
       if (typeof content === "string") td.textContent = content;
@@ -78,7 +78,9 @@
   }
 
   function json(button, name) {
-    try { return JSON.parse(button.getAttribute(name) || "{}"); } catch (e) { return {}; }
+    var value = null;
+    try { value = JSON.parse(button.getAttribute(name) || "{}"); } catch (e) { /* as if none */ }
+    return value && typeof value === "object" ? value : {};
   }
 
   function setup(button) {
@@ -86,8 +88,10 @@
     var size = Number(button.getAttribute("data-ledger-size"));
     var shown = Number(button.getAttribute("data-ledger-shown"));
     var oldest = size - shown + 1;  // seq of the oldest entry on the page
-    var names = { products: json(button, "data-ledger-products"), channels: json(button, "data-ledger-channels"),
-                  corrected: json(button, "data-ledger-corrected") };
+    var names = json(button, "data-ledger-names");
+    ["types", "symbols", "products", "channels", "corrected"].forEach(function (key) {
+      if (typeof own(names, key) !== "object" || names[key] === null) names[key] = {};
+    });
     button.addEventListener("click", function () {
       if (oldest <= 1) return;
       var last = oldest - 1, k = Math.floor((last - 1) / 1000);
