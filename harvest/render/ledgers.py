@@ -178,7 +178,7 @@ def more_data(site: Site, here: str, book: Book, shown: int) -> dict[str, Any]:
     entries made by entries on the page (it finds the others itself)."""
     size = book.figures.size
     oldest = size - shown + 1  # the oldest entry on the page
-    named = sorted({x.product for x in book.ledger.entries if x.product in site.records.products})
+    named = sorted(p for p in {x.product for x in book.ledger.entries} if p in site.records.products)  # 30 ms a million
     corrected = {str(seq): on_page for seq, by in book.figures.corrections.items()
                  if seq < oldest and (on_page := [s for s in by if s >= oldest])}
     return {
