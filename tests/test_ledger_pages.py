@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from harvest.ledger import citations
+from harvest.publish import ledger_files
 from harvest.render import ledgers, templates
 from harvest.site import Site, load_site
 from tests.sitekit import CAMPAIGN, PRODUCT, TinySite
@@ -29,7 +30,8 @@ def load(tiny: TinySite) -> Site:
 
 
 def _page(site: Site, src: str) -> str:
-    out = next(o for o in [*ledgers.ledger_outputs(site), *ledgers.transparency_outputs(site)] if o.src_uri == src)
+    pages = [ledgers.ledger_page(site, cid) for cid in site.books] + list(ledgers.transparency_outputs(site))
+    out = next(o for o in pages if o.src_uri == src)
     assert out.view is not None and isinstance(out.content, str) and out.content.startswith("---\n")
     return templates.render(out.view)
 
@@ -155,8 +157,8 @@ def test_rows_loaded_by_ledger_js_are_the_pages_rows(tiny: TinySite, tmp_path: P
     site = load(tiny)
     page = page_rows(_page(site, "ledgers/test-campaign.md"))
     assert sorted(page.rows) == sorted(f"seq-{n}" for n in range(11, 61))
-    spec = {"button": page.button,
-            "chunks": {name: json.loads(data) for name, data in ledgers.entry_chunks(site.books["test-campaign"])}}
+    chunk = ledger_files.entry_chunk(1, site.books["test-campaign"].ledger.lines())  # entries/0.json, as published
+    spec = {"button": page.button, "chunks": {"entries/0.json": json.loads(chunk)}}
     (tmp_path / "spec.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     done = subprocess.run([node, str(Path(__file__).parent / "js" / "ledger.test.mjs"), str(tmp_path / "spec.json")],
                           capture_output=True, text=True, timeout=120)
