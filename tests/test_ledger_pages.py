@@ -196,6 +196,14 @@ def test_the_transparency_page_sums_each_currency(tiny: TinySite) -> None:
     assert '<td class="hl-num"><strong>¥449.75</strong></td><td></td></tr>' in rows[4]
 
 
+def test_a_ledger_without_entries_is_on_the_transparency_page(tiny: TinySite) -> None:
+    tiny.with_basics()
+    tiny.write("ledgers/test-campaign.csv", HEADER)
+    html = _page(load(tiny), "transparency/index.md")
+    assert ('<tr><th scope="row"><a href="../campaigns/test-campaign/">测试活动</a></th>'
+            + '<td class="hl-num">¥0.00</td>' * 5 + '<td><a href="../ledgers/test-campaign/">0 条</a></td></tr>') in html
+
+
 @pytest.mark.parametrize(("words", "text"), [
     ("test-campaign sold kg", "1,250.5 kg"),
     ("test-campaign sold kg test-orange", "1,250.5 kg"),

@@ -247,7 +247,8 @@ def transparency_outputs(site: Site) -> Iterator[Output]:
         if book is None:
             campaigns.append(row)
             continue
-        for currency, totals in book.figures.totals.items():
+        # A ledger without entries yet is shown with zeros, as its own page shows it (totals_data).
+        for currency, totals in (book.figures.totals or {"CNY": {}}).items():
             acc = sums.setdefault(currency, {k: ZERO for k in kinds})
             for k in kinds:
                 acc[k] += totals.get(k, ZERO)
