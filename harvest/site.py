@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from harvest import THEME
+from harvest.ledger import citations
 from harvest.ledger.books import Book, load_books
 from harvest.load import content, inputs, links, sanitise
 from harvest.load.records import Channel, Records, load_channels, load_records
@@ -21,7 +22,6 @@ from harvest.load.settings import Admin, read_admin
 from harvest.problems import Problem, shown
 from harvest.proofs import checkpoint
 from harvest.proofs.cosignature import Policy, parse_policy
-from harvest.render import citations
 from harvest.vocabulary import CATEGORIES, label, pinyin, province_order
 
 
@@ -200,10 +200,11 @@ def load_site(
     problems += more
     if problems:
         return None, problems
-    site = Site(root=root, docs_dir=docs_dir, site_url=url, channels=channels, records=records, stories=stories, books=books,
-                signer=signer, witnesses=witnesses, admin=admin)
-    problems += citations.check_site(site, docs_dir)
-    return (None, problems) if problems else (site, [])
+    problems = citations.check_files(records, books, root, docs_dir)  # read from the ledgers, now known good
+    if problems:
+        return None, problems
+    return Site(root=root, docs_dir=docs_dir, site_url=url, channels=channels, records=records, stories=stories,
+                books=books, signer=signer, witnesses=witnesses, admin=admin), []
 
 
 def _signer(environ: Mapping[str, str]) -> tuple[str | None, list[Problem]]:

@@ -18,36 +18,49 @@ A build without a signing key publishes the same, unsigned, and says it is a pre
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from mkdocs.plugins import get_plugin_logger
 
+from harvest.ledger.books import Book
 from harvest.problems import shown
 from harvest.proofs import checkpoint, tiles
-from harvest.proofs.cosignature import Witnessed, check_cosignatures
+from harvest.proofs.cosignature import Policy, Witnessed, check_cosignatures
 from harvest.proofs.merkle import HASH_SIZE, MerkleTree
 
 log = get_plugin_logger("harvest")
 MAX_COSIGNATURES_BYTES = 64_000
 
-if TYPE_CHECKING:
-    from harvest.ledger.books import Book
-    from harvest.site import Site
+
+class LogSource(Protocol):
+    """What the logs are published from: the loaded site (harvest.site.Site, which comes later
+    in the pipeline and is named here only by what it has)."""
+
+    @property
+    def root(self) -> Path: ...  # the repository, which holds ledgers/<id>.cosignatures
+    @property
+    def site_url(self) -> str: ...  # the logs' origins are made from it
+    @property
+    def signer(self) -> str | None: ...  # the site's signer key; None: an unsigned preview
+    @property
+    def witnesses(self) -> Policy: ...
+    @property
+    def books(self) -> Mapping[str, Book]: ...
 
 
-def origin_of(site: Site, cid: str) -> str:
+def origin_of(site: LogSource, cid: str) -> str:
     """The log origin of a ledger, which is also its signing key's name."""
     return checkpoint.checkpoint_origin(site.site_url, cid)
 
 
-def signer_of(site: Site, cid: str) -> str | None:
+def signer_of(site: LogSource, cid: str) -> str | None:
     """The ledger's own signer key (derived from the site's secret), None for a preview."""
     return checkpoint.ledger_signer(site.signer, origin_of(site, cid)) if site.signer else None
 
 
-def verifier_of(site: Site, cid: str) -> str | None:
+def verifier_of(site: LogSource, cid: str) -> str | None:
     """The ledger's verifier key (``<origin>+<hash>+<base64>``), None for a preview."""
     signer = signer_of(site, cid)
     return checkpoint.verifier_for(signer) if signer else None
@@ -67,7 +80,7 @@ def cosignature_lines(root: Path, cid: str) -> list[str]:
     return [row.strip() for row in text.splitlines() if row.strip()]
 
 
-def witnessed(site: Site, cid: str, book: Book) -> Witnessed:
+def witnessed(site: LogSource, cid: str, book: Book) -> Witnessed:
     """The cosignatures of the ledger's current head by the site's witnesses."""
     body = checkpoint.checkpoint_body(origin_of(site, cid), book.tree.size, book.tree.root())
     return check_cosignatures(cosignature_lines(site.root, cid), body, site.witnesses)
@@ -95,7 +108,7 @@ def history_tiles(tree: MerkleTree, lines: Sequence[bytes], sizes: Sequence[int]
     return files
 
 
-def log_files(site: Site, cid: str, book: Book) -> dict[str, bytes]:
+def log_files(site: LogSource, cid: str, book: Book) -> dict[str, bytes]:
     """The checkpoint, history and proofs of one ledger: path under ``ledgers/<id>/`` → bytes."""
     origin, signer, tree = origin_of(site, cid), signer_of(site, cid), book.tree
     seen = witnessed(site, cid, book)
@@ -118,7 +131,7 @@ def log_files(site: Site, cid: str, book: Book) -> dict[str, bytes]:
     return files
 
 
-def logs_json(site: Site) -> bytes:
+def logs_json(site: LogSource) -> bytes:
     """``ledgers/logs.json``: every ledger's origin and verifier key, and the witness policy."""
     logs = []
     for cid in sorted(site.books):

@@ -1,119 +1,13 @@
-"""Stories and pages cite ledger figures; the site shows the computed value.
-
-Write, anywhere in a story or a page under content/:
-
-    {{ figure baojing-oranges-2019 sold kg }}        → 49,950 kg
-    {{ figure baojing-oranges-2019 donations }}      → ¥100,000.00
-    {{ figure baojing-oranges-2019 progress sales_amount }} → 99.9%
-
-The figure is read from the campaign's ledger at build time, so a story never repeats a
-number by hand. An unknown campaign or figure stops the build with the file and line.
-"""
+"""Cited figures (`{{ figure … }}`, see harvest/ledger/citations.py) replaced by their values in
+what editors wrote, as text: the value is escaped, so it is never read as markup."""
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-from harvest.problems import Problem, shown
+from harvest.ledger.citations import FIGURE_RE, value
 from harvest.render.html import e
-from harvest.vocabulary import money, number
-
-if TYPE_CHECKING:
-    from harvest.ledger.figures import Figures, ProductSales
-    from harvest.site import Site
-
-FIGURE_RE = re.compile(r"\{\{\s*figure\b([^}]*)\}\}")
-MONEY = {
-    "donations": "donation",
-    "sales": "sale",
-    "disbursements": "disbursement",
-    "expenses": "expense",
-    "balance": "balance",
-}
-HELP = (
-    "{{ figure <campaign-id> <name> }} where <name> is one of: donations, sales, disbursements, expenses,"
-    " balance (each may be followed by a currency, default CNY), sold <unit> [<product-id>],"
-    " orders [<product-id>], entries, progress <goal> (sales_quantity, sales_amount or donations)"
-)
-
-
-def value(site: Site, words: list[str]) -> str:
-    """The text a citation stands for. Raises LookupError with a plain reason."""
-    if len(words) < 2:
-        raise LookupError("a campaign id and a figure name")
-    cid, name, args = words[0], words[1], words[2:]
-    if cid not in site.records.campaigns:
-        raise LookupError(f'a campaign id; there is no campaign "{cid}"')
-    book = site.books.get(cid)
-    if book is None:
-        raise LookupError(f'a campaign with a ledger; campaign "{cid}" has no ledgers/{cid}.csv')
-    figures = book.figures
-    if name in MONEY and len(args) <= 1:
-        currency = args[0] if args else "CNY"
-        return money(figures.totals.get(currency, {}).get(MONEY[name], Decimal(0)), currency)
-    if name == "sold" and len(args) in (1, 2):
-        sales = _sales(site, figures, args[1:])
-        return f"{number(sum((s.quantity.get(args[0], Decimal(0)) for s in sales), Decimal(0)))} {args[0]}"
-    if name == "orders" and len(args) <= 1:
-        return f"{sum(s.orders for s in _sales(site, figures, args)):,}"
-    if name == "entries" and not args:
-        return f"{figures.size:,}"
-    if name == "progress" and len(args) == 1:
-        for goal in book.goals:
-            if goal.name == args[0]:
-                return f"{(goal.ratio * 100).quantize(Decimal('0.1'))}%"
-        raise LookupError(f'a goal that campaign "{cid}" sets; it has no goal "{args[0]}"')
-    raise LookupError(HELP)
-
-
-def _sales(site: Site, figures: Figures, product: list[str]) -> list[ProductSales]:
-    """All products' sales, or one product's (none when it sold nothing)."""
-    if not product:
-        return list(figures.sales.values())
-    if product[0] not in site.records.products:
-        raise LookupError(f'a product id; there is no product "{product[0]}"')
-    return [figures.sales[product[0]]] if product[0] in figures.sales else []
+from harvest.site import Site
 
 
 def substitute(site: Site, text: str) -> str:
-    """Replace every citation by its figure (checked already by `check_site`)."""
-    return FIGURE_RE.sub(lambda m: e(value(site, m.group(1).split())), text)
-
-
-def check_text(site: Site, text: str, path: str) -> list[Problem]:
-    """A Problem for every citation in `text` that names no figure."""
-    problems = []
-    for match in FIGURE_RE.finditer(text):
-        try:
-            value(site, match.group(1).split())
-        except LookupError as why:
-            line = text.count("\n", 0, match.start()) + 1
-            problems.append(
-                Problem(
-                    path,
-                    line,
-                    "figure",
-                    str(why),
-                    shown(match.group(0)),
-                    "write it like {{ figure baojing-oranges-2019 sold kg }}; " + HELP,
-                )
-            )
-    return problems
-
-
-def check_site(site: Site, docs_dir: Path) -> list[Problem]:
-    """Check the citations of every Markdown file under content/ (stories included)."""
-    problems: list[Problem] = []
-    if not docs_dir.is_dir():
-        return problems
-    for file in sorted(docs_dir.rglob("*.md")):
-        try:
-            text = file.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            continue  # reported by the loader of that file, or by MkDocs
-        if "figure" in text:
-            problems += check_text(site, text, file.relative_to(site.root).as_posix())
-    return problems
+    """Replace every citation by its figure (checked already by the site's loader)."""
+    return FIGURE_RE.sub(lambda m: e(value(site.records, site.books, m.group(1).split())), text)

@@ -1,14 +1,16 @@
 """Ledger pages, campaign ledger summaries, the transparency page and the open data files.
 
 Every figure shown here comes from `Book.figures` (computed once in `figures.py`); this
-module only lays them out. Large ledgers are never put whole into one page or request: the
+module only gives them, as plain data, to the templates that lay them out
+(theme/partials/hl/ledger.html, transparency.html and the macros they share). Large ledgers are never put whole into one page or request: the
 page shows the newest entries and loads older ones in static JSON chunks of 1,000.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -20,11 +22,11 @@ from harvest.ledger.figures import ledger_json
 from harvest.ledger.format import CHUNK_ENTRIES, Entry
 from harvest.proofs import published, tiles
 from harvest.publish import ledger_files
-from harvest.render import templates
 from harvest.render.charts import Series, line_chart
 from harvest.render.html import e, front_matter, rel
-from harvest.site import Output, Site
-from harvest.vocabulary import ENTRY_TYPES, GOALS, TOTALS, money, number
+from harvest.render.products import campaign_url, product_url
+from harvest.site import Output, Site, View
+from harvest.vocabulary import ENTRY_TYPES, GOALS, SYMBOLS, TOTALS, money, number
 from harvest.vocabulary import label as label_of
 
 FIRST_SCREEN = 50  # entries shown in the page itself
@@ -80,135 +82,122 @@ def ledger_summary(site: Site, cid: str, here: str) -> dict[str, Any] | None:
             "goals": goals_data(book), "chart": chart_data(book)}
 
 
-def _entry_row(site: Site, here: str, entry: Entry, corrected_by: list[int]) -> str:
-    product = site.records.products.get(entry.product)
-    what = e(product.name) if product else e(entry.product)
-    if product:
-        what = f'<a href="{rel(here, f"products/{entry.product}/")}">{what}</a>'
-    channel = site.channels[entry.channel].label if entry.channel in site.channels else entry.channel
-    qty = f"{number(entry.quantity)} {entry.unit}" if entry.quantity is not None else ""
-    notes = [e(entry.note)] if entry.note else []
-    if entry.corrects is not None:
-        notes.append(f'更正 <a href="#seq-{entry.corrects}">第 {entry.corrects} 条</a>')
-    notes += [f'已由 <a href="#seq-{s}">第 {s} 条</a> 更正' for s in corrected_by]
-    return (
-        f'<tr id="seq-{entry.seq}"><td>{entry.seq}</td><td>{entry.date.isoformat()}</td>'
-        f"<td>{ENTRY_TYPES[entry.type]}</td><td>{what}</td><td>{e(channel)}</td><td>{e(qty)}</td>"
-        f"<td>{'' if entry.orders is None else entry.orders}</td>"
-        f'<td class="hl-num">{e(money(entry.amount, entry.currency))}</td><td>{e(entry.party)}</td>'
-        f"<td>{e(entry.reference)}</td><td>{'；'.join(notes)}</td></tr>"
-    )
+@dataclass(frozen=True, slots=True)
+class EntryRow:
+    """One entry as the `entry_rows` macro shows it: its cells as text, with the links a row
+    carries (the product's page, the entry it corrects, the entries correcting it). A class
+    rather than a dict: a template reads an object's attribute at once, a dict's key only after
+    failing to find it as an attribute, and a ledger page has many rows."""
+
+    seq: int
+    date: str
+    type: str
+    product: str
+    product_href: str | None
+    channel: str
+    quantity: str
+    orders: str
+    amount: str
+    party: str
+    reference: str
+    note: str
+    corrects: int | None
+    corrected_by: Sequence[int]
 
 
-ENTRY_HEAD = (
-    "<tr><th>序号</th><th>日期</th><th>类型</th><th>产品</th><th>渠道</th><th>数量</th><th>订单</th>"
-    "<th>金额</th><th>对方</th><th>凭证号</th><th>备注</th></tr>"
-)
+def entry_rows(book: Book, entries: Iterable[Entry], products: Mapping[str, tuple[str, str]],
+               channels: Mapping[str, str]) -> list[EntryRow]:
+    """`entries` of `book` as rows of its page, with the `products` (id: name and page) and
+    the `channels` (id: label) of `names`."""
+    return [
+        EntryRow(
+            seq=x.seq, date=x.date.isoformat(), type=label_of(ENTRY_TYPES, x.type),
+            product=products[x.product][0] if x.product in products else x.product,
+            product_href=products[x.product][1] if x.product in products else None,
+            channel=label_of(channels, x.channel),
+            quantity=f"{number(x.quantity)} {x.unit}" if x.quantity is not None else "",
+            orders="" if x.orders is None else str(x.orders), amount=money(x.amount, x.currency), party=x.party,
+            reference=x.reference, note=x.note, corrects=x.corrects, corrected_by=book.figures.corrections.get(x.seq, []),
+        )
+        for x in entries
+    ]
 
 
-def ledger_page(site: Site, cid: str) -> str:
-    """The ledger page: totals first, the receipt check, how to verify, then the entries."""
+def names(site: Site, here: str, book: Book) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """The products a ledger names (id: name and page, from `here`) and every channel (id: label)."""
+    named = {x.product for x in book.ledger.entries}  # 30 ms for a million entries
+    products = {pid: (site.records.products[pid].name, rel(here, product_url(pid)))
+                for pid in sorted(named) if pid in site.records.products}
+    return products, {cid: channel.label for cid, channel in sorted(site.channels.items())}
+
+
+def trust_data(site: Site, cid: str, book: Book) -> dict[str, Any]:
+    """Who vouches for the current head: the ledger's key (None in an unsigned preview) and the
+    witnesses who cosigned it, against the site's policy."""
+    seen = published.witnessed(site, cid, book).valid
+    return {
+        "origin": published.origin_of(site, cid) if site.signer is not None else None,
+        "policy": bool(site.witnesses.witnesses),
+        "quorum": site.witnesses.quorum,
+        "seen": [{"name": name, "time": f"{datetime.fromtimestamp(t, UTC):%Y-%m-%d %H:%M}"} for name, t, _ in seen],
+    }
+
+
+def ledger_page(site: Site, cid: str) -> Output:
+    """`ledgers/<id>/`: totals first, the receipt check, the newest entries, how to verify
+    (theme/partials/hl/ledger.html)."""
+    name, size = site.records.campaigns[cid].name, site.books[cid].figures.size
+    matter = front_matter(title=e(f"{name} · 公开账本"), description=e(f"{name}的全部 {size} 条公开账目"),
+                          hl_ledger=cid, hide=["navigation"])  # the entries table needs the width
+    return Output(f"ledgers/{cid}.md", matter, page=True, view=View("partials/hl/ledger.html", ledger_view(site, cid)))
+
+
+def ledger_view(site: Site, cid: str) -> dict[str, Any]:
+    """What the ledger page shows, as plain data."""
     book = site.books[cid]
     here = ledger_url(cid)
-    campaign = site.records.campaigns[cid]
     size = book.figures.size
     newest = book.ledger.entries[::-1][:FIRST_SCREEN]
-    rows = "\n".join(_entry_row(site, here, x, book.figures.corrections.get(x.seq, [])) for x in newest)
-    chunks = (size + CHUNK_ENTRIES - 1) // CHUNK_ENTRIES
-    older = size - len(newest)
-    more = ""
-    if older:
-        more = (
-            f'<p><button type="button" class="md-button" data-ledger-more data-ledger-chunks="{chunks}"'
-            f' data-ledger-shown="{len(newest)}" data-ledger-size="{size}">再显示 1,000 条更早的账目</button></p>'
-            f'<p>还有 {older:,} 条更早的账目。没有 JavaScript 也可以<a href="../{cid}.csv">下载完整账本（CSV）</a>。</p>'
-        )
-    heads = "".join(
-        f'<li>{h.date.isoformat()} 封存了前 {h.size:,} 条：<a href="consistency/{h.size}">一致性证明</a></li>'
-        for h in book.heads
-    )
-    return "\n".join(
-        [
-            front_matter(
-                title=e(f"{campaign.name} · 公开账本"),
-                description=e(f"{campaign.name}的全部 {size} 条公开账目"),
-                hl_ledger=cid,
-                hide=["navigation"],  # the entries table needs the width
-            ),
-            f"<h1>{e(campaign.name)} · 公开账本</h1>",
-            f'<p>活动：<a href="{rel(here, f"campaigns/{cid}/")}">{e(campaign.name)}</a> · 共 {size:,} 条账目 · '
-            f'下载：<a href="../{cid}.csv" download>CSV</a> · <a href="../{cid}.json">JSON</a> · '
-            f'<a href="checkpoint">树头（checkpoint）</a></p>',
-            _trust(site, cid, book),
-            "",
-            '<h2 id="totals">合计</h2>',
-            templates.macro("totals", totals_data(book)),
-            "",
-            _receipt_form(),
-            "",
-            '<h2 id="entries">全部账目（最新的在前）</h2>',
-            f'<div class="hl-entries-wrap"><table data-ledger-table>\n{ENTRY_HEAD}\n{rows}\n</table></div>',
-            more,
-            "",
-            _how_to_check(cid, book, heads),
-            '<script src="../../assets/javascripts/receipt.js" defer></script>',
-            '<script src="../../assets/javascripts/ledger.js" defer></script>',
-            "",
-        ]
-    )
+    products, channels = names(site, here, book)
+    return {
+        "id": cid,
+        "name": site.records.campaigns[cid].name,
+        "campaign": rel(here, campaign_url(cid)),
+        "size": f"{size:,}",
+        "csv": rel(here, f"ledgers/{cid}.csv"),
+        "json": rel(here, f"ledgers/{cid}.json"),
+        "trust": trust_data(site, cid, book),
+        "totals": totals_data(book),
+        "entries": entry_rows(book, newest, products, channels),
+        "more": more_data(book, len(newest), products, channels) if size > len(newest) else None,
+        "root": book.root_hex,
+        "heads": [{"date": h.date.isoformat(), "size": f"{h.size:,}", "href": f"consistency/{h.size}"}
+                  for h in book.heads],
+        "scripts": [rel(here, f"assets/javascripts/{name}.js") for name in ("receipt", "ledger")],
+    }
 
 
-def _trust(site: Site, cid: str, book: Book) -> str:
-    """Who vouches for the current head: the ledger's signature and the witnesses' cosignatures."""
-    policy = site.witnesses
-    seen = published.witnessed(site, cid, book).valid
-    names = "、".join(
-        f"<strong>{e(name)}</strong>（{datetime.fromtimestamp(t, UTC):%Y-%m-%d %H:%M} UTC）" for name, t, _ in seen
-    )
-    if not policy.witnesses:
-        status = "本站没有设定见证方。"
-    elif seen:
-        status = f"见证方 {names} 核对了历史一致后为当前树头联署（{len(seen)} 个，要求 {policy.quorum} 个）。"
-    else:
-        status = f"还没有见证方为当前树头联署（要求 {policy.quorum} 个）。"
-    if site.signer is None:
-        return ('<p class="hl-unsigned" data-unsigned-preview><strong>未签名预览（unsigned preview）</strong>：'
-                f"这次构建没有签名密钥，树头没有签名。正式发布的站点一定是签名的。{status}</p>")
-    signed = f"树头由本账本的密钥 <code>{e(published.origin_of(site, cid))}</code> 签名。"
-    return f"<p data-witnesses>{signed}{status}</p>"
-
-
-def _receipt_form() -> str:
-    return (
-        '<h2 id="receipt">查询我的捐赠</h2>\n'
-        '<form class="hl-receipt" data-receipt-form data-ledger="./">'
-        '<label for="receipt-code">收据号</label> '
-        '<input id="receipt-code" name="receipt" autocomplete="off" placeholder="例如 BJ2019-0001" required> '
-        '<button type="submit" class="md-button md-button--primary">查询并核验</button></form>\n'
-        '<div data-receipt-result aria-live="polite"></div>\n'
-        "<p>查询在你自己的浏览器里完成：它下载这条账目和所需的哈希值，重新计算默克尔树，"
-        "并与公开的树头比对。不向任何服务器发送你的收据号以外的信息。</p>"
-    )
-
-
-def _how_to_check(cid: str, book: Book, heads: str) -> str:
-    sealed = f"<ul>{heads}</ul>" if heads else "<p>这个账本还没有封存的树头。</p>"
-    return (
-        '<h2 id="verify">怎样自己核对</h2>\n'
-        f"<p>当前树头：共 <strong>{book.figures.size:,}</strong> 条，默克尔树根 "
-        f"<code>{book.root_hex}</code>。</p>\n"
-        "<ol>\n"
-        f'<li>下载 <a href="../{cid}.csv">CSV 账本</a>。除第一行表头外，每一行就是一条账目。</li>\n'
-        "<li>每一行（不含换行符）的叶子哈希是 SHA-256(0x00 ‖ 这一行的字节)；两个节点合并的哈希是 "
-        "SHA-256(0x01 ‖ 左 ‖ 右)。这是 RFC 6962 / RFC 9162 规定的默克尔树。</li>\n"
-        '<li>算出的树根应与<a href="checkpoint">树头文件</a>第三行（base64）一致。</li>\n'
-        "<li>如果你保存过上个月的树头，用 <code>consistency/&lt;条数&gt;</code> 里的一致性证明，"
-        "可以证明当时看到的每一条账目都还在、没有改动、位置不变。</li>\n"
-        "<li>也可以运行 <code>python build.py verify site</code>（检查整个站点）或 "
-        f"<code>python build.py proof {cid} &lt;收据号&gt;</code>（给出一条捐赠的包含证明）。</li>\n"
-        "</ol>\n"
-        f"<h3>封存记录</h3>\n{sealed}"
-    )
+def more_data(book: Book, shown: int, products: Mapping[str, tuple[str, str]],
+              channels: Mapping[str, str]) -> dict[str, Any]:
+    """The button that loads older entries, and the words ledger.js needs to write their rows
+    as `entry_rows` does (`names`): the entry types' labels, the currency symbols, the names
+    and pages of the ledger's products, the channels' labels, and the corrections of older
+    entries made by entries on the page (it finds the others itself)."""
+    size = book.figures.size
+    oldest = size - shown + 1  # the oldest entry on the page
+    corrected = {str(seq): on_page for seq, by in book.figures.corrections.items()
+                 if seq < oldest and (on_page := [s for s in by if s >= oldest])}
+    return {
+        "chunks": (size + CHUNK_ENTRIES - 1) // CHUNK_ENTRIES, "shown": shown, "size": size, "chunk": f"{CHUNK_ENTRIES:,}",
+        "older": f"{oldest - 1:,}",
+        "names": {
+            "types": ENTRY_TYPES,
+            "symbols": SYMBOLS,
+            "products": products,
+            "channels": channels,
+            "corrected": corrected,
+        },
+    }
 
 
 def entry_chunks(book: Book) -> Iterator[tuple[str, bytes]]:
@@ -230,7 +219,7 @@ def ledger_outputs(site: Site) -> Iterator[Output]:
     yield Output("ledgers/logs.json", published.logs_json(site))
     for cid, book in site.books.items():
         base = f"ledgers/{cid}"
-        yield Output(f"{base}.md", ledger_page(site, cid), page=True)
+        yield ledger_page(site, cid)
         if book.files is None:  # else `LedgerFiles.write` copies it, with the look-up files
             yield Output(f"{base}.csv", book.ledger.data)
         data = ledger_json(cid, book.figures, book.root_hex)
@@ -250,28 +239,25 @@ def transparency_outputs(site: Site) -> Iterator[Output]:
     here = "transparency/"
     kinds = list(TOTALS)
     sums: dict[str, dict[str, Decimal]] = {}
-    rows = []
+    campaigns = []
     for cid, campaign in sorted(site.records.campaigns.items(), key=lambda kv: (kv[1].start, kv[0])):
         book = site.books.get(cid)
-        name = f'<a href="{rel(here, f"campaigns/{cid}/")}">{e(campaign.name)}</a>'
+        row: dict[str, Any] = {"name": campaign.name, "href": rel(here, campaign_url(cid)), "ledger": None}
         if book is None:
-            rows.append(f'<tr><th scope="row">{name}</th><td colspan="{len(kinds) + 1}">尚无账本</td></tr>')
+            campaigns.append(row)
             continue
-        for currency, totals in book.figures.totals.items():
+        # A ledger without entries yet is shown with zeros, as its own page shows it (totals_data).
+        for currency, totals in (book.figures.totals or {"CNY": {}}).items():
             acc = sums.setdefault(currency, {k: ZERO for k in kinds})
             for k in kinds:
                 acc[k] += totals.get(k, ZERO)
-            cells = "".join(f'<td class="hl-num">{e(money(totals.get(k, ZERO), currency))}</td>' for k in kinds)
-            link = f'<a href="{rel(here, ledger_url(cid))}">{book.figures.size:,} 条</a>'
-            rows.append(f'<tr><th scope="row">{name}</th>{cells}<td>{link}</td></tr>')
-    for currency, acc in sorted(sums.items()):
-        cells = "".join(f'<td class="hl-num"><strong>{e(money(acc[k], currency))}</strong></td>' for k in kinds)
-        rows.append(f'<tr><th scope="row">合计（{e(currency)}）</th>{cells}<td></td></tr>')
-    head = "".join(f'<th scope="col">{TOTALS[k]}</th>' for k in kinds)
-    body = (
-        front_matter(title="公开账本", hide=["navigation"]) + "# 公开账本\n\n"
-        "每个助农活动的收入、销售、拨付、支出与结余，全部由逐笔公开的账目算出。点击条数查看每一条账目。\n\n"
-        f'<div class="hl-entries-wrap"><table>\n<tr><th scope="col">活动</th>{head}'
-        f'<th scope="col">账目</th></tr>\n' + "\n".join(rows) + "\n</table></div>\n"
-    )
-    yield Output("transparency/index.md", body, page=True, in_nav=True)
+            campaigns.append({**row, "cells": [money(totals.get(k, ZERO), currency) for k in kinds],
+                              "ledger": {"href": rel(here, ledger_url(cid)), "size": f"{book.figures.size:,}"}})
+    view = {
+        "kinds": [TOTALS[k] for k in kinds],
+        "campaigns": campaigns,
+        "sums": [{"currency": currency, "cells": [money(acc[k], currency) for k in kinds]}
+                 for currency, acc in sorted(sums.items())],
+    }
+    yield Output("transparency/index.md", front_matter(title="公开账本", hide=["navigation"]), page=True, in_nav=True,
+                 view=View("partials/hl/transparency.html", view))

@@ -1,6 +1,7 @@
 """A tiny site (not the examples) in headless Chromium: a donor checks a receipt on the ledger
 page (the inclusion proof is verified in the browser with WebCrypto, against the published
-checkpoint, with no server but static files), and a reader searches in Chinese."""
+checkpoint, with no server but static files) and loads older entries, and a reader searches
+in Chinese."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from tests.browser.conftest import serving
 from tests.sitekit import TinySite
+from tests.test_ledger_pages import every_row, load, page_rows, write_long_ledger
 from tests.test_ledger_site import LEDGER
 from tests.test_signed_log import run
 
@@ -90,3 +92,32 @@ def test_chinese_search_finds_the_product(served: tuple[TinySite, str], browser:
     finally:
         page.close()
     assert any("products/test-orange/" in link for link in links), links
+
+
+@pytest.fixture(scope="module")
+def long_ledger(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[tuple[TinySite, str]]:
+    site = TinySite(tmp_path_factory.mktemp("long-ledger") / "repo")
+    write_long_ledger(site)
+    result = site.build()
+    assert result.code == 0, result.err
+    with serving(site.path / "site") as base:
+        yield site, base
+
+
+def test_older_entries_load_as_the_pages_own_rows(long_ledger: tuple[TinySite, str], browser: Any,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    site, base = long_ledger
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(base + "ledgers/test-campaign/")
+        assert page.locator("[data-ledger-table] tr[id]").count() == 50
+        page.click("[data-ledger-more]")
+        page.wait_for_selector("#seq-1", state="attached", timeout=30_000)
+        table = page.eval_on_selector("[data-ledger-table]", "t => t.outerHTML")
+        button = page.eval_on_selector("[data-ledger-more]", "b => [b.disabled, b.textContent]")
+    finally:
+        page.close()
+    assert button == [True, "已显示全部账目"]
+    shown = page_rows(table).rows
+    assert list(shown) == [f"seq-{n}" for n in range(60, 0, -1)]
+    assert shown == every_row(load(site), monkeypatch)

@@ -20,7 +20,7 @@ import pytest
 
 from harvest.render import csp
 from tests.hostile.harness import assert_refused, built_site, changed
-from tests.sitekit import PRODUCT, TinySite
+from tests.sitekit import CAMPAIGN, PRODUCT, TinySite
 from tests.test_ledger_site import HEADER, ROWS
 
 VECTORS = {
@@ -241,6 +241,35 @@ def test_figures_in_stories_and_pages_are_still_cited(good: TinySite) -> None:
         assert result.code == 0, result.err
         assert "捐赠共 ¥1,200.00。" in good.read("products/test-orange/index.html")
         assert "共 7 条。" in good.read("about/index.html")
+
+
+# Text from records and ledgers on the pages made by templates: shown as text, never as markup.
+# (Names refuse < and >, so only a ledger's cells carry a tag.)
+HOSTILE_TEXT = "<img src=x onerror=alert(1)> \"'&"
+SHOWN = "&lt;img src=x onerror=alert(1)&gt; &#34;&#39;&amp;"
+
+
+def test_record_and_ledger_text_on_ledger_pages_is_only_text(good: TinySite) -> None:
+    quoted = '"' + HOSTILE_TEXT.replace('"', '""') + '"'  # one CSV field
+    files = {
+        "campaigns/test-campaign.yml": CAMPAIGN.replace("测试活动", "'活动 \"''&'"),
+        "products/test-orange.yml": PRODUCT.replace("测试脐橙", "'脐橙 \"''&'"),
+        "ledgers/test-campaign.csv": HEADER + "".join(ROWS)
+        + f"8,2019-02-24,sale,test-orange,jd,1,kg,1,5.00,CNY,{quoted},{quoted},{quoted}\n",
+    }
+    with changed(good, files):
+        result = good.build()
+        assert result.code == 0, result.err
+        pages = {rel: good.read(rel) for rel in ("ledgers/test-campaign/index.html", "transparency/index.html")}
+    ledger = pages["ledgers/test-campaign/index.html"]
+    row = ledger.split('<tr id="seq-8">')[1].split("</tr>")[0]
+    assert row.count(SHOWN) == 3  # party, reference, note
+    assert '<a href="../../products/test-orange/">脐橙 &#34;&#39;&amp;</a>' in row
+    assert "<h1>活动 &#34;&#39;&amp; · 公开账本</h1>" in ledger
+    assert '<a href="../campaigns/test-campaign/">活动 &#34;&#39;&amp;</a>' in pages["transparency/index.html"]
+    for rel, html in pages.items():
+        assert "<img src=x" not in html, rel
+        assert not [d for d in dangers(html) if "event handler" in d or "script link" in d], rel
 
 
 MARKERS = (
