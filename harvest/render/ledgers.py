@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from harvest.ledger.books import Book
 from harvest.ledger.figures import ledger_json
-from harvest.ledger.format import CHUNK_ENTRIES, Entry
+from harvest.ledger.format import CHUNK_ENTRIES, DONATION, Entry, receipt_code
 from harvest.proofs import published, tiles
 from harvest.publish import ledger_files
 from harvest.render.charts import Series, line_chart
@@ -168,6 +168,9 @@ def ledger_view(site: Site, cid: str) -> dict[str, Any]:
         "json": rel(here, f"ledgers/{cid}.json"),
         "trust": trust_data(site, cid, book),
         "totals": totals_data(book),
+        # The receipt box's example is a real code of this ledger: its first donation's.
+        "example_code": next((code for x in book.ledger.entries if x.type == DONATION
+                              for code in [receipt_code(x.reference)] if code), None),
         "entries": entry_rows(book, newest, products, channels),
         "more": more_data(book, len(newest), products, channels) if size > len(newest) else None,
         "root": book.root_hex,
