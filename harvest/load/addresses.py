@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 from harvest.load.sanity import address_key
 from harvest.problems import Problem, shown
-from harvest.render.html import segment
+
+
+def segment(name: str) -> str:
+    """A URL path segment made from a place name (Chinese names are kept as they are)."""
+    out = "".join("-" if c in "/\\?#%&\"'<>" or c.isspace() else c for c in name.strip())
+    return out.strip("-.") or "-"
+
 
 # The first part of every path the build (with the theme and its search) writes, and what
 # writes it. tests/test_addresses.py checks that every built file is covered.

@@ -22,7 +22,8 @@ from harvest.proofs import published, tiles
 from harvest.publish import ledger_files
 from harvest.render import templates
 from harvest.render.charts import Series, line_chart
-from harvest.render.html import e, front_matter, rel
+from harvest.render.html import e, front_matter
+from harvest.render.urls import ledger_url, rel
 from harvest.site import Output, Site
 from harvest.vocabulary import ENTRY_TYPES, GOALS, TOTALS, money, number
 from harvest.vocabulary import label as label_of
@@ -30,10 +31,6 @@ from harvest.vocabulary import label as label_of
 FIRST_SCREEN = 50  # entries shown in the page itself
 CHUNK = 1000  # entries in each static JSON chunk
 ZERO = Decimal(0)
-
-
-def ledger_url(cid: str) -> str:
-    return f"ledgers/{cid}/"
 
 
 def totals_data(book: Book) -> dict[str, Any]:
