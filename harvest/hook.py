@@ -20,13 +20,12 @@ from mkdocs.structure.pages import Page
 from harvest.load import inputs, sanitise
 from harvest.problems import Problem, ProblemsFound, summary
 from harvest.proofs import history
-from harvest.render import citations, csp, generate, prepared, templates
+from harvest.render import citations, csp, generate, templates
 from harvest.render.html import e
 from harvest.site import check_inputs, load_site
 
 log = get_plugin_logger("harvest")
 _KEY = "_harvest_site"
-_PREPARED = "_harvest_prepared"  # src_uri -> HTML blocks kept out of Markdown, for one build
 _VIEWS = "_harvest_views"  # src_uri -> the View of a generated page made by a template
 
 
@@ -56,7 +55,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if problems:
         _stop(problems)
     config.extra[_KEY] = site
-    config.extra[_PREPARED] = {}
     config.extra[_VIEWS] = {}
     config.extra["hl_csp"] = csp.policy((), _preview())  # the theme's meta, until on_post_page adds the hashes
     return config
@@ -131,32 +129,24 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Cited figures ({{ figure … }}) in what editors wrote become the values computed from
-    the ledgers; the prepared HTML of generated pages is kept out of Markdown's way (see
-    prepared.py). Text from records is never read for citations."""
+    the ledgers. A generated page's Markdown is only its editor's region (a product's story):
+    the rest of the page is its template's. Text from records is never read for citations."""
     site = config.extra[_KEY]
     if page.file.generated_by is None:  # an editor's page: all of it is theirs
         # Material prints title, description and author into the head as they are.
         page.meta = {k: e(v) if isinstance(v, str) and k != "template" else v for k, v in page.meta.items()}
-        return citations.substitute(site, markdown)
-    if page.file.src_uri in config.extra[_VIEWS]:  # only the editor's region is Markdown
-        return citations.substitute(site, markdown)
-    markdown = prepared.edit_content(markdown, lambda story: citations.substitute(site, story))
-    markdown, blocks = prepared.protect(markdown)
-    config.extra[_PREPARED][page.file.src_uri] = blocks
-    return markdown
+    return citations.substitute(site, markdown)
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Clean what Markdown rendered (harvest/load/sanitise.py), put the prepared HTML back, and mark
-    the result as the page's content for the Content-Security-Policy."""
-    if page.file.generated_by is None:
-        return csp.mark_content(sanitise.clean(html))
-    view = config.extra[_VIEWS].get(page.file.src_uri)
-    if view is not None:
-        story = sanitise.clean(html) if html.strip() else ""
-        return csp.mark_content(templates.render(view, story, _theme_dir(config)))
-    blocks = config.extra[_PREPARED].pop(page.file.src_uri, [])
-    return csp.mark_content(prepared.restore(html, blocks, sanitise.clean))
+    """Clean what Markdown rendered (harvest/load/sanitise.py); for a generated page, fill its
+    template around it (harvest/render/templates.py); mark the result as the page's content
+    for the Content-Security-Policy."""
+    story = sanitise.clean(html) if html.strip() else ""
+    view = config.extra[_VIEWS].get(page.file.src_uri) if page.file.generated_by is not None else None
+    if view is None:
+        return csp.mark_content(story)
+    return csp.mark_content(templates.render(view, story, _theme_dir(config)))
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

@@ -12,8 +12,9 @@ import pytest
 import yaml
 from PIL import Image
 
+from harvest import THEME
 from harvest.load import inputs
-from harvest.render import images, prints, seo
+from harvest.render import images, prints, seo, templates
 from harvest.site import load_site
 from tests.qrread import decode_svg, inline_svgs
 from tests.sitekit import PRODUCT, TinySite
@@ -91,13 +92,24 @@ def test_transparent_png_gets_a_white_background() -> None:
         assert im.convert("RGB").getpixel((10, 10)) == (255, 255, 255)
 
 
-def test_picture_html_offers_webp_then_jpeg() -> None:
+def _picture(data: dict[str, object]) -> str:
+    """The `picture` macro of theme/partials/hl/macros.html, filled with `data`."""
+    macros = templates.environment((THEME,)).get_template("partials/hl/macros.html").module
+    return str(macros.picture(data))  # type: ignore[attr-defined]
+
+
+def test_picture_markup_offers_webp_then_jpeg() -> None:
     pic = images.plan("images/o.jpg", 1600, 1000)
-    markup = images.picture_html(pic, "products/x/", 'A & "B"')
+    markup = _picture(images.picture_data(pic, "products/x/", 'A & "B" <img src=x onerror=alert(1)>'))
+    assert markup.startswith("<picture>") and markup.endswith("</picture>")
     assert '<source type="image/webp" srcset="../../img/images/o-480w.webp 480w, ../../img/images/o-800w.webp 800w"' in markup
     assert 'src="../../img/images/o-800w.jpg"' in markup and 'width="800" height="500"' in markup
-    assert 'alt="A &amp; &quot;B&quot;"' in markup and 'loading="lazy"' in markup
-    assert 'loading="eager"' in images.picture_html(pic, "products/x/poster/", "x", lazy=False)
+    assert 'srcset="../../img/images/o-480w.jpg 480w, ../../img/images/o-800w.jpg 800w"' in markup
+    assert 'alt="A &amp; &#34;B&#34; &lt;img src=x onerror=alert(1)&gt;"' in markup and 'loading="lazy"' in markup
+    assert 'loading="eager"' in _picture(images.picture_data(pic, "products/x/poster/", "x", lazy=False))
+    # without resized copies, the original
+    plain = _picture(images.picture_data(None, "products/x/", "x", "images/o.jpg"))
+    assert plain == '<img src="../../images/o.jpg" alt="x" loading="lazy">'
 
 
 def test_a_file_that_is_not_a_picture_is_reported(tiny: TinySite) -> None:
@@ -175,14 +187,21 @@ def test_label_sheet_and_poster(tiny: TinySite) -> None:
     for i in range(22):  # one more than a sheet
         tiny.write(f"products/p-{i:02d}.yml", PRODUCT.replace("测试脐橙", f"产品{i}"))
     site = _site(tiny)
-    text = prints.labels_page(site)
+    pages = {o.src_uri: o for o in prints.print_outputs(site)}
+    labels = pages["labels/index.md"]
+    assert labels.view is not None
+    text = templates.render(labels.view)
     assert text.count('<div class="hl-label">') == 23 and text.count('<section class="hl-sheet"') == 2
     svgs = inline_svgs(text)
     assert sorted(decode_svg(s)[0] for s in svgs) == sorted(
         f"https://harvest.example.org/sub/products/{pid}/" for pid in site.records.products
     )
     assert all('aria-label="' in s for s in svgs)
-    poster = prints.poster_page(site, "test-orange")
+    assert 'template: "print.html"' in str(labels.content) and 'hl_print: "labels"' in str(labels.content)
+    assert text.count("/<wbr>") == 23 * 3  # harvest.example.org/<wbr>sub/<wbr>products/<wbr>p-00
+    made = pages["products/test-orange/poster/index.md"]
+    assert made.view is not None
+    poster = str(made.content) + templates.render(made.view)
     assert 'template: "print.html"' in poster and 'hl_print: "poster"' in poster
     assert 'search: {"exclude": true}' in poster
     [svg] = inline_svgs(poster)

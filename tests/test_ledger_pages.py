@@ -185,15 +185,17 @@ def test_the_transparency_page_sums_each_currency(tiny: TinySite) -> None:
                        '<th scope="col">拨付给受助方</th><th scope="col">活动支出</th><th scope="col">结余</th>'
                        '<th scope="col">账目</th></tr>')
     assert rows[1] == ('<tr><th scope="row"><a href="../campaigns/test-campaign/">测试活动</a></th>'
-                       '<td class="hl-num">¥1,200.00</td><td class="hl-num">¥7,003.00</td><td class="hl-num">¥600.00</td>'
-                       '<td class="hl-num">¥150.25</td><td class="hl-num">¥449.75</td>'
-                       '<td><a href="../ledgers/test-campaign/">8 条</a></td></tr>')
+                       '<td class="hl-num" data-label="捐赠收入">¥1,200.00</td>'
+                       '<td class="hl-num" data-label="销售额">¥7,003.00</td>'
+                       '<td class="hl-num" data-label="拨付给受助方">¥600.00</td>'
+                       '<td class="hl-num" data-label="活动支出">¥150.25</td><td class="hl-num" data-label="结余">¥449.75</td>'
+                       '<td data-label="账目"><a href="../ledgers/test-campaign/">8 条</a></td></tr>')
     assert rows[2].startswith('<tr><th scope="row"><a href="../campaigns/test-campaign/">测试活动</a></th>'
-                              '<td class="hl-num">50.00 USD</td>')
+                              '<td class="hl-num" data-label="捐赠收入">50.00 USD</td>')
     assert rows[3] == ('<tr><th scope="row"><a href="../campaigns/later-campaign/">后来的活动</a></th>'
                        '<td colspan="6">尚无账本</td></tr>')
     assert [r.split("</th>")[0] for r in rows[4:]] == ['<tr><th scope="row">合计（CNY）', '<tr><th scope="row">合计（USD）']
-    assert '<td class="hl-num"><strong>¥449.75</strong></td><td></td></tr>' in rows[4]
+    assert '<td class="hl-num" data-label="结余"><strong>¥449.75</strong></td><td></td></tr>' in rows[4]
 
 
 def test_a_ledger_without_entries_is_on_the_transparency_page(tiny: TinySite) -> None:
@@ -201,7 +203,8 @@ def test_a_ledger_without_entries_is_on_the_transparency_page(tiny: TinySite) ->
     tiny.write("ledgers/test-campaign.csv", HEADER)
     html = _page(load(tiny), "transparency/index.md")
     assert ('<tr><th scope="row"><a href="../campaigns/test-campaign/">测试活动</a></th>'
-            + '<td class="hl-num">¥0.00</td>' * 5 + '<td><a href="../ledgers/test-campaign/">0 条</a></td></tr>') in html
+            + "".join(f'<td class="hl-num" data-label="{k}">¥0.00</td>' for k in ("捐赠收入", "销售额", "拨付给受助方", "活动支出", "结余"))
+            + '<td data-label="账目"><a href="../ledgers/test-campaign/">0 条</a></td></tr>') in html
 
 
 @pytest.mark.parametrize(("words", "text"), [

@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+from harvest.render import templates
 from harvest.render.products import product_page, products_json
 from harvest.site import load_site
 from tests.sitekit import PRODUCT, TinySite
@@ -25,7 +26,11 @@ def test_generated_markdown_and_products_json_golden(tiny: TinySite, golden) -> 
     tiny.with_basics()
     tiny.write("products/test-orange.yml", PRODUCT + 'gtin: "06901234567892"\n')
     site = _site(tiny)
-    golden("tiny-product-page.md", product_page(site, "test-orange"))
+    page = product_page(site, "test-orange")
+    assert page.view is not None
+    golden("tiny-product-page.md", str(page.content))  # front matter and the editor's story
+    # The rest is the template's, around the story as MkDocs renders it.
+    golden("tiny-product-page.html", templates.render(page.view, "<p>果园在山上。</p>"))
     golden("tiny-products.json", products_json(site).decode())
 
 
@@ -66,7 +71,7 @@ def test_text_from_records_is_escaped(tiny: TinySite) -> None:
     result = tiny.build()
     assert result.code == 0, result.err
     page = tiny.read("products/test-orange/index.html")
-    assert "A &amp; B &quot;合作社&quot;" in page
+    assert "A &amp; B &#34;合作社&#34;" in page  # escaped by the template (markupsafe writes " as &#34;)
     assert "<em>强调</em>" not in page and 'href="javascript:' not in page
 
 

@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from harvest.load.models import Campaign
-from harvest.render.html import e, front_matter, rel
+from harvest.render.html import e, front_matter
 from harvest.render.ledgers import ledger_summary
-from harvest.render.products import campaign_url, card_data
+from harvest.render.products import card_data
+from harvest.render.urls import CAMPAIGNS_URL, campaign_url, rel
 from harvest.site import Output, Site, View
 from harvest.vocabulary import GOALS, money, number
 
@@ -49,12 +50,12 @@ def campaign_view(site: Site, cid: str) -> dict[str, Any]:
 
 
 def campaign_outputs(site: Site) -> Iterator[Output]:
-    here = "campaigns/"
+    here = CAMPAIGNS_URL
     items = []
     for cid, c in sorted(site.records.campaigns.items(), key=lambda kv: (kv[1].start, kv[0]), reverse=True):
-        yield Output(f"campaigns/{cid}.md", front_matter(title=e(c.name), description=e(c.summary), hl_campaign=cid),
+        yield Output(f"{CAMPAIGNS_URL}{cid}.md", front_matter(title=e(c.name), description=e(c.summary), hl_campaign=cid),
                      page=True, view=View("partials/hl/campaign.html", campaign_view(site, cid)))
         items.append({"href": rel(here, campaign_url(cid)), "name": c.name, "dates": dates(c),
                       "organizer": c.organizer, "summary": c.summary})
-    yield Output("campaigns/index.md", front_matter(title="助农活动"), page=True, in_nav=True,
+    yield Output(f"{CAMPAIGNS_URL}index.md", front_matter(title="助农活动"), page=True, in_nav=True,
                  view=View("partials/hl/campaigns.html", {"campaigns": items}))

@@ -14,12 +14,13 @@ import posixpath
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageOps
 
 from harvest.load import inputs
 from harvest.problems import Problem, ProblemsFound
-from harvest.render.html import e, rel
+from harvest.render.urls import rel
 from harvest.site import Output, Site
 
 WIDTHS = (480, 800)
@@ -146,20 +147,22 @@ def _rel(docs_dir: Path, src: str) -> str:
     return f"{docs_dir.name}/{src}"
 
 
-def picture_html(picture: Picture, here: str, alt: str, lazy: bool = True) -> str:
-    """A `<picture>` for the page at `here`: WebP where the browser takes it, JPEG otherwise.
+def picture_data(picture: Picture | None, here: str, alt: str, src: str = "", lazy: bool = True) -> dict[str, Any]:
+    """What the `picture` macro (theme/partials/hl/macros.html) shows on the page at `here`:
+    WebP where the browser takes it, JPEG otherwise. Without copies (`picture` is None) it is
+    the original at `src`.
 
     `lazy=False` for pages that are printed: a lazy picture may not be loaded in time.
     """
-    sources = []
-    for ext, mime in FORMATS:
-        srcset = ", ".join(f"{rel(here, v.url)} {v.width}w" for v in picture.variants if v.ext == ext)
-        sources.append((mime, srcset))
-    fallback = picture.largest("jpg")
     loading = "lazy" if lazy else "eager"
-    return (
-        f'<picture><source type="{sources[0][0]}" srcset="{sources[0][1]}" sizes="{SIZES}">'
-        f'<img src="{rel(here, fallback.url)}" srcset="{sources[1][1]}" sizes="{SIZES}" alt="{e(alt)}"'
-        f' width="{fallback.width}" height="{fallback.height}" loading="{loading}"'
-        ' decoding="async"></picture>'
-    )
+    if picture is None:
+        return {"sources": [], "src": rel(here, src), "alt": alt, "loading": loading}
+    srcsets = {ext: ", ".join(f"{rel(here, v.url)} {v.width}w" for v in picture.variants if v.ext == ext)
+               for ext, _ in FORMATS}
+    last = FORMATS[-1][0]  # the <img> itself: what every browser shows
+    fallback = picture.largest(last)
+    return {
+        "sources": [{"type": mime, "srcset": srcsets[ext]} for ext, mime in FORMATS[:-1]],
+        "src": rel(here, fallback.url), "srcset": srcsets[last], "sizes": SIZES, "alt": alt,
+        "width": fallback.width, "height": fallback.height, "loading": loading,
+    }

@@ -23,18 +23,14 @@ from harvest.ledger.format import CHUNK_ENTRIES, DONATION, Entry, receipt_code
 from harvest.proofs import published, tiles
 from harvest.publish import ledger_files
 from harvest.render.charts import Series, line_chart
-from harvest.render.html import e, front_matter, rel
-from harvest.render.products import campaign_url, product_url
+from harvest.render.html import e, front_matter
+from harvest.render.urls import campaign_url, ledger_url, product_url, rel
 from harvest.site import Output, Site, View
 from harvest.vocabulary import ENTRY_TYPES, GOALS, SYMBOLS, TOTALS, money, number
 from harvest.vocabulary import label as label_of
 
 FIRST_SCREEN = 50  # entries shown in the page itself
 ZERO = Decimal(0)
-
-
-def ledger_url(cid: str) -> str:
-    return f"ledgers/{cid}/"
 
 
 def totals_data(book: Book) -> dict[str, Any]:

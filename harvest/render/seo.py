@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from harvest.render.images import Picture
-from harvest.render.products import go_url, gtin14, product_url
+from harvest.render.urls import go_url, gtin14, product_url
 from harvest.site import Site
 
 SCHEMA = "https://schema.org"

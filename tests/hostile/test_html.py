@@ -374,3 +374,44 @@ def test_only_the_preview_allows_inline_scripts() -> None:
     # `build.py serve` adds MkDocs' live reload, an inline script that changes on every request.
     assert "script-src 'self' 'unsafe-inline';" in csp.policy(["theme()"], preview=True)
     assert "'unsafe-inline'" not in csp.policy(["theme()"]).split("script-src")[1].split(";")[0]
+
+
+# Record text on the pages made from records by templates (product, poster, labels, indexes and
+# places): escaped where it is written, never markup. The loader refuses < and > in records, so
+# what is left is `"'&` and entities typed as text, which must come back as the same text.
+RECORD_TEXT = "x{n} \"'& &lt;b&gt;bold&lt;/b&gt; &#60;script&#62;window.evilR{n}=1&#60;/script&#62;"
+
+
+def _quoted(n: int) -> str:
+    return '"' + RECORD_TEXT.format(n=n).replace('"', '\\"') + '"'
+
+
+def test_record_text_is_escaped_on_every_page_made_from_records(good: TinySite) -> None:
+    product = (PRODUCT.replace("name: 测试脐橙", f"name: {_quoted(1)}")
+               .replace("summary: 一个测试用的产品。", f"summary: {_quoted(2)}")
+               .replace("producer: 测试合作社", f"producer: {_quoted(3)}")
+               .replace("county: 保靖县}", f"county: {_quoted(4)}, town: {_quoted(5)}, village: {_quoted(6)}}}")
+               .replace("unit: 5 kg 箱}", f"unit: {_quoted(7)}}}")
+               .replace("by: 测试小组", f"by: {_quoted(8)}").replace("note: 实地走访", f"note: {_quoted(9)}")
+               + f"season: {_quoted(10)}\n")
+    with changed(good, {"products/test-orange.yml": product}):
+        result = good.build()
+        assert result.code == 0 and "Traceback" not in result.err, result.err
+        pages = {rel: good.read(rel) for rel in (
+            "products/test-orange/index.html", "products/test-orange/poster/index.html", "labels/index.html",
+            "products/index.html", "places/index.html", "places/湖南省/index.html",
+            "campaigns/test-campaign/index.html")}
+        county = next((good.path / "site/places/湖南省").glob("*/index.html"))
+        pages["county"] = county.read_text(encoding="utf-8")
+    for rel, html in pages.items():
+        assert not [d for d in dangers(html) if "evilR" in d], rel
+        assert "<b>bold" not in html and "<script>window.evilR" not in html, rel
+        # every occurrence escaped: an entity typed in a record is never written as an entity
+        assert "&lt;b&gt;bold" not in html and "&#60;script" not in html, rel
+    shown = {"products/test-orange/index.html": range(1, 11), "products/test-orange/poster/index.html": (1, 2, 3, 4, 5, 6, 7),
+             "labels/index.html": (1, 4), "products/index.html": (1, 2, 4), "places/index.html": (4,),
+             "places/湖南省/index.html": (1, 2, 4), "county": (1, 2, 4), "campaigns/test-campaign/index.html": (1, 2, 4)}
+    for rel, fields in shown.items():
+        shown_text = html_lib.unescape(pages[rel])
+        for n in fields:  # written as text: the page holds it escaped, and no <b> element
+            assert RECORD_TEXT.format(n=n) in shown_text, (rel, n)
