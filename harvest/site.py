@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from harvest import THEME
-from harvest.ledger.books import Book, load_books
 from harvest.load import content, inputs, links, sanitise
 from harvest.load.records import Channel, Records, load_channels, load_records
 from harvest.problems import Problem, shown
 from harvest.proofs import checkpoint
+from harvest.proofs.books import Book, load_books
 from harvest.proofs.cosignature import Policy, parse_policy
 from harvest.render import citations
 from harvest.render.admin import Admin, read_admin

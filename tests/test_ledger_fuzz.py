@@ -21,7 +21,6 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harvest.ledger.books import load_books
 from harvest.ledger.importer import import_export
 from harvest.ledger.parse import COLUMNS, HEADER, Ledger, parse_ledger
 from harvest.ledger.rules import RECEIPT, formula_start, normalise_receipt
@@ -29,6 +28,7 @@ from harvest.load.models import Campaign
 from harvest.load.privacy import find_personal_data
 from harvest.load.sanity import control_character
 from harvest.problems import Problem
+from harvest.proofs.books import load_books
 
 PRODUCTS = frozenset({"test-orange"})
 CHANNELS = frozenset({"jd"})

@@ -66,7 +66,7 @@ def test_fallback_two_renames_killed_between_them(site: TinySite) -> None:
     the next build puts the old one back first, then builds."""
     old = digest(site.path / "site")
     patch = KILL + """
-import os, hooks.publish as p
+import os, harvest.publish.swap as p
 p.exchange = lambda a, b: False
 _rename = os.rename
 def rename(a, b):

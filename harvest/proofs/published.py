@@ -33,7 +33,7 @@ log = get_plugin_logger("harvest")
 MAX_COSIGNATURES_BYTES = 64_000
 
 if TYPE_CHECKING:
-    from harvest.ledger.books import Book
+    from harvest.proofs.books import Book
     from harvest.site import Site
 
 

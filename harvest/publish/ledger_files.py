@@ -3,13 +3,12 @@
 A ledger of a million entries publishes about 9,000 small files under ``ledgers/<id>/``
 (`tiles`: hash tiles and entry bundles, receipt shards; and ``entries/<k>.json``, the chunks
 the ledger page loads). They are made here from the ledger file's bytes, its tree and its
-receipts, and written straight into a folder (by `ledger_worker.LedgerFiles`, in a worker
+receipts, and written straight into the site folder by `publisher.Publisher` (in a worker
 process where one helps), not handed to MkDocs one by one.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -18,9 +17,9 @@ from pathlib import Path
 from harvest.ledger.fast import chunks
 from harvest.ledger.parse import TYPES, Entry
 from harvest.proofs import tiles
-from harvest.proofs.merkle import MerkleTree, leaf_level
+from harvest.proofs.merkle import MerkleTree
 
-CHUNK = 1000  # entries in each entries/<k>.json (ledger_pages.CHUNK, which the page uses)
+CHUNK = 1000  # entries in each entries/<k>.json (render.ledgers.CHUNK, which the page uses)
 _GROUP = 32_000  # lines taken at once: whole entry bundles (256) and whole chunks (1,000)
 
 
@@ -41,11 +40,6 @@ def entry_lines(data: bytes) -> Iterator[list[bytes]]:
             del group[:_GROUP]
     if group:
         yield group
-
-
-def ledger_tree(data: bytes) -> MerkleTree:
-    """The Merkle tree of a ledger file's entry lines."""
-    return MerkleTree((leaf_level(line for group in entry_lines(data) for line in group),))
 
 
 def write_files(folder: Path, data: bytes, tree: MerkleTree, receipts: Mapping[str, int]) -> int:
@@ -91,32 +85,6 @@ def receipts_of(entries: Iterable[Entry]) -> dict[str, int]:
             if code and not code.startswith("seq:"):
                 found.setdefault(code, entry.line - 2)
     return found
-
-
-def checked_receipts(found: dict[str, int], block: bytes, start: int) -> None:
-    """`tiles.donation_receipts` of a checked ledger's entry lines, joined by LF in `block`
-    (its first line is leaf `start`), added to `found`.
-
-    In a checked ledger every line is one CSV record, so only the lines holding the word
-    "donation" need to be read, and they are found without looking at the others.
-    """
-    reader = csv.reader
-    index, counted = start, 0
-    at = block.find(b"donation")
-    while at != -1:
-        begin = block.rfind(b"\n", 0, at) + 1
-        end = block.find(b"\n", at)
-        if end == -1:
-            end = len(block)
-        index += block.count(b"\n", counted, begin)
-        counted = begin
-        text = block[begin:end].decode("utf-8", "replace")
-        row = next(reader((text,), strict=True)) if '"' in text else text.split(",")
-        if len(row) >= 12 and row[2] == "donation":
-            code = row[11].strip()
-            if code and not code.startswith("seq:"):
-                found.setdefault(code, index)
-        at = block.find(b"donation", end)
 
 
 class _Writer:

@@ -12,11 +12,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from harvest.ledger.books import Book
 from harvest.ledger.figures import ledger_json
 from harvest.ledger.parse import Entry
-from harvest.proofs import published, tiles
-from harvest.publish import ledger_files
+from harvest.proofs import published
+from harvest.proofs.books import Book
 from harvest.render.charts import Series, line_chart
 from harvest.render.html import e, front_matter, number, rel, yuan
 from harvest.site import Output, Site
@@ -250,19 +249,10 @@ def _how_to_check(cid: str, book: Book, heads: str) -> str:
     )
 
 
-def entry_chunks(book: Book) -> Iterator[tuple[str, bytes]]:
-    """`entries/<k>.json`: the CSV lines of entries k*1000+1 … (k+1)*1000, for the page's loader."""
-    lines = book.ledger.lines()
-    for k in range(0, (len(lines) + CHUNK - 1) // CHUNK):
-        yield f"entries/{k}.json", ledger_files.entry_chunk(k * CHUNK + 1, lines[k * CHUNK : (k + 1) * CHUNK])
-
-
 def ledger_outputs(site: Site) -> Iterator[Output]:
-    """Each ledger's page, its CSV byte for byte, its JSON, checkpoint, proofs and look-up data.
-
-    A book with `files` has its look-up files (thousands for a large ledger) and its CSV
-    written by `LedgerFiles.write` straight into the site instead; only the others are given.
-    """
+    """Each ledger's page, its JSON, checkpoint, proofs and the keys. Its CSV and its
+    thousands of look-up files are written straight into the site by the build's
+    `publish.publisher.Publisher`."""
     if site.signer:
         keys = "".join(f"{published.verifier_of(site, cid)}\n" for cid in sorted(site.books))
         yield Output("ledgers/verifier-key.txt", keys.encode())
@@ -270,17 +260,9 @@ def ledger_outputs(site: Site) -> Iterator[Output]:
     for cid, book in site.books.items():
         base = f"ledgers/{cid}"
         yield Output(f"{base}.md", ledger_page(site, cid), page=True)
-        if book.files is None:  # else `LedgerFiles.write` copies it, with the look-up files
-            yield Output(f"{base}.csv", book.ledger.data)
         data = ledger_json(cid, book.figures, book.root_hex)
         yield Output(f"{base}.json", (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
-        files = {}
-        if book.files is None:
-            lines = book.ledger.lines()
-            files = tiles.site_files(book.tree, lines, tiles.donation_receipts(lines), [])
-            files.update(entry_chunks(book))
-        files.update(published.log_files(site, cid, book))
-        for name, content in sorted(files.items()):
+        for name, content in sorted(published.log_files(site, cid, book).items()):
             yield Output(f"{base}/{name}", content)
 
 
