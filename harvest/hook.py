@@ -87,6 +87,11 @@ def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the generated pages and files; stories are shown inside product pages."""
     site = config.extra[_KEY]
+    # A ledger's CSV and thousands of look-up files go straight into the site (MkDocs has
+    # emptied it by now), written by the publisher (a worker process) while the pages are made.
+    publisher = Publisher.start(site.books, Path(config.site_dir))
+    config.extra[_PUBLISHER] = publisher
+    _RUNNING.add(publisher)
     for file in list(files):
         if file.src_uri.startswith("stories/") and file.src_uri.endswith(".md"):
             files.remove(file)
@@ -103,15 +108,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if not out.page and out.src_uri.endswith(".html") and isinstance(content, str) and not csp.has_policy(content):
             content = csp.secure(content, _preview())  # redirect pages: no theme, but the same policy
         files.append(File.generated(config, out.src_uri, content=content, inclusion=inclusion))
-    # A ledger's CSV and thousands of look-up files go straight into the site (MkDocs has
-    # emptied it by now), written by the publisher (a worker process) while MkDocs builds the pages.
     for cid in site.books:
         same = files.get_file_from_path(f"ledgers/{cid}.csv")
         if same is not None:  # the publisher writes the ledger itself: a copy under content/ must not win
             files.remove(same)
-    publisher = Publisher.start(site.books, Path(config.site_dir))
-    config.extra[_PUBLISHER] = publisher
-    _RUNNING.add(publisher)
     return files
 
 
