@@ -169,6 +169,19 @@ def test_import_command(ledger_site: TinySite) -> None:
     assert missing.code == 1 and "no campaign" in missing.err
 
 
+def test_import_checks_the_site_as_the_build_does(ledger_site: TinySite) -> None:
+    """`import` loads the site with the build's loader: a mistake the build refuses elsewhere
+    (here a story for no product) stops the import too, and nothing is appended."""
+    export = ledger_site.path / "export.csv"
+    export.write_text("日期,类型,金额,对方,凭证号\n2019-02-24,捐赠,100,某商会,R-100\n", encoding="utf-8")
+    ledger_site.write("content/stories/no-such-product.md", "没有这个产品。\n")
+    refused = ledger_site.run("import", "test-campaign", str(export))
+    assert refused.code == 1
+    assert "content/stories/no-such-product.md" in refused.err and "nothing was appended" in refused.err
+    assert "Traceback" not in refused.err
+    assert ledger_site.path.joinpath(L).read_text(encoding="utf-8") == LEDGER
+
+
 BAD_LEDGERS = [
     ("bom", "\ufeff" + LEDGER, 1, "BOM"),
     ("crlf", LEDGER.replace("\n", "\r\n"), 1, ""),
