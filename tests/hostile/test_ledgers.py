@@ -168,7 +168,7 @@ def test_hostile_export_is_refused(site: TinySite, case: str, export: str, words
 def test_ledger_file_too_large_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from harvest.ledger import parse
 
-    monkeypatch.setattr(ledger, "MAX_LEDGER_BYTES", 100)
+    monkeypatch.setattr(parse, "MAX_LEDGER_BYTES", 100)
     file = tmp_path / "x.csv"
     file.write_text(parse.HEADER + "\n" + "\n".join(GOOD) + "\n", encoding="utf-8")
     checked, problems = parse.load_ledger(file, L, "test-campaign", products={"test-orange"}, channels={"jd"})
