@@ -15,10 +15,9 @@ import pytest
 import yaml
 from mkdocs.config import load_config
 
-from harvest.ledger.parse import HEADER
 from harvest.publish.publisher import FORK_BYTES
 from harvest.site import Site, load_site
-from tests.sitekit import ROOT, TinySite
+from tests.sitekit import ROOT, TinySite, large_ledger
 
 
 def every_file(*folders: Path) -> set[str]:
@@ -72,9 +71,7 @@ def test_loading_the_example_site_starts_nothing_and_writes_nothing(monkeypatch:
 def test_loading_a_large_ledger_starts_nothing_and_writes_nothing(monkeypatch: pytest.MonkeyPatch,
                                                                   tiny: TinySite) -> None:
     tiny.with_basics()
-    note = "测试" * 15
-    rows = [f"{seq},2019-02-20,donation,,,,,,1.00,CNY,匿名,R-{seq},{note}\n" for seq in range(1, 10_001)]
-    ledger = (HEADER + "\n" + "".join(rows)).encode()
+    ledger = large_ledger(10_000)
     assert len(ledger) > FORK_BYTES  # published by a worker process: loaded without one
     tiny.write("ledgers/test-campaign.csv", ledger)
     config = yaml.safe_load((tiny.path / "mkdocs.yml").read_text(encoding="utf-8"))
