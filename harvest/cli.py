@@ -356,9 +356,9 @@ def _new_file(root: Path, rel: str, text: str) -> None:
 
 
 def _slug(value: str) -> str:
-    import re
+    from harvest.load.models import is_slug
 
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value) or len(value) > 64:
+    if not is_slug(value):
         raise click.BadParameter(
             f"'{value}' is not an id: use lowercase letters, digits and single dashes, like wanrong-apple"
         )
@@ -479,27 +479,19 @@ def import_(campaign_id: str, export: Path, config_file: Path) -> None:
       python build.py import wanrong-apples-2020 ~/Downloads/直播销售明细.csv
     """
     from harvest.ledger.importer import import_export, summary
-    from harvest.load.records import load_channels, load_records
-    from harvest.site import check_inputs
 
-    _logging(False)
-    config = _config(config_file)
-    root = config_file.parent.resolve()
-    linked = check_inputs(root, Path(config.docs_dir), config_file)  # never append through a link
-    if linked:
-        fail_with(linked, "nothing was appended; the ledger is unchanged")
-    channels, problems = load_channels(config.extra)
-    records, more = load_records(root, Path(config.docs_dir), channels)
-    if campaign_id not in records.files_of("campaigns"):
+    unchanged = "nothing was appended; the ledger is unchanged"
+    site = _site_or_fail(config_file, outcome=unchanged)  # checked as the build checks it; never through a link
+    if campaign_id not in site.records.campaigns:
         fail(f'There is no campaign "{campaign_id}": add campaigns/{campaign_id}.yml first '
              "(python build.py new campaign <id>), or check the id.")
     result, problems = import_export(
-        export, root / "ledgers" / f"{campaign_id}.csv", campaign=campaign_id,
-        products=records.files_of("products"), channels=channels, ledger_path=f"ledgers/{campaign_id}.csv",
+        export, site.root / "ledgers" / f"{campaign_id}.csv", campaign=campaign_id,
+        products=site.records.products, channels=site.channels, ledger_path=f"ledgers/{campaign_id}.csv",
         export_label=export.name,
     )
     if problems or result is None:
-        fail_with(problems, "nothing was appended; the ledger is unchanged")
+        fail_with(problems, unchanged)
     click.echo(summary(result))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import weakref
 from pathlib import Path
 from typing import NoReturn
 
@@ -17,9 +18,9 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from harvest.load import inputs, sanitise
+from harvest.load import git, inputs, sanitise
 from harvest.problems import Problem, ProblemsFound, summary
-from harvest.proofs import history
+from harvest.publish.publisher import Publisher
 from harvest.render import citations, csp, generate, templates
 from harvest.render.html import e
 from harvest.site import check_inputs, load_site
@@ -27,6 +28,9 @@ from harvest.site import check_inputs, load_site
 log = get_plugin_logger("harvest")
 _KEY = "_harvest_site"
 _VIEWS = "_harvest_views"  # src_uri -> the View of a generated page made by a template
+_PUBLISHER = "_harvest_publisher"  # the ledgers' files being written, for one build
+# Worker processes are the process's, not a build's: on_build_error is told no config to find them in.
+_RUNNING: weakref.WeakSet[Publisher] = weakref.WeakSet()
 
 
 # The command this process runs ("build", "serve"): one per process, unlike the build's state.
@@ -46,12 +50,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Read and check every record and ledger before anything is written."""
     logging.getLogger("jieba").setLevel(logging.WARNING)  # Material's search uses jieba; keep it quiet
     root = Path(config.config_file_path).resolve().parent
-    if "SOURCE_DATE_EPOCH" not in os.environ:  # same commit, same bytes (see history.commit_time)
-        when = history.commit_time(root)
+    if "SOURCE_DATE_EPOCH" not in os.environ:  # same commit, same bytes (see git.commit_time)
+        when = git.commit_time(root)
         if when is not None:
             os.environ["SOURCE_DATE_EPOCH"] = str(when)
     site, problems = load_site(root, Path(config.docs_dir), config.site_url, config.extra,
-                                       config_file=Path(config.config_file_path), theme_dir=_theme_dir(config))
+                               config_file=Path(config.config_file_path), theme_dir=_theme_dir(config))
     if problems:
         _stop(problems)
     config.extra[_KEY] = site
@@ -83,6 +87,11 @@ def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the generated pages and files; stories are shown inside product pages."""
     site = config.extra[_KEY]
+    # A ledger's CSV and thousands of look-up files go straight into the site (MkDocs has
+    # emptied it by now), written by the publisher (a worker process) while the pages are made.
+    publisher = Publisher.start(site.books, Path(config.site_dir))
+    config.extra[_PUBLISHER] = publisher
+    _RUNNING.add(publisher)
     for file in list(files):
         if file.src_uri.startswith("stories/") and file.src_uri.endswith(".md"):
             files.remove(file)
@@ -101,23 +110,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, out.src_uri, content=content, inclusion=inclusion))
         if out.view is not None:
             config.extra[_VIEWS][out.src_uri] = out.view
-    # A ledger's thousands of look-up files go straight into the site (MkDocs has emptied it
-    # by now), written by a worker process while MkDocs builds the pages.
-    for cid, book in site.books.items():
-        if book.files is not None:
-            # Written by the book, with its look-up files: a copy under content/ must not win.
-            same = files.get_file_from_path(f"ledgers/{cid}.csv")
-            if same is not None:
-                files.remove(same)
-        book.write_files(Path(config.site_dir) / "ledgers" / cid)
+    for cid in site.books:
+        same = files.get_file_from_path(f"ledgers/{cid}.csv")
+        if same is not None:  # the publisher writes the ledger itself: a copy under content/ must not win
+            files.remove(same)
     return files
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     """Wait until every ledger's look-up files are written; refuse the site if a link was
     made in an input folder while it was built (MkDocs copies files by following links)."""
-    for book in config.extra[_KEY].books.values():
-        book.finish_files()
+    config.extra.pop(_PUBLISHER).finish()
     site = config.extra[_KEY]
     linked = check_inputs(site.root, site.docs_dir, Path(config.config_file_path), _theme_dir(config))
     if linked:
@@ -125,6 +128,12 @@ def on_post_build(config: MkDocsConfig) -> None:
     # The site is not needed any more: freed now, its objects (a million ledger entries) are
     # not walked again and again by the collector while the interpreter shuts down.
     del config.extra[_KEY]
+
+
+def on_build_error(error: Exception) -> None:
+    """A failed build's site folder is thrown away: stop writing into it."""
+    for publisher in list(_RUNNING):
+        publisher.cancel()
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:

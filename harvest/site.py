@@ -15,12 +15,12 @@ from typing import Any
 
 from harvest import THEME
 from harvest.ledger import citations
-from harvest.ledger.books import Book, load_books
 from harvest.load import content, inputs, links, sanitise
 from harvest.load.records import Channel, Records, load_channels, load_records
 from harvest.load.settings import Admin, read_admin
 from harvest.problems import Problem, shown
 from harvest.proofs import checkpoint
+from harvest.proofs.books import Book, load_books
 from harvest.proofs.cosignature import Policy, parse_policy
 from harvest.vocabulary import CATEGORIES, label, pinyin, province_order
 

@@ -12,6 +12,7 @@ if sys.path[:1] != [_ROOT]:
     sys.path.insert(0, _ROOT)
 
 from harvest.hook import (  # noqa: E402
+    on_build_error,
     on_config,
     on_files,
     on_page_content,
@@ -23,5 +24,5 @@ from harvest.hook import (  # noqa: E402
     on_startup,
 )
 
-__all__ = ["on_config", "on_files", "on_page_content", "on_page_markdown", "on_page_read_source",
+__all__ = ["on_build_error", "on_config", "on_files", "on_page_content", "on_page_markdown", "on_page_read_source",
            "on_post_build", "on_post_page", "on_post_template", "on_startup"]

@@ -114,3 +114,12 @@ class TinySite:
 
     def read(self, rel: str) -> str:
         return (self.path / "site" / rel).read_text(encoding="utf-8")
+
+
+def large_ledger(entries: int = 10_000) -> bytes:
+    """A valid ledger of test-campaign (donations only) of more than 1 MB for 10,000 entries:
+    large enough that the build publishes its files in a worker process."""
+    note = "测试" * 15
+    rows = [f"{seq},2019-02-20,donation,,,,,,1.00,CNY,匿名,R-{seq},{note}\n" for seq in range(1, entries + 1)]
+    return ("seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note\n"
+            + "".join(rows)).encode()

@@ -1,25 +1,27 @@
-"""A ledger's tree and look-up files made by a worker process: the same bytes as made in one
-process, receipts found the fast way equal to the CSV way, staging cleaned up."""
+"""A ledger's tree and look-up files, published by a worker process: the same bytes as made in
+one process, a failed worker redone, a stopped one reaped; receipts from the entries equal to
+those read from the lines."""
 
 from __future__ import annotations
 
 import csv
 import os
 import random
-import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from harvest.ledger.figures import compute_figures
 from harvest.ledger.format import CHUNK_ENTRIES, HEADER, Entry, chunks, receipts_of
 from harvest.ledger.parse import parse_ledger
 from harvest.proofs import tiles
+from harvest.proofs.books import Book, ledger_tree
 from harvest.proofs.merkle import MerkleTree
-from harvest.publish import ledger_files
+from harvest.publish import ledger_files, publisher
 from harvest.publish.ledger_files import write_files
-from harvest.publish.worker import LedgerFiles
+from harvest.publish.publisher import Publisher
 
 PRODUCTS = {"baojing-navel-orange", "wanrong-apple"}
 CHANNELS = {"jd", "taobao"}
@@ -66,27 +68,47 @@ def expected_files(data: bytes) -> dict[str, bytes]:
     return files
 
 
+def book(data: bytes) -> Book:
+    """The checked ledger `data` as the loader makes it (no sealed heads, no goals)."""
+    checked, problems = parse_ledger(data, "ledgers/x.csv", "x", products=PRODUCTS, channels=CHANNELS)
+    assert problems == [] and checked is not None
+    return Book("x", checked, compute_figures(checked.entries), ledger_tree(data), (), ())
+
+
+@pytest.mark.parametrize("n", [0, 1, 255, 256, 1001, 33_000])
+def test_ledger_tree_is_the_tree_of_the_entry_lines(n: int) -> None:
+    data = ledger(n)
+    assert ledger_tree(data).levels == MerkleTree.from_leaves(data.split(b"\n")[1:-1]).levels
+
+
 @pytest.mark.parametrize("fork", [True, False])
 @pytest.mark.parametrize("n", [0, 1, 255, 256, 1001, 33_000])
 def test_worker_and_main_process_make_the_same_files(tmp_path: Path, fork: bool, n: int) -> None:
     data = ledger(n)
-    files = LedgerFiles.start(data, near=tmp_path, fork=fork)
-    assert files.forked is fork
-    lines = data.split(b"\n")[1:-1]
-    assert files.tree().levels == MerkleTree.from_leaves(lines).levels
-    files.write(tmp_path / "site" / "ledgers" / "x", receipts_of(checked_entries(data)), tmp_path / "site/ledgers/x.csv")
-    files.finish()
-    assert files_in(tmp_path / "site" / "ledgers" / "x") == expected_files(data)
-    assert (tmp_path / "site/ledgers/x.csv").read_bytes() == data
+    site = tmp_path / "site"
+    site.mkdir()
+    published = Publisher.start({"x": book(data)}, site, fork=fork)
+    assert published.forked is fork
+    published.finish()
+    assert not published.forked
+    assert files_in(site / "ledgers" / "x") == expected_files(data)
+    assert (site / "ledgers/x.csv").read_bytes() == data
 
 
-def test_staging_is_removed_when_the_worker_is_stopped(tmp_path: Path) -> None:
-    before = set(os.listdir(tempfile.gettempdir()))
-    files = LedgerFiles.start(ledger(3000), near=tmp_path, fork=True)
-    files.tree()
-    files.cancel()
-    assert not files.forked
-    assert {n for n in set(os.listdir(tempfile.gettempdir())) - before if n.startswith(".hl-ledger-")} == set()
+def test_a_small_ledger_is_written_at_once_without_a_worker(tmp_path: Path) -> None:
+    data = ledger(300)
+    published = Publisher.start({"x": book(data)}, tmp_path)
+    assert not published.forked
+    assert files_in(tmp_path / "ledgers" / "x") == expected_files(data)
+
+
+def test_the_worker_is_stopped_and_reaped_when_the_build_fails(tmp_path: Path) -> None:
+    published = Publisher.start({"x": book(ledger(3000))}, tmp_path, fork=True)
+    pid = published._pid
+    published.cancel()
+    assert not published.forked
+    with pytest.raises(ChildProcessError):  # no zombie left behind
+        os.waitpid(pid, os.WNOHANG)
 
 
 def test_a_failed_worker_is_redone_in_the_main_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -99,24 +121,14 @@ def test_a_failed_worker_is_redone_in_the_main_process(tmp_path: Path, monkeypat
             raise OSError("disk full")
         return real(folder, data, tree, receipts)
 
-    monkeypatch.setattr(ledger_files, "write_files", fails_in_the_worker)
-    files = LedgerFiles.start(data, near=None, fork=True)  # not staged: the worker calls write_files
-    files.write(tmp_path / "x", receipts_of(checked_entries(data)), tmp_path / "x.csv")
-    assert files.forked
-    files.finish()
-    assert not files.forked
-    assert files_in(tmp_path / "x") == expected_files(data)
-    assert (tmp_path / "x.csv").read_bytes() == data
-
-
-def test_tree_without_a_worker_when_it_is_gone(tmp_path: Path) -> None:
-    data = ledger(500)
-    files = LedgerFiles.start(data, near=tmp_path, fork=True)
-    files.cancel()
-    assert files.tree().root() == MerkleTree.from_leaves(data.split(b"\n")[1:-1]).root()
-    files.write(tmp_path / "x", receipts_of(checked_entries(data)), tmp_path / "x.csv")
-    files.finish()
-    assert files_in(tmp_path / "x") == expected_files(data)
+    monkeypatch.setattr(publisher, "write_files", fails_in_the_worker)
+    published = Publisher.start({"x": book(data)}, tmp_path, fork=True)
+    assert published.forked
+    assert not (tmp_path / "ledgers" / "x.csv").exists()
+    published.finish()
+    assert not published.forked
+    assert files_in(tmp_path / "ledgers" / "x") == expected_files(data)
+    assert (tmp_path / "ledgers" / "x.csv").read_bytes() == data
 
 
 def test_write_files_counts_its_files(tmp_path: Path) -> None:
@@ -129,8 +141,7 @@ def test_write_files_counts_its_files(tmp_path: Path) -> None:
 @given(st.integers(0, 2000), st.integers(0, 10**6))
 def test_receipts_of_a_checked_ledgers_entries_are_those_of_its_lines(n: int, seed: int) -> None:
     data = ledger(n, seed)
-    lines = data.split(b"\n")[1:-1]
-    assert tiles.donation_receipts(lines) == receipts_of(checked_entries(data))
+    assert receipts_of(checked_entries(data)) == tiles.donation_receipts(data.split(b"\n")[1:-1])
 
 
 def _by_csv(lines: list[bytes]) -> dict[str, int] | str:
@@ -195,39 +206,3 @@ def test_the_fast_path_refuses_all_the_full_check_refuses(changes: list[tuple[in
     assert slow[0].expected == "LF line ends (Unix)"
     assert problems == slow[1:]
     assert (checked is None) == bool(problems)
-
-
-@pytest.mark.parametrize("fork", [True, False])
-def test_personal_data_is_found_by_the_worker_too(tmp_path: Path, fork: bool) -> None:
-    rows = ledger(3000).decode().split("\n")
-    rows[1234] = rows[1234].replace("京东用户", "张三 13800138000").replace("匿名", "张三 13800138000")
-    data = "\n".join(rows).encode()
-    files = LedgerFiles.start(data, near=tmp_path, fork=fork)
-    checked, problems = parse_ledger(data, "ledgers/x.csv", "x", products=PRODUCTS, channels=CHANNELS,
-                                     suspects=files.candidate_lines)
-    files.cancel()
-    assert checked is None
-    assert [(p.line, p.field, p.got) for p in problems] == [(1235, "party", "what looks like a mainland mobile number")]
-
-
-def test_a_killed_builds_staging_folder_is_removed_by_the_next_worker(tmp_path: Path) -> None:
-    """A build killed while its worker ran leaves `.hl-ledger-*` in the temporary folder; the
-    next worker removes it, but never the folder of a worker still running (it is locked)."""
-    temp = Path(tempfile.gettempdir())
-    left = Path(tempfile.mkdtemp(prefix=".hl-ledger-", dir=temp))
-    (left / "files").mkdir()
-    (left / "files" / "x").write_bytes(b"from a killed build")
-    data = ledger(3000)
-    running = LedgerFiles.start(data, near=temp, fork=True)
-    try:
-        assert not left.exists()
-        held = [p for p in temp.glob(".hl-ledger-*") if p.is_dir()]
-        assert held, "the running worker stages in the temporary folder"
-        second = LedgerFiles.start(data, near=temp, fork=True)  # must not remove the first one's folder
-        try:
-            assert all(p.exists() for p in held)
-        finally:
-            second.cancel()
-    finally:
-        running.cancel()
-    assert not any(p.exists() for p in held)

@@ -21,7 +21,6 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harvest.ledger.books import load_books
 from harvest.ledger.format import COLUMNS, HEADER, Ledger, normalise_receipt
 from harvest.ledger.importer import import_export
 from harvest.ledger.parse import parse_ledger
@@ -30,6 +29,7 @@ from harvest.load.models import Campaign
 from harvest.load.privacy import find_personal_data
 from harvest.load.sanity import control_character
 from harvest.problems import Problem
+from harvest.proofs.books import load_books
 
 PRODUCTS = frozenset({"test-orange"})
 CHANNELS = frozenset({"jd"})

@@ -10,7 +10,7 @@ import pytest
 
 from harvest.proofs.merkle import MerkleTree, leaf_hash
 from harvest.proofs.verify import check_receipt_proof
-from tests.sitekit import TinySite
+from tests.sitekit import TinySite, large_ledger
 
 L = "ledgers/test-campaign.csv"
 HEADER = "seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note\n"
@@ -167,6 +167,42 @@ def test_import_command(ledger_site: TinySite) -> None:
     assert ledger_site.path.joinpath(L).read_text(encoding="utf-8").count("R-100") == 1
     missing = ledger_site.run("import", "no-such-campaign", str(export))
     assert missing.code == 1 and "no campaign" in missing.err
+
+
+def test_a_large_ledger_is_published_whole_by_the_worker(tiny: TinySite) -> None:
+    """A ledger above FORK_BYTES is written by the publisher's worker while the pages are
+    built; the build waits for it: every look-up file is in place, the same as made here."""
+    from harvest.proofs import tiles
+    from harvest.publish.ledger_files import CHUNK, entry_chunk
+    from harvest.publish.publisher import FORK_BYTES
+
+    data = large_ledger(10_000)
+    assert len(data) > FORK_BYTES
+    tiny.with_basics()
+    tiny.write(L, data)
+    result = tiny.build()
+    assert result.code == 0, result.err
+    site = tiny.path / "site" / "ledgers"
+    assert (site / "test-campaign.csv").read_bytes() == data
+    lines = data.split(b"\n")[1:-1]
+    expected = tiles.site_files(MerkleTree.from_leaves(lines), lines, tiles.donation_receipts(lines), [])
+    expected.update({f"entries/{k // CHUNK}.json": entry_chunk(k + 1, lines[k : k + CHUNK])
+                     for k in range(0, len(lines), CHUNK)})
+    for name, content in expected.items():
+        assert (site / "test-campaign" / name).read_bytes() == content, name
+
+
+def test_import_checks_the_site_as_the_build_does(ledger_site: TinySite) -> None:
+    """`import` loads the site with the build's loader: a mistake the build refuses elsewhere
+    (here a story for no product) stops the import too, and nothing is appended."""
+    export = ledger_site.path / "export.csv"
+    export.write_text("日期,类型,金额,对方,凭证号\n2019-02-24,捐赠,100,某商会,R-100\n", encoding="utf-8")
+    ledger_site.write("content/stories/no-such-product.md", "没有这个产品。\n")
+    refused = ledger_site.run("import", "test-campaign", str(export))
+    assert refused.code == 1
+    assert "content/stories/no-such-product.md" in refused.err and "nothing was appended" in refused.err
+    assert "Traceback" not in refused.err
+    assert ledger_site.path.joinpath(L).read_text(encoding="utf-8") == LEDGER
 
 
 BAD_LEDGERS = [

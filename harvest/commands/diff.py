@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-import subprocess
 import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -25,7 +24,7 @@ from typing import Any
 from harvest.ledger.figures import KINDS, Figures, compute_figures
 from harvest.ledger.format import INDEX, Entry, entry_lines, split_line
 from harvest.ledger.parse import parse_ledger
-from harvest.load import inputs
+from harvest.load import git, inputs
 from harvest.load.content import taken_paths
 from harvest.load.records import Channel, load_records
 from harvest.problems import Problem
@@ -90,24 +89,16 @@ def read_state(root: Path, channels: Mapping[str, Channel]) -> State:
 def read_state_at(root: Path, ref: str, channels: Mapping[str, Channel]) -> tuple[State | None, str]:
     """The records and ledgers of `root` as committed at `ref`; None and a plain message when git
     cannot give them."""
-
-    def git(*args: str, stdin: bytes | None = None) -> bytes | None:
-        try:
-            done = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, timeout=300)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        return done.stdout if done.returncode == 0 else None
-
-    if git("rev-parse", "--is-inside-work-tree") is None:
+    if git.git(root, "rev-parse", "--is-inside-work-tree") is None:
         return None, f"{root} is not in a git repository (or git is not installed), so there is nothing to compare."
-    if git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}") is None:
+    if git.git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}") is None:
         return None, (f'git knows no commit called "{ref}". Use a branch, tag or commit, like origin/main '
                       "(run `git fetch origin` first when it is a branch of the shared repository).")
-    prefix = (git("rev-parse", "--show-prefix") or b"").decode().strip()
-    listing = git("ls-tree", "-r", "-z", "--full-name", "--name-only", ref, "--", *_FOLDERS) or b""
+    prefix = (git.git(root, "rev-parse", "--show-prefix") or b"").decode().strip()
+    listing = git.git(root, "ls-tree", "-r", "-z", "--full-name", "--name-only", ref, "--", *_FOLDERS) or b""
     names = [n.decode() for n in listing.split(b"\0") if n]
     tmp = Path(tempfile.mkdtemp(prefix="harvest-diff-"))
-    blobs = git("cat-file", "--batch", stdin="".join(f"{ref}:{n}\n" for n in names).encode()) or b""
+    blobs = git.git(root, "cat-file", "--batch", stdin="".join(f"{ref}:{n}\n" for n in names).encode()) or b""
     at = 0
     for name in names:
         header_end = blobs.index(b"\n", at)

@@ -38,6 +38,7 @@ import yaml
 from PIL import Image
 
 from harvest.commands.yamlpatch import patch_scalars
+from harvest.load.models import SLUG
 from harvest.load.records import IMAGE_TYPES, load_channels, load_records
 from harvest.load.settings import read_admin
 from harvest.load.yamlfile import parse_yaml
@@ -49,7 +50,6 @@ MAX_PICTURE_BYTES = 5 * 1024 * 1024
 MAX_PICTURE_PIXELS = 40_000_000
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # a picture, base64-encoded, and its record
 PICTURE_FORMATS = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png",), "WEBP": (".webp",)}
-SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 SCHEMA_LINE = {"products": "# yaml-language-server: $schema=../schemas/product.schema.json\n",
                "campaigns": "# yaml-language-server: $schema=../schemas/campaign.schema.json\n"}
 

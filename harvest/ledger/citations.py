@@ -14,15 +14,25 @@ site's loader checks every citation here; render/citations.py puts the values in
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
-from harvest.ledger.books import Book
-from harvest.ledger.figures import Figures, ProductSales
+from harvest.ledger.figures import Figures, GoalProgress, ProductSales
 from harvest.load.records import Records
 from harvest.problems import Problem, shown
 from harvest.vocabulary import money, number
+
+
+class Book(Protocol):
+    """What a citation reads of a campaign's ledger: its figures and goals (proofs.books.Book,
+    which comes later in the pipeline, has them)."""
+
+    @property
+    def figures(self) -> Figures: ...
+    @property
+    def goals(self) -> Sequence[GoalProgress]: ...
 
 FIGURE_RE = re.compile(r"\{\{\s*figure\b([^}]*)\}\}")
 MONEY = {

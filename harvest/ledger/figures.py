@@ -14,6 +14,7 @@ from decimal import Decimal, Inexact, localcontext
 from typing import Any
 
 from harvest.ledger.format import TYPES, Entry
+from harvest.load.models import Campaign
 
 KINDS = (*TYPES, "balance")
 _ZERO = Decimal(0)
@@ -149,6 +150,20 @@ def goal_progress(goals: Mapping[str, tuple[Decimal, str]], figures: Figures) ->
         ratio = (achieved / target).quantize(_RATIO) if target else _ZERO
         out.append(GoalProgress(name, target, achieved, unit, ratio))
     return out
+
+
+def campaign_goals(campaign: Campaign) -> dict[str, tuple[Decimal, str]]:
+    """A campaign's goals as `goal_progress` takes them: name -> (target, unit or currency)."""
+    goals: dict[str, tuple[Decimal, str]] = {}
+    if campaign.goals is None:
+        return goals
+    if campaign.goals.sales_quantity:
+        goals["sales_quantity"] = (campaign.goals.sales_quantity.amount, campaign.goals.sales_quantity.unit)
+    if campaign.goals.sales_amount:
+        goals["sales_amount"] = (campaign.goals.sales_amount.amount, campaign.goals.sales_amount.currency)
+    if campaign.goals.donations:
+        goals["donations"] = (campaign.goals.donations.amount, campaign.goals.donations.currency)
+    return goals
 
 
 def money(d: Decimal) -> str:

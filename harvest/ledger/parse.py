@@ -15,7 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import gc
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import date
 from typing import cast
@@ -45,15 +45,13 @@ _CHINESE_HEADER = tuple(names[0] for column, names in COLUMN_SYNONYMS.items() if
 
 
 def parse_ledger(data: bytes, path: str, campaign: str, *, products: Collection[str],
-                 channels: Collection[str],
-                 suspects: Callable[[bytes], Sequence[int]] = candidate_lines,
-                 today: date | None = None) -> tuple[Ledger | None, list[Problem]]:
+                 channels: Collection[str], today: date | None = None) -> tuple[Ledger | None, list[Problem]]:
     """Check a ledger file's bytes against every rule of SPEC.md; the ledger, or None and the
     problems (all of them, at most `MAX_PROBLEMS` shown, then one saying how many more).
 
-    `suspects` gives the lines that may hold personal data (`privacy.candidate_lines`, or the
-    same found by another process); each is then looked at closely. `today` is the commit
-    date (dates may be up to a year after it); the day of the check when None.
+    The lines that may hold personal data (`privacy.candidate_lines`) are each then looked at
+    closely. `today` is the commit date (dates may be up to a year after it); the day of the
+    check when None.
 
     Example: ``parse_ledger(b"seq,date,...,note\\n", "ledgers/x.csv", "x", products={"p"},
     channels={"jd"})`` is an empty ledger and no problems.
@@ -67,7 +65,7 @@ def parse_ledger(data: bytes, path: str, campaign: str, *, products: Collection[
         return None, problems + header_problems
 
     # Personal data first: its scan makes a copy of the bytes, gone before entries are built.
-    suspect = suspects(body)
+    suspect = candidate_lines(body)
     checker = LineChecker(path, products, channels, problems, today)
     with _no_gc():
         if problems:  # the line ends or the encoding are wrong: check every line slowly

@@ -7,14 +7,25 @@ need other files (channels, campaigns, images) are checked in `records.py`.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
+# An id (of a product, campaign, channel; a file's name): lowercase letters, digits, single dashes.
+SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
+SLUG_PATTERN = f"^{SLUG}$"
+MAX_SLUG = 64
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_SLUG)]
+
+
+def is_slug(text: str) -> bool:
+    """Whether `text` is an id, as `Slug` checks it: ``is_slug("wanrong-apple")``."""
+    return len(text) <= MAX_SLUG and re.fullmatch(SLUG, text) is not None
+
+
 # One line of public text: no markup, no line breaks (names, producers, units …).
 LINE_PATTERN = r"^[^<>\n\r]*$"
 Line = Annotated[str, StringConstraints(pattern=LINE_PATTERN, min_length=1, max_length=200)]

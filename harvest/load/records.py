@@ -18,14 +18,13 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from harvest.load import addresses, inapp, inputs, models
+from harvest.load import addresses, git, inapp, inputs, models
 from harvest.load.links import check_link
 from harvest.load.models import Campaign, Product
 from harvest.load.privacy import find_personal_data
 from harvest.load.sanity import control_character, date_in_window, visible, window_text
 from harvest.load.yamlfile import YamlDoc, dotted, parse_yaml
 from harvest.problems import Problem, shown
-from harvest.proofs import history
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ def load_channels(
             and domains
             and all(isinstance(d, str) and d == d.lower() and "." in d and "/" not in d for d in domains)
         )
-        if not isinstance(cid, str) or not _is_slug(cid) or not isinstance(label, str) or not ok_domains:
+        if not isinstance(cid, str) or not models.is_slug(cid) or not isinstance(label, str) or not ok_domains:
             problems.append(
                 Problem(
                     path,
@@ -103,12 +102,6 @@ def load_channels(
         problems += more
         channels[cid] = Channel(cid, label, tuple(domains), policy)  # type: ignore[arg-type]
     return channels, problems
-
-
-def _is_slug(text: str) -> bool:
-    import re
-
-    return bool(re.fullmatch(models.SLUG_PATTERN, text)) and len(text) <= 64
 
 
 def _hint_for(field: str) -> str:
@@ -276,7 +269,7 @@ def _load(
             continue
         if file.suffix != ".yml":
             continue
-        if not _is_slug(file.stem):
+        if not models.is_slug(file.stem):
             problems.append(
                 Problem(
                     rel,
@@ -348,7 +341,7 @@ def load_records(
     checked-out commit, or today outside git). Purchase links are kept as the URL parser
     writes them (what browsers read); a product whose link is refused is left out.
     """
-    today = today or history.commit_date(root)
+    today = today or git.commit_date(root)
     products, problems = _load(root / "products", root, Product)
     campaigns, more = _load(root / "campaigns", root, Campaign)
     problems += more

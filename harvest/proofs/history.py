@@ -7,28 +7,15 @@ editor which commit to restore from.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from harvest.ledger.format import entry_lines
+from harvest.load import git
 from harvest.problems import Problem
 from harvest.proofs.checkpoint import SealedHead, SealedVersion, read_checkpoints, seal_line
 from harvest.proofs.merkle import MerkleTree
-
-
-def _git(repo: Path, *args: str) -> bytes | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(repo), *args],
-            capture_output=True,
-            check=False,
-            timeout=60,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout if done.returncode == 0 else None
 
 
 def sealed_lines_from_git(repo: Path, ledger_path: str, head: SealedHead) -> SealedVersion | None:
@@ -36,13 +23,8 @@ def sealed_lines_from_git(repo: Path, ledger_path: str, head: SealedHead) -> Sea
     to ``head.root``: those lines and the commit id. None when ``repo`` is not a git
     repository, git is missing, or no commit holds the sealed entries.
     """
-    log = _git(repo, "log", "--format=%H", "--", ledger_path)
-    if not log:
-        return None
-    # "./" makes the path relative to `repo` even when it is below the top of the work tree.
-    spec = "./" + ledger_path.lstrip("/")
-    for commit in log.decode("ascii", "replace").split():
-        data = _git(repo, "show", f"{commit}:{spec}")
+    for commit in git.file_history(repo, ledger_path):
+        data = git.committed(repo, commit, ledger_path)
         if data is None:
             continue
         lines = entry_lines(data)
@@ -54,38 +36,16 @@ def sealed_lines_from_git(repo: Path, ledger_path: str, head: SealedHead) -> Sea
     return None
 
 
-def commit_time(repo: Path) -> int | None:
-    """The commit time (seconds since 1970) of the checked-out commit, None outside git.
-
-    Builds use it as SOURCE_DATE_EPOCH, so that the same commit gives the same bytes (the
-    sitemap's dates, the gzip header of sitemap.xml.gz) whatever day it is built.
-    """
-    out = _git(repo, "log", "-1", "--format=%ct")
-    text = out.decode("ascii", "replace").strip() if out else ""
-    return int(text) if text.isdigit() else None
-
-
-def commit_date(repo: Path) -> date:
-    """The date (UTC) of the checked-out commit; today outside git. Records are checked
-    against it, so that a commit that passed once always passes."""
-    when = commit_time(repo)
-    return datetime.fromtimestamp(when, UTC).date() if when is not None else date.today()
-
-
 def seals_kept(repo: Path, seal_rel: str, heads: Sequence[SealedHead]) -> list[Problem]:
     """A Problem for every sealed head a committed version of ``seal_rel`` holds and the file
     now lost, lowered or changed: seals only grow. Each names the commit that sealed the head.
 
     Nothing is checked outside git (no history to compare with).
     """
-    log = _git(repo, "log", "--format=%H", "--", seal_rel)
-    if not log:
-        return []
-    spec = "./" + seal_rel.lstrip("/")
     now = [(h.size, h.root, h.date) for h in heads]
     sealed_in: dict[tuple[int, int, bytes, date], str] = {}  # (line, size, root, date) -> oldest commit
-    for commit in log.decode("ascii", "replace").split():
-        data = _git(repo, "show", f"{commit}:{spec}")
+    for commit in git.file_history(repo, seal_rel):
+        data = git.committed(repo, commit, seal_rel)
         old = read_checkpoints(data, seal_rel)[0] if data else []
         for i, head in enumerate(old):
             sealed_in[(i, head.size, head.root, head.date)] = commit

@@ -9,7 +9,6 @@ proofs between any two sizes are computed from a few 8 KB files, never from the 
 from __future__ import annotations
 
 import json
-import re
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
+from harvest.load.models import is_slug
 from harvest.proofs import tiles
 from harvest.proofs.checkpoint import Checkpoint, parse_checkpoint, verify_note
 from harvest.proofs.merkle import HASH_SIZE, MerkleTree, leaf_level, node_hash, verify_consistency
 
 MAX_BYTES = 64 << 20
-_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 TIMEOUT = 30
 
 
@@ -99,7 +98,7 @@ def listing(source: Source) -> Listing:
         data = json.loads(source.need("ledgers/logs.json"))
         logs = tuple(Log(str(x["id"]), str(x["origin"]), x["key"]) for x in data["logs"])
         for log in logs:  # ids become file names on the reader's side: only campaign ids pass
-            if not _ID.fullmatch(log.id) or not log.origin or any(c.isspace() or c == "+" for c in log.origin):
+            if not is_slug(log.id) or not log.origin or any(c.isspace() or c == "+" for c in log.origin):
                 raise ValueError(f"the ledger id {log.id[:80]!r} or its origin is not allowed")
             if log.key is not None and not isinstance(log.key, str):
                 raise ValueError(f"the key of {log.id} is not a string")

@@ -70,24 +70,6 @@ class MerkleTree:
         """The tree whose leaf ``i`` is ``lines[i]`` (the bytes of entry line i+1, no line end)."""
         return cls((leaf_level(lines),))
 
-    @classmethod
-    def from_levels(cls, levels: Sequence[bytes]) -> MerkleTree:
-        """The tree whose levels were computed by `tree_levels` elsewhere (in a worker process).
-
-        Only their shape is checked: ``levels[k + 1]`` holds half as many hashes as ``levels[k]``.
-        """
-        if not levels or len(levels[0]) % HASH_SIZE:
-            raise ValueError("levels[0] must hold whole 32-byte hashes")
-        for lower, upper in zip(levels, levels[1:], strict=False):
-            if len(upper) != len(lower) // (2 * HASH_SIZE) * HASH_SIZE:
-                raise ValueError("each level must hold half the hashes of the one below")
-        if len(levels[-1]) >= 2 * HASH_SIZE:
-            raise ValueError("levels are missing at the top")
-        tree = cls.__new__(cls)
-        tree.size = len(levels[0]) // HASH_SIZE
-        tree.levels = [bytes(level) for level in levels]
-        return tree
-
     def leaf(self, index: int) -> bytes:
         """The hash of leaf ``index`` (zero-based)."""
         return self.node(0, index)

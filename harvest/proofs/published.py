@@ -24,9 +24,9 @@ from typing import Protocol
 
 from mkdocs.plugins import get_plugin_logger
 
-from harvest.ledger.books import Book
 from harvest.problems import shown
 from harvest.proofs import checkpoint, tiles
+from harvest.proofs.books import Book
 from harvest.proofs.cosignature import Policy, Witnessed, check_cosignatures
 from harvest.proofs.merkle import HASH_SIZE, MerkleTree
 

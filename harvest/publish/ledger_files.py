@@ -3,7 +3,7 @@
 A ledger of a million entries publishes about 9,000 small files under ``ledgers/<id>/``
 (`tiles`: hash tiles and entry bundles, receipt shards; and ``entries/<k>.json``, the chunks
 the ledger page loads). They are made here from the ledger file's bytes, its tree and its
-receipts, and written straight into a folder (by `ledger_worker.LedgerFiles`, in a worker
+receipts, and written straight into the site folder by `publisher.Publisher` (in a worker
 process where one helps), not handed to MkDocs one by one.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from harvest.ledger.format import CHUNK_ENTRIES, line_groups
 from harvest.proofs import tiles
-from harvest.proofs.merkle import MerkleTree, leaf_level
+from harvest.proofs.merkle import MerkleTree
 
 # Lines taken at once: whole entry bundles and whole chunks (32,000 lines).
 _GROUP = math.lcm(tiles.TILE_WIDTH, CHUNK_ENTRIES)
@@ -40,11 +40,6 @@ def entry_lines(data: bytes) -> Iterator[list[bytes]]:
             del group[:_GROUP]
     if group:
         yield group
-
-
-def ledger_tree(data: bytes) -> MerkleTree:
-    """The Merkle tree of a ledger file's entry lines."""
-    return MerkleTree((leaf_level(line for group in entry_lines(data) for line in group),))
 
 
 def write_files(folder: Path, data: bytes, tree: MerkleTree, receipts: Mapping[str, int]) -> int:

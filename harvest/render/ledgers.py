@@ -17,11 +17,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from harvest.ledger.books import Book
 from harvest.ledger.figures import ledger_json
 from harvest.ledger.format import CHUNK_ENTRIES, DONATION, Entry, receipt_code
-from harvest.proofs import published, tiles
-from harvest.publish import ledger_files
+from harvest.proofs import published
+from harvest.proofs.books import Book
 from harvest.render.charts import Series, line_chart
 from harvest.render.html import e, front_matter
 from harvest.render.urls import campaign_url, ledger_url, product_url, rel
@@ -199,19 +198,10 @@ def more_data(book: Book, shown: int, products: Mapping[str, tuple[str, str]],
     }
 
 
-def entry_chunks(book: Book) -> Iterator[tuple[str, bytes]]:
-    """`entries/<k>.json`: the CSV lines of entries k*1000+1 … (k+1)*1000, for the page's loader."""
-    lines = book.ledger.lines()
-    for k in range(0, (len(lines) + CHUNK_ENTRIES - 1) // CHUNK_ENTRIES):
-        yield f"entries/{k}.json", ledger_files.entry_chunk(k * CHUNK_ENTRIES + 1, lines[k * CHUNK_ENTRIES : (k + 1) * CHUNK_ENTRIES])
-
-
 def ledger_outputs(site: Site) -> Iterator[Output]:
-    """Each ledger's page, its CSV byte for byte, its JSON, checkpoint, proofs and look-up data.
-
-    A book with `files` has its look-up files (thousands for a large ledger) and its CSV
-    written by `LedgerFiles.write` straight into the site instead; only the others are given.
-    """
+    """Each ledger's page, its JSON, checkpoint, proofs and the keys. Its CSV and its
+    thousands of look-up files are written straight into the site by the build's
+    `publish.publisher.Publisher`."""
     if site.signer:
         keys = "".join(f"{published.verifier_of(site, cid)}\n" for cid in sorted(site.books))
         yield Output("ledgers/verifier-key.txt", keys.encode())
@@ -219,17 +209,9 @@ def ledger_outputs(site: Site) -> Iterator[Output]:
     for cid, book in site.books.items():
         base = f"ledgers/{cid}"
         yield ledger_page(site, cid)
-        if book.files is None:  # else `LedgerFiles.write` copies it, with the look-up files
-            yield Output(f"{base}.csv", book.ledger.data)
         data = ledger_json(cid, book.figures, book.root_hex)
         yield Output(f"{base}.json", (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
-        files = {}
-        if book.files is None:
-            lines = book.ledger.lines()
-            files = tiles.site_files(book.tree, lines, tiles.donation_receipts(lines), [])
-            files.update(entry_chunks(book))
-        files.update(published.log_files(site, cid, book))
-        for name, content in sorted(files.items()):
+        for name, content in sorted(published.log_files(site, cid, book).items()):
             yield Output(f"{base}/{name}", content)
 
 

@@ -373,7 +373,7 @@ def test_disk_full_while_writing_a_ledgers_files(site: TinySite) -> None:
     ledger = "seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note\n"
     ledger += "1,2019-02-20,donation,,,,,,400.00,CNY,测试小组,T-0001,\n"
     patch = """
-        import errno, harvest.publish.worker as w
+        import errno, harvest.publish.publisher as w
         def write_copy(path, data):
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         w.write_copy = write_copy
@@ -403,7 +403,7 @@ def test_link_made_after_the_check_is_not_published(site: TinySite, name: str) -
     """A link slipped in between the check and MkDocs' copy (a race): the page is read without
     following it, a copied file is caught by the second look before the swap."""
     patch = f"""
-        import os, harvest.site as c
+        import os, harvest.hook as c
         _load = c.load_site
         def load_site(*a, **k):
             found = _load(*a, **k)

@@ -166,8 +166,8 @@ def test_hostile_export_is_refused(site: TinySite, case: str, export: str, words
 
 
 def test_ledger_file_too_large_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from harvest.ledger import books
     from harvest.load.models import Campaign
+    from harvest.proofs import books
 
     monkeypatch.setattr(books, "MAX_LEDGER_BYTES", 100)
     (tmp_path / "ledgers").mkdir()

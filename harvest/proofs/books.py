@@ -1,32 +1,32 @@
 """Every campaign's ledger, loaded once per build: entries, figures, Merkle tree, sealed heads.
 
 `load_books` reads `ledgers/<campaign-id>.csv` and `.checkpoints`, checks them, and derives
-all that pages and data files show. Nothing else reads a ledger file during a build.
+all that pages and data files show. Nothing else reads a ledger file during a build. Loading
+is pure: it starts no process and writes no file; the build publishes a book's look-up files
+(`harvest.publish.publisher`).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from harvest.ledger.figures import Figures, GoalProgress, compute_figures, goal_progress
-from harvest.ledger.format import Ledger, entry_lines, receipts_of
+from harvest.ledger.figures import Figures, GoalProgress, campaign_goals, compute_figures, goal_progress
+from harvest.ledger.format import Ledger, entry_lines, line_groups
 from harvest.ledger.parse import MAX_LEDGER_BYTES, parse_ledger
-from harvest.load import inputs
+from harvest.load import git, inputs
 from harvest.load.models import Campaign
 from harvest.problems import Problem, shown
 from harvest.proofs import checkpoint, history
-from harvest.proofs.merkle import MerkleTree
-from harvest.publish.worker import LedgerFiles
+from harvest.proofs.merkle import MerkleTree, leaf_level
 
 
 @dataclass(frozen=True)
 class Book:
-    """One campaign's ledger and everything derived from it."""
+    """One campaign's checked ledger and everything derived from it (plain data)."""
 
     campaign: str
     ledger: Ledger
@@ -34,45 +34,16 @@ class Book:
     tree: MerkleTree
     heads: tuple[checkpoint.SealedHead, ...]
     goals: tuple[GoalProgress, ...]
-    # The tiles, entry bundles, receipt shards and entry chunks, written by `files.write`
-    # (perhaps by a worker process); None: `ledger_pages.ledger_outputs` makes them itself.
-    files: LedgerFiles | None = field(default=None, repr=False, compare=False)
 
     @property
     def root_hex(self) -> str:
         return self.tree.root().hex()
 
-    def write_files(self, folder: Path) -> None:
-        """Begin putting the look-up files under `folder` (``<site>/ledgers/<id>``) and the
-        ledger file beside it (``<id>.csv``), if `files`."""
-        if self.files is not None:
-            self.files.write(folder, receipts_of(self.ledger.entries), folder.with_name(f"{self.campaign}.csv"))
 
-    def finish_files(self) -> None:
-        """Wait until the files begun by `write_files` are in place."""
-        if self.files is not None:
-            self.files.finish()
-
-
-def campaign_goals(campaign: Campaign) -> dict[str, tuple[Decimal, str]]:
-    """A campaign's goals as `figures.goal_progress` takes them."""
-    goals: dict[str, tuple[Decimal, str]] = {}
-    if campaign.goals is None:
-        return goals
-    if campaign.goals.sales_quantity:
-        goals["sales_quantity"] = (campaign.goals.sales_quantity.amount, campaign.goals.sales_quantity.unit)
-    if campaign.goals.sales_amount:
-        goals["sales_amount"] = (campaign.goals.sales_amount.amount, campaign.goals.sales_amount.currency)
-    if campaign.goals.donations:
-        goals["donations"] = (campaign.goals.donations.amount, campaign.goals.donations.currency)
-    return goals
-
-
-def commit_date(root: Path) -> date:
-    """The date of the checked-out commit (today outside git): ledger dates may be up to a
-    year after it, so the same commit is judged the same whatever day it is built."""
-    when = history.commit_time(root)
-    return date.today() if when is None else datetime.fromtimestamp(when, UTC).date()
+def ledger_tree(data: bytes) -> MerkleTree:
+    """The Merkle tree of a checked ledger file's entry lines, hashed piece by piece (a million
+    lines are never split into one list)."""
+    return MerkleTree((leaf_level(line for group in line_groups(data) for line in group),))
 
 
 def load_book(
@@ -90,18 +61,10 @@ def load_book(
         sealed = inputs.read_bytes(root, seal_rel) if os.path.lexists(root / seal_rel) else None
     except inputs.Refused as e:
         return None, [e.problem(seal_rel)]
-    # The tree and the look-up files are begun at once (in a worker process, for a large
-    # ledger) while the entries are checked here.
-    files = LedgerFiles.start(data, near=root)
-    ledger, problems = parse_ledger(data, rel, cid, products=products, channels=channels,
-                                    suspects=files.candidate_lines, today=today)
+    ledger, problems = parse_ledger(data, rel, cid, products=products, channels=channels, today=today)
     # Sealed heads are checked even when the ledger has other mistakes: a deleted or
     # reordered entry must be told as rewritten history, not only as a numbering error.
-    if ledger is not None:
-        tree = files.tree()
-    else:
-        files.cancel()
-        tree = MerkleTree.from_leaves(entry_lines(data))
+    tree = ledger_tree(data) if ledger is not None else MerkleTree.from_leaves(entry_lines(data))
     heads: list[checkpoint.SealedHead] = []
     if sealed is not None:
         heads, more = checkpoint.read_checkpoints(sealed, seal_rel)
@@ -117,11 +80,10 @@ def load_book(
             )
     problems += history.seals_kept(root, seal_rel, heads)  # compared with every committed version
     if problems or ledger is None:
-        files.cancel()
         return None, problems
     figures = compute_figures(ledger.entries)
     goals = tuple(goal_progress(campaign_goals(campaign), figures))
-    return Book(cid, ledger, figures, tree, tuple(heads), goals, files), []
+    return Book(cid, ledger, figures, tree, tuple(heads), goals), []
 
 
 def load_books(
@@ -138,7 +100,7 @@ def load_books(
     folder = root / "ledgers"
     if not folder.is_dir():
         return books, problems
-    today = commit_date(root)
+    today = git.commit_date(root)
     for file in sorted(folder.iterdir()):
         rel = file.relative_to(root).as_posix()
         if file.suffix not in (".csv", ".checkpoints"):
