@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from harvest.ledger.format import normalise_receipt
 from harvest.proofs.checkpoint import (
     checkpoint_note,
     generate_signer,
@@ -120,8 +121,8 @@ def test_tampered_sites_fail(site: Path, change, words: str) -> None:  # type: i
 def test_a_receipt_shard_that_lies_fails(site: Path) -> None:
     for shard in (site / f"ledgers/{LID}/receipts").glob("*.json"):
         data = json.loads(shard.read_bytes())
-        if "R2019-00005" in data:
-            data["R2019-00005"] = 5
+        if "r201900005" in data:  # codes are kept in their normalised form
+            data["r201900005"] = 5
             shard.write_text(json.dumps(data))
     _, failure = verify_site(site, trust=UNSIGNED)
     assert failure is not None and "R2019-00005" in failure
@@ -163,6 +164,7 @@ def test_receipt_proofs(site: Path) -> None:
     assert check_receipt_proof(text, line, VERIFIER) == 39
     with pytest.raises(ValueError):
         check_receipt_proof(text, line.replace(b"40.00", b"400.00"), VERIFIER)
+    assert proof_for_receipt(csv_bytes, note, "ｒ２０１９－０００４０") == text  # as a donor types it from paper
     with pytest.raises(LookupError, match="R2019-99999"):
         proof_for_receipt(csv_bytes, note, "R2019-99999")
     with pytest.raises(LookupError):
@@ -195,6 +197,13 @@ def test_browser_verifier_in_node(site: Path, tmp_path: Path) -> None:
                 "receipts": [
                     {"code": " R2019-00040 ", "index": 39, "line": lines[39].decode(), "status": "verified"},
                     {"code": "R2019-00599", "index": 598, "line": lines[598].decode(), "status": "verified"},
+                    # Typed from paper: any case, full-width forms, spaces, another dash.
+                    {"code": "r2019-00599", "index": 598, "line": lines[598].decode(), "status": "verified",
+                     "reference": "R2019-00599"},
+                    {"code": "Ｒ２０１９－００５９９", "index": 598, "line": lines[598].decode(), "status": "verified",
+                     "reference": "R2019-00599"},
+                    {"code": "r 2019 \u2013 00040", "index": 39, "line": lines[39].decode(), "status": "verified",
+                     "reference": "R2019-00040"},
                     {"code": "R2019-00011", "status": "unknown"},
                     {"code": "nope", "status": "unknown"},
                 ]
@@ -221,6 +230,9 @@ def test_browser_verifier_in_node(site: Path, tmp_path: Path) -> None:
             "receipts": [{"code": "R2019-00002", "status": "error"}],
         }
     )
+    # The page's normalisation of a typed code is the build's (format.normalise_receipt).
+    typed = [" ＨＬ2019－000123", "hl 2019 000123", "Ab\u00ad-\u2212\u3000cD", "ＲＥＦ．１／２", "", "x\u200by"]
+    spec["normalise"] = [[t, normalise_receipt(t)] for t in typed]
     spec_path = tmp_path / "spec.json"
     spec_path.write_text(json.dumps(spec))
     script = Path(__file__).parent / "js" / "receipt.test.mjs"

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from hashlib import sha256
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
-from harvest.ledger.format import receipt_of_fields, split_line
+from harvest.ledger.format import normalise_receipt, receipt_of_fields, split_line
 from harvest.proofs.merkle import HASH_SIZE, MerkleTree
 
 TILE_HEIGHT = 8
@@ -94,8 +94,10 @@ def shard_prefix_length(receipts: Mapping[str, int]) -> int:
 
 
 def receipt_shard(code: str, prefix: int) -> str:
-    """The shard name of a receipt code: the first ``prefix`` hex digits of its SHA-256."""
-    return sha256(code.encode("utf-8")).hexdigest()[:prefix]
+    """The shard name of a receipt code: the first ``prefix`` hex digits of the SHA-256 of its
+    normalised form (`format.normalise_receipt`), so that ＨＬ2019－000123 typed from paper and
+    hl2019-000123 find the same donation."""
+    return sha256(normalise_receipt(code).encode("utf-8")).hexdigest()[:prefix]
 
 
 def receipt_shards(receipts: Mapping[str, int], size: int) -> Iterable[tuple[str, bytes]]:
@@ -111,6 +113,9 @@ def receipt_shards(receipts: Mapping[str, int], size: int) -> Iterable[tuple[str
     # List comprehensions and raw digest bytes: per-entry work dominates for a million codes.
     width = (p + 1) // 2
     h, enc = sha256, encode_basestring
+    # A shard maps each code's normalised form to its entry (the rules refuse two donations
+    # whose codes have the same form); the page normalises what the donor types the same way.
+    codes = [normalise_receipt(code) for code in codes]
     keys = [h(code.encode("utf-8")).digest()[:width] for code in codes]
     entries = [f"{enc(code)}:{index}" for code, index in zip(codes, indices, strict=True)]
     by_key: dict[bytes, list[str]] = {}

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from harvest.ledger.format import entry_lines
+from harvest.ledger.format import entry_lines, normalise_receipt
 from harvest.proofs.checkpoint import (
     Checkpoint,
     check_sealed,
@@ -293,7 +293,7 @@ def _verify_browser_files(folder: Path, lid: str, tree: MerkleTree, lines: list[
         if name not in shards:
             shards[name] = _read_json(folder / "receipts" / f"{name}.json")
         shard = shards[name]
-        if shard is None or shard.get(code) != index:
+        if shard is None or shard.get(normalise_receipt(code)) != index:
             report.fail(f"ledgers/{lid}/receipts/{name}.json does not lead receipt {code} to seq {index + 1}")
             return
     report.ok(f"ledgers/{lid}/receipts: all {len(wanted)} receipt codes lead to their entries")
@@ -323,11 +323,12 @@ def proof_for_receipt(csv_bytes: bytes, checkpoint_text: str, receipt: str) -> s
     """
     lines = entry_lines(csv_bytes)
     code = receipt.strip()
-    index = donation_receipts(lines).get(code)
+    typed = normalise_receipt(code)  # as the page reads it: any case, full-width, spaces, dashes
+    index = next((i for c, i in donation_receipts(lines).items() if normalise_receipt(c) == typed), None)
     if index is None:
         raise LookupError(
             f'no donation in this ledger has the receipt code "{code}"; check the code on '
-            "the receipt (letters, digits and dashes exactly as printed)"
+            "the receipt (its letters and digits)"
         )
     checkpoint = parse_checkpoint(checkpoint_text)
     if index >= checkpoint.size:

@@ -121,3 +121,25 @@ def test_older_entries_load_as_the_pages_own_rows(long_ledger: tuple[TinySite, s
     shown = page_rows(table).rows
     assert list(shown) == [f"seq-{n}" for n in range(60, 0, -1)]
     assert shown == every_row(load(site), monkeypatch)
+
+
+def test_a_code_typed_from_paper_checks_on_a_plain_http_host(served: tuple[TinySite, str], browser: Any,
+                                                             chromium: str) -> None:
+    """A county office's own host over plain http: browsers give such pages no crypto.subtle,
+    and the check hashes with the vendored SHA-256 instead. The code is typed as people type
+    it from paper: lower case, full-width letters, digits and dash."""
+    from tests.browser.conftest import CHROMIUM_ARGS
+
+    port = served[1].rstrip("/").rsplit(":", 1)[1]
+    plain = browser.browser_type.launch(executable_path=chromium,
+                                        args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP receipts.test 127.0.0.1"])
+    try:
+        page = plain.new_page()
+        page.goto(f"http://receipts.test:{port}/ledgers/test-campaign/")
+        assert page.evaluate("[window.isSecureContext, typeof crypto.subtle]") == [False, "undefined"]
+        page.close()
+        status, text, _ = _check(plain, f"http://receipts.test:{port}/", "ｒ－００２")
+    finally:
+        plain.close()
+    assert status == "verified", text
+    assert "R-002" in text and "200.00" in text  # the entry's own code, as the ledger writes it

@@ -59,10 +59,15 @@ for (const ledger of spec.ledgers) {
     if (c.status === "verified") {
       assert.equal(result.index, c.index);
       assert.equal(result.line, c.line);
-      assert.equal(result.entry.reference, c.code.trim());
+      assert.equal(result.entry.reference, c.reference || c.code.trim());
+      assert.equal(result.code, c.reference || c.code.trim());
       assert.match(result.message, /verified/);
     }
     checks += 1;
   }
+}
+for (const [typed, normalised] of spec.normalise || []) {
+  assert.equal(R.normaliseReceipt(typed), normalised, `normalising ${JSON.stringify(typed)}`);
+  checks += 1;
 }
 console.log(`ok ${checks} checks`);

@@ -360,19 +360,28 @@
    * status "verified", "not-verified" (the proof or the data is wrong), "unknown" (no such
    * receipt) or "error" (the files could not be loaded). Never rejects.
    */
+  // As harvest/ledger/format.py `normalise_receipt`: NFKC (full-width letters and digits
+  // become ASCII), case folded, every space and every dash of any width removed. A code
+  // typed from paper as "ｂｊ2019－0001" or "bj 2019 0001" is BJ2019-0001.
+  var SPACES_AND_DASHES = /[\s\-\u00ad\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]+/g;
+  function normaliseReceipt(code) {
+    return String(code || "").normalize("NFKC").toLowerCase().replace(SPACES_AND_DASHES, "");
+  }
+
   async function checkReceipt(baseUrl, code, options) {
     var fetchBytes = fetcher(baseUrl, options && options.fetch);
     code = String(code || "").trim();
-    if (!code) return { status: "unknown", code: code, message: "请输入收据编号（enter a receipt code）" };
+    var key = normaliseReceipt(code);
+    if (!key) return { status: "unknown", code: code, message: "请输入收据编号（enter a receipt code）" };
     try {
       var meta = JSON.parse(decode(await fetchBytes("receipts/index.json")));
-      var digest = hex(await sha256(utf8(code)));
+      var digest = hex(await sha256(utf8(key)));
       var shard = JSON.parse(decode(await fetchBytes("receipts/" + digest.slice(0, meta.prefix) + ".json")));
-      if (!Object.prototype.hasOwnProperty.call(shard, code)) {
+      if (!Object.prototype.hasOwnProperty.call(shard, key)) {
         return { status: "unknown", code: code,
-          message: "未找到收据编号 " + code + "（unknown receipt code）：请核对收据上的编号，包括字母、数字和连字符。" };
+          message: "未找到收据编号 " + code + "（unknown receipt code）：请核对收据上的字母和数字。" };
       }
-      var index = shard[code];
+      var index = shard[key];
       var noteText = decode(await fetchBytes("checkpoint"));
       var checkpoint = parseCheckpoint(noteText);
       var result = { code: code, index: index, size: checkpoint.size, origin: checkpoint.origin,
@@ -392,7 +401,8 @@
       result.entry = entryFields(result.line);
       var proof = await inclusionProof(new TileReader(fetchBytes, checkpoint.size), index, checkpoint.size);
       var ok = await verifyInclusion(await leafHash(line), index, checkpoint.size, proof, checkpoint.root);
-      if (ok && result.entry.reference !== code) ok = false;
+      if (ok && normaliseReceipt(result.entry.reference) !== key) ok = false;
+      if (ok) result.code = result.entry.reference.trim();  // as the ledger writes it
       if (!ok) {
         result.status = "not-verified";
         result.message = "未通过验证（NOT verified）：这条记录与已发布的检查点不一致，账本可能被改动过。";
@@ -492,7 +502,8 @@
     parseCheckpoint: parseCheckpoint, tileIndexPath: tileIndexPath, tilePath: tilePath,
     entriesPath: entriesPath, parseBundle: parseBundle, parseCsvLine: parseCsvLine,
     verifyInclusion: verifyInclusion, TileReader: TileReader, subtreeHash: subtreeHash,
-    inclusionProof: inclusionProof, checkReceipt: checkReceipt, render: render, attach: attach,
+    inclusionProof: inclusionProof, checkReceipt: checkReceipt, normaliseReceipt: normaliseReceipt,
+    render: render, attach: attach,
     ed25519Verify: ed25519Verify, parseVerifierKey: parseVerifierKey, checkNote: checkNote,
     init: init
   };
