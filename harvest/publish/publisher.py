@@ -43,6 +43,8 @@ class Publisher:
         `fork`: None to fork a worker when it helps, True or False to force the choice.
         """
         publisher = cls(books, site_dir)
+        if books:  # MkDocs makes the site folder only when it writes its first page: later
+            site_dir.mkdir(parents=True, exist_ok=True)
         size = sum(len(book.ledger.data) for book in books.values())
         if not books or not (fork if fork is not None else _fork_helps(size)) or not publisher._fork():
             publisher._write_here()
