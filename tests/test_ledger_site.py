@@ -10,6 +10,7 @@ import pytest
 
 from harvest.proofs.merkle import MerkleTree, leaf_hash
 from harvest.proofs.verify import check_receipt_proof
+from tests.ledgerkit import site_files
 from tests.sitekit import TinySite, large_ledger
 
 L = "ledgers/test-campaign.csv"
@@ -186,7 +187,7 @@ def test_a_large_ledger_is_published_whole_by_the_worker(tiny: TinySite) -> None
     site = tiny.path / "site" / "ledgers"
     assert (site / "test-campaign.csv").read_bytes() == data
     lines = data.split(b"\n")[1:-1]
-    expected = tiles.site_files(MerkleTree.from_leaves(lines), lines, tiles.donation_receipts(lines), [])
+    expected = site_files(MerkleTree.from_leaves(lines), lines, tiles.donation_receipts(lines), [])
     expected.update({f"entries/{k // CHUNK}.json": entry_chunk(k + 1, lines[k : k + CHUNK])
                      for k in range(0, len(lines), CHUNK)})
     for name, content in expected.items():

@@ -15,10 +15,10 @@ from harvest.proofs.tiles import (
     donation_receipts,
     entries_path,
     shard_prefix_length,
-    site_files,
     tile_index_path,
     tile_path,
 )
+from tests.ledgerkit import site_files
 
 
 def ledger(n: int) -> list[bytes]:

@@ -18,8 +18,9 @@ from harvest.proofs.checkpoint import (
     seal_line,
 )
 from harvest.proofs.merkle import MerkleTree
-from harvest.proofs.tiles import donation_receipts, site_files
+from harvest.proofs.tiles import donation_receipts
 from harvest.proofs.verify import Trust, check_receipt_proof, proof_for_receipt, verify_site
+from tests.ledgerkit import site_files
 
 HEADER = "seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note"
 ORIGIN = "example.org/harvest/ledgers/"
