@@ -185,8 +185,9 @@ def print_products(results: list[SizeResult]) -> None:
 # (label, file suffix, function): cumulative seconds of that function in the profile
 SPOTS = (
     ("whole build (mkdocs build)", "mkdocs/commands/build.py", "build"),
-    ("records, stories loaded and checked (on_config)", "hooks/harvest.py", "on_config"),
-    ("generated pages and files (on_files)", "hooks/harvest.py", "on_files"),
+    ("records, stories loaded and checked (on_config)", "harvest/hook.py", "on_config"),
+    ("generated pages and files (on_files)", "harvest/hook.py", "on_files"),
+    ("  the ledgers' publisher (started in on_files, waited for)", "harvest/publish/publisher.py", "start"),
     ("  QR codes inlined in product pages", "harvest/render/qr.py", "qr_svg_inline"),
     ("  QR files for print shops (qr/*.svg)", "harvest/render/qr.py", "qr_svg_file"),
     ("  both: of which segno.make (encoding)", "harvest/render/qr.py", "_code"),
@@ -194,6 +195,7 @@ SPOTS = (
     ("pages built (Markdown, templates, search)", "mkdocs/commands/build.py", "_build_page"),
     ("  Markdown to HTML (Page.render)", "mkdocs/structure/pages.py", "render"),
     ("  templates (Jinja render)", "jinja2/environment.py", "render"),
+    ("    of which generated pages' content (theme/partials/hl/)", "harvest/render/templates.py", "render"),
     ("  search index entries", "material/plugins/search/plugin.py", "on_page_context"),
     ("    of which jieba segmentation", "material/plugins/search/plugin.py", "_segment_chinese"),
     ("search index written", "material/plugins/search/plugin.py", "on_post_build"),
