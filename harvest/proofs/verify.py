@@ -310,7 +310,9 @@ def _verify_browser_files(folder: Path, lid: str, tree: MerkleTree, lines: list[
         report.fail(f"ledgers/{lid}/{bad[0]} (and {len(bad) - 1} more) do not list the corrections of the "
                     "donations as the ledger has them")
     else:
-        report.ok(f"ledgers/{lid}/corrections: the corrections of all {len(corrections)} corrected donations are listed")
+        n, m = len(corrections), sum(map(len, corrections.values()))
+        report.ok(f"ledgers/{lid}/corrections: {n} corrected donation{'s' if n != 1 else ''} listed, with "
+                  f"{m} correction{'s' if m != 1 else ''}")
 
 
 def _read(path: Path) -> bytes | None:
