@@ -189,6 +189,9 @@ def test_without_the_sealed_text_no_entry_is_made_up() -> None:
     assert ("11,2026-12-01,<type>,<product>,<channel>,-<quantity>,<unit>,-<orders>,-<amount>,<currency>,<party>,"
             "seq:N,更正第N条") in problem.fix
     assert "seq:1" not in problem.fix and "匿名" not in problem.fix and "2019-03-01" not in problem.fix
+    # Nor is a seal line that no commit holds taken for proof that entries changed.
+    assert f"line 1 of {SEALS} was written by hand and never committed, delete that line instead, then run " \
+           "python build.py seal baojing-oranges-2019" in problem.fix
 
 
 @pytest.mark.parametrize(

@@ -219,6 +219,10 @@ def _rewritten(
                   f"{_correction_pattern(next_seq, today)}, copying its type, product, channel, unit, currency "
                   "and party as sealed, with a negative amount (and quantity and orders)")
     fix = f"a sealed entry is never edited. Put the sealed entries back as they were ({restore}), then {record}"
+    if version is None:  # no commit holds entries with this root: the seal line itself may be wrong
+        lid = checkpoints_path.rsplit("/", 1)[-1].removesuffix(".checkpoints")
+        fix += (f". If no entry was changed and line {head.line} of {checkpoints_path} was written by hand and "
+                f"never committed, delete that line instead, then run python build.py seal {lid}")
     return Problem(ledger_path, line, "", sealed, got, fix)
 
 
