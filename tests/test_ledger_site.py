@@ -172,8 +172,9 @@ def test_import_command(ledger_site: TinySite) -> None:
 def test_a_large_ledger_is_published_whole_by_the_worker(tiny: TinySite) -> None:
     """A ledger above FORK_BYTES is written by the publisher's worker while the pages are
     built; the build waits for it: every look-up file is in place, the same as made here."""
+    from harvest.ledger.format import CHUNK_ENTRIES as CHUNK
     from harvest.proofs import tiles
-    from harvest.publish.ledger_files import CHUNK, entry_chunk
+    from harvest.publish.ledger_files import entry_chunk
     from harvest.publish.publisher import FORK_BYTES
 
     data = large_ledger(10_000)
