@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from harvest.proofs.merkle import MerkleTree
-from harvest.proofs.tiles import entry_bundles, proof_text, receipt_shards, tiles
+from harvest.proofs.tiles import (
+    correction_shards,
+    donation_corrections,
+    entry_bundles,
+    proof_text,
+    receipt_shards,
+    tiles,
+)
 
 
 def site_files(
@@ -28,6 +35,7 @@ def site_files(
     files.update(tiles(tree))
     files.update(entry_bundles(lines))
     files.update(receipt_shards(receipts, tree.size))
+    files.update(correction_shards(donation_corrections(lines), tree.size))
     for m in sorted(set(sealed_sizes)):
         if 0 < m <= tree.size:
             files[f"consistency/{m}"] = proof_text(tree.consistency_proof(m))

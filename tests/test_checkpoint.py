@@ -55,6 +55,7 @@ def entry(seq: int, amount: str = "100.00", party: str = "匿名", kind: str = "
 
 
 LINES = [entry(i) for i in range(1, 11)]
+TODAY = date(2026, 12, 1)
 
 
 def head(size: int, lines: list[bytes] = LINES, line: int = 1) -> SealedHead:
@@ -129,14 +130,15 @@ def test_an_edited_entry_is_named_with_old_and_new_text() -> None:
     edited[4] = entry(5, amount="1000.00")
     tree = MerkleTree.from_leaves(edited)
     version = SealedVersion(LINES[:10], "0123abcd" * 5)
-    problems = check_sealed([head(3), head(10, line=2)], tree, LEDGER, SEALS, old_lines=lambda h: version, lines=edited)
+    problems = check_sealed([head(3), head(10, line=2)], tree, LEDGER, SEALS, old_lines=lambda h: version, lines=edited,
+                            today=TODAY)
     [problem] = problems
     assert problem.line == 6
     assert "entry seq 5 (line 6) was changed" in problem.got
     assert LINES[4].decode() in problem.got and edited[4].decode() in problem.got
     assert f"git show {'0123abcd' * 5}:{LEDGER}" in problem.fix
-    # The example correction reverses the sealed entry: same type, negative amount, seq:5.
-    assert "11,2019-03-01,donation,,,,,,-100.00,CNY,匿名,seq:5" in problem.fix
+    # The example correction reverses the sealed entry: same type, negative amount, seq:5, today.
+    assert '"11,2026-12-01,donation,,,,,,-100.00,CNY,匿名,seq:5,更正第5条"' in problem.fix
 
 
 def test_the_example_correction_is_a_line_of_the_ledger_when_the_party_holds_a_comma() -> None:
@@ -144,8 +146,52 @@ def test_the_example_correction_is_a_line_of_the_ledger_when_the_party_holds_a_c
     edited = [*sealed[:4], entry(5, amount="1.00"), *sealed[5:]]
     version = SealedVersion(sealed, "0123abcd" * 5)
     [problem] = check_sealed([head(10, sealed)], MerkleTree.from_leaves(edited), LEDGER, SEALS,
-                             old_lines=lambda h: version, lines=edited)
-    assert '11,2019-03-01,donation,,,,,,-100.00,CNY,"张先生, 李女士",seq:5,更正第5条' in problem.fix
+                             old_lines=lambda h: version, lines=edited, today=TODAY)
+    assert '11,2026-12-01,donation,,,,,,-100.00,CNY,"张先生, 李女士",seq:5,更正第5条' in problem.fix
+
+
+SALE = "{seq},2019-02-21,sale,baojing-navel-orange,jd,{quantity},kg,{orders},{amount},CNY,京东买家,S-{seq},"
+
+
+@pytest.mark.parametrize(("sealed", "edited"), [
+    (entry(7, amount="500.00", party="长沙商户"), entry(7, amount="5000.00", party="长沙商户")),
+    (SALE.format(seq=7, quantity="12.5", orders=3, amount="350.00"), SALE.format(seq=7, quantity="12.5", orders=30, amount="350.00")),
+])
+def test_the_proposed_correction_is_accepted_when_pasted(sealed: str | bytes, edited: str | bytes) -> None:
+    """The hint quotes the changed entry (its seq, type, product, channel, unit, currency and
+    party as sealed, its amount, quantity and orders negative) dated today, in the ledger's
+    column order: the ledger with the sealed entries put back and that line appended checks."""
+    from harvest.ledger.format import HEADER
+    from harvest.ledger.parse import parse_ledger
+
+    as_sealed = [*LINES[:6], sealed if isinstance(sealed, bytes) else sealed.encode(), *LINES[7:]]
+    now = [*as_sealed[:6], edited if isinstance(edited, bytes) else edited.encode(), *as_sealed[7:]]
+    [problem] = check_sealed([head(10, as_sealed)], MerkleTree.from_leaves(now), LEDGER, SEALS,
+                             old_lines=lambda h: SealedVersion(as_sealed), lines=now, today=TODAY)
+    proposed = re.findall(r'"((?:[^"]|"")*)"$', problem.fix)[0].replace('""', '"')
+    fields = proposed.split(",")
+    assert fields[0] == "11" and fields[1] == TODAY.isoformat() and fields[11] == "seq:7", proposed
+    sealed_fields = as_sealed[6].decode().split(",")
+    assert fields[10] == sealed_fields[10] and fields[8] == "-" + sealed_fields[8], proposed
+    data = "\n".join([HEADER, *(x.decode() for x in as_sealed), proposed]) + "\n"
+    ledger, problems = parse_ledger(data.encode(), LEDGER, "baojing-oranges-2019", products={"baojing-navel-orange"},
+                                    channels={"jd"}, today=TODAY)
+    assert problems == [] and ledger is not None, problems
+    assert ledger.entries[-1].corrects == 7
+
+
+def test_without_the_sealed_text_no_entry_is_made_up() -> None:
+    """When no commit holds the sealed entries, the hint cannot know which entry changed or
+    what it held: it gives the columns to fill in, never a made-up entry of seq 1."""
+    edited = [*LINES[:6], entry(7, amount="5.00"), *LINES[7:]]
+    [problem] = check_sealed([head(10)], MerkleTree.from_leaves(edited), LEDGER, SEALS, old_lines=lambda h: None,
+                             today=TODAY)
+    assert ("11,2026-12-01,<type>,<product>,<channel>,-<quantity>,<unit>,-<orders>,-<amount>,<currency>,<party>,"
+            "seq:N,更正第N条") in problem.fix
+    assert "seq:1" not in problem.fix and "匿名" not in problem.fix and "2019-03-01" not in problem.fix
+    # Nor is a seal line that no commit holds taken for proof that entries changed.
+    assert f"line 1 of {SEALS} was written by hand and never committed, delete that line instead, then run " \
+           "python build.py seal baojing-oranges-2019" in problem.fix
 
 
 @pytest.mark.parametrize(

@@ -183,6 +183,14 @@ def bad_new_seal(site: TinySite) -> None:
         f.write(f"5 {'ab' * 32} 2019-02-25\n")
 
 
+def sealed_then_edited(site: TinySite) -> None:
+    """The editor seals the ledger, then edits an entry sealed at `HEAD`: the new head matched
+    the ledger when it was written and matches it no longer."""
+    with (site.path / "ledgers" / "test-campaign.checkpoints").open("a") as f:
+        f.write(seal(ENTRIES, 5, "2019-02-25"))
+    ledger_edited_sealed(site)
+
+
 def correction_appended(site: TinySite) -> None:
     site.write("ledgers/test-campaign.csv",
                ledger([*ENTRIES, "6,2019-02-23,expense,,,,,,-50.50,CNY,物流公司,seq:3,更正：快递费多计"]))
@@ -214,7 +222,12 @@ CASES: dict[str, tuple[Callable[[TinySite], None], list[str]]] = {
     "ledger-truncated": (ledger_truncated, ["seq 3–5 deleted", "SEALED ENTRIES (seq 3)"]),
     "ledger-removed": (ledger_removed, ["LEDGER DELETED", "It had 1 sealed head.", "SEALED HISTORY TOUCHED"]),
     "sealed-head-removed": (sealed_head_removed, ["SEALED HEAD REMOVED", "SEALED HISTORY TOUCHED"]),
-    "bad-new-seal": (bad_new_seal, ["SEALED HEAD DOES NOT MATCH", "it does not match the ledger"]),
+    "bad-new-seal": (bad_new_seal, ["SEALED HEAD DOES NOT MATCH", "it does not match the ledger",
+                                    "so will `python build.py seal` while it is there. Delete line 2 of "
+                                    "`ledgers/test-campaign.checkpoints`"]),
+    "sealed-then-edited": (sealed_then_edited, ["THIS TOUCHES SEALED ENTRIES (seq 2)",
+                                                "Put those entries back as they were (`git show HEAD:ledgers/",
+                                                "SEALED HEAD DOES NOT MATCH", "if this head still does not match"]),
     "correction-appended": (correction_appended, ["expenses -¥50.50, balance ¥2,999.50 → ¥3,050.00"]),
     "record-with-mistakes": (record_with_mistakes, ["it now has mistakes; run `python build.py check`"]),
 }
@@ -234,6 +247,35 @@ def test_change_report(case: str, site: TinySite, golden: Callable[[str, str], N
     head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=site.path, capture_output=True,
                           text=True, check=True).stdout.strip()
     golden(f"diff/{case}.md", result.out.replace(f"commit {head}", "commit <HEAD>"))
+
+
+def test_the_advice_on_a_bad_new_seal_is_what_seal_accepts(site: TinySite) -> None:
+    """`seal` refuses while a head that does not match is in the file; the report says to
+    delete the line first, and then `check` passes and `seal` seals."""
+    bad_new_seal(site)
+    assert "Delete line 2 of `ledgers/test-campaign.checkpoints`" in site.run("diff", "HEAD").out
+    assert site.run("seal", "test-campaign").code == 1  # what the report used to advise
+    seals = site.path / "ledgers" / "test-campaign.checkpoints"
+    seals.write_text("".join(seals.read_text().splitlines(keepends=True)[:1]))  # line 2 deleted
+    assert site.run("check").code == 0
+    sealed = site.run("seal", "test-campaign")
+    assert sealed.code == 0 and "Sealed the first 5 entries" in sealed.out, sealed.err
+    assert site.run("check").code == 0
+
+
+def test_the_advice_on_an_edited_sealed_entry_is_what_the_tools_accept(site: TinySite) -> None:
+    """Sealed, then a sealed entry edited: the report says to put the entries back (with the
+    command that prints them) and append a correction; done so, `check` passes and `seal` seals."""
+    sealed_then_edited(site)
+    report = site.run("diff", "HEAD").out
+    assert "`git show HEAD:ledgers/test-campaign.csv` prints them" in report
+    assert site.run("seal", "test-campaign").code == 1
+    printed = subprocess.run(["git", "show", "HEAD:ledgers/test-campaign.csv"], cwd=site.path, capture_output=True,
+                             check=True).stdout.decode()
+    correction = "6,2019-02-25,sale,test-orange,jd,-10,kg,-2,-56.00,CNY,京东买家,seq:2,更正第2条\n"
+    site.write("ledgers/test-campaign.csv", printed + correction)
+    assert site.run("check").code == 0, site.run("check").err
+    assert site.run("seal", "test-campaign").code == 0
 
 
 def test_loud_warnings_only_when_history_changes(site: TinySite) -> None:

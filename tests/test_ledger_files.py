@@ -22,6 +22,7 @@ from harvest.proofs.merkle import MerkleTree
 from harvest.publish import ledger_files, publisher
 from harvest.publish.ledger_files import write_files
 from harvest.publish.publisher import Publisher
+from tests.ledgerkit import site_files
 
 PRODUCTS = {"baojing-navel-orange", "wanrong-apple"}
 CHANNELS = {"jd", "taobao"}
@@ -62,7 +63,7 @@ def expected_files(data: bytes) -> dict[str, bytes]:
     checked, problems = parse_ledger(data, "ledgers/x.csv", "x", products=PRODUCTS, channels=CHANNELS)
     assert problems == [] and checked is not None
     lines = checked.lines()
-    files = tiles.site_files(MerkleTree.from_leaves(lines), lines, tiles.donation_receipts(lines), [])
+    files = site_files(MerkleTree.from_leaves(lines), lines, tiles.donation_receipts(lines), [])
     for k in range(0, len(lines), CHUNK_ENTRIES):
         files[f"entries/{k // CHUNK_ENTRIES}.json"] = ledger_files.entry_chunk(k + 1, lines[k : k + CHUNK_ENTRIES])
     return files

@@ -12,6 +12,8 @@ import pytest
 from harvest.ledger.format import normalise_receipt
 from harvest.proofs.merkle import MerkleTree, leaf_hash, node_hash, verify_consistency, verify_inclusion
 from harvest.proofs.tiles import (
+    correction_shards,
+    donation_corrections,
     donation_receipts,
     entries_path,
     shard_prefix_length,
@@ -189,3 +191,23 @@ def test_donation_receipts_skip_corrections_and_other_types() -> None:
         b"6,2019-02-22,donation,,,,,,1.00,CNY,x,R-1,",
     ]
     assert donation_receipts(lines) == {"R-1": 0, "R-3": 2}
+
+
+def test_donation_corrections_list_each_corrected_donation_with_its_corrections() -> None:
+    lines = [
+        b"1,2019-02-21,donation,,,,,,500.00,CNY,A,R-1,",
+        b"2,2019-02-21,expense,,,,,,10.00,CNY,SF,V-9,",
+        b"3,2019-02-21,donation,,,,,,5.00,CNY,B,R-3,about seq:1",  # seq: in a note is no correction
+        b"4,2019-02-22,donation,,,,,,-400.00,CNY,A,seq:1,",
+        b"5,2019-02-22,expense,,,,,,-1.00,CNY,SF,seq:2,",  # not a donation's
+        b'6,2019-02-22,donation,,,,,,-50,CNY,"A, B",seq:4,"a correction, of a correction"',
+    ]
+    found = donation_corrections(lines)
+    assert found == {1: [(4, "-400.00"), (6, "-50")]}
+    files = dict(correction_shards(found, 1001))
+    assert files == {"corrections/0.json": b'{"1":[[4,"-400.00"],[6,"-50"]]}\n', "corrections/1.json": b"{}\n"}
+    assert dict(correction_shards({1000: [(1001, "-1")], 1001: [(1002, "-2")], 2: [(3, "-3")]}, 1002)) == {
+        "corrections/0.json": b'{"2":[[3,"-3"]],"1000":[[1001,"-1"]]}\n',
+        "corrections/1.json": b'{"1001":[[1002,"-2"]]}\n',
+    }
+    assert dict(correction_shards({}, 0)) == {}

@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,7 @@ def test_a_good_site_passes_with_its_signature(site: Path) -> None:
     assert "consistency/513" in text
     assert "ledgers/wanrong-apples-2020.csv: 3 entries" in text
     assert "all 468 receipt codes lead to their entries" in text
+    assert "corrections: 47 corrected donations listed, with 47 corrections" in text
 
 
 def tamper(path: Path, old: bytes, new: bytes) -> None:
@@ -109,6 +111,10 @@ LID = "baojing-oranges-2019"
         (lambda s: (s / f"ledgers/{LID}/tile/entries/002.p/88").unlink(), "entries/002.p/88"),
         (lambda s: (s / f"ledgers/{LID}/receipts/index.json").unlink(), "receipts/index.json"),
         (lambda s: tamper(s / f"ledgers/{LID}.checkpoints", b"100 ", b"101 "), "history was rewritten"),
+        # A correction hidden from the receipt check, or one made up.
+        (lambda s: tamper(s / f"ledgers/{LID}/corrections/0.json", b'"10":[[11,"-10.00"]],', b""), "corrections/0.json"),
+        (lambda s: tamper(s / f"ledgers/{LID}/corrections/0.json", b'"10":', b'"9":'), "corrections/0.json"),
+        (lambda s: (s / f"ledgers/{LID}/corrections/0.json").unlink(), "corrections/0.json"),
     ],
 )
 def test_tampered_sites_fail(site: Path, change, words: str) -> None:  # type: ignore[no-untyped-def]
@@ -184,6 +190,8 @@ def test_browser_verifier_in_node(site: Path, tmp_path: Path) -> None:
     shutil.copytree(site / "ledgers" / LID, tampered)
     shutil.copy(site / "ledgers" / "logs.json", tmp_path / "logs.json")  # ../logs.json beside the copy
     tamper(tampered / "tile/entries/000", b"R2019-00002,", b"R2019-00003,")
+    tamper(tampered / "corrections/0.json", b'[[11,"-10.00"]]', b'[[11,"-1.00"]]')  # the list lies
+    tamper(tampered / "corrections/0.json", b'"21":[[22,', b'"23":[[22,')  # names a correction of another entry
     spec = {"vectors": json.loads(VECTORS.read_text()), "ledgers": []}
     for lid, folder in [(LID, site / "ledgers" / LID), ("wanrong-apples-2020", None)]:
         lines = entries(600 if lid == LID else 3)
@@ -205,6 +213,9 @@ def test_browser_verifier_in_node(site: Path, tmp_path: Path) -> None:
                      "reference": "R2019-00599"},
                     {"code": "r 2019 \u2013 00040", "index": 39, "line": lines[39].decode(), "status": "verified",
                      "reference": "R2019-00040"},
+                    # Corrected by seq 11 (-10.00): the check says so, with the net amount.
+                    {"code": "R2019-00010", "index": 9, "line": lines[9].decode(), "status": "verified",
+                     "corrections": [[11, "-10.00"]], "net": "0.00"},
                     {"code": "R2019-00011", "status": "unknown"},
                     {"code": "nope", "status": "unknown"},
                 ]
@@ -221,6 +232,8 @@ def test_browser_verifier_in_node(site: Path, tmp_path: Path) -> None:
             "receipts": [
                 {"code": "R2019-00002", "status": "not-verified"},
                 {"code": "R2019-00300", "index": 299, "line": entries(600)[299].decode(), "status": "verified"},
+                {"code": "R2019-00010", "status": "not-verified"},
+                {"code": "R2019-00023", "status": "not-verified"},
             ],
         }
     )
@@ -234,6 +247,10 @@ def test_browser_verifier_in_node(site: Path, tmp_path: Path) -> None:
     # The page's normalisation of a typed code is the build's (format.normalise_receipt).
     typed = [" ＨＬ2019－000123", "hl 2019 000123", "Ab\u00ad-\u2212\u3000cD", "ＲＥＦ．１／２", "", "x\u200by"]
     spec["normalise"] = [[t, normalise_receipt(t)] for t in typed]
+    # The net amount of a corrected donation, summed as Decimal sums it.
+    sums = [["500.00", "-500.00"], ["500", "-0.5"], ["0.01", "-0.02"], ["999999999999999.99", "-0.99", "-1"],
+            ["-3.5", "-0.75", "10"], ["123456789012345.67", "-123456789012345.60"]]
+    spec["sums"] = [[amounts, f"{sum(map(Decimal, amounts)):.2f}"] for amounts in sums]
     spec_path = tmp_path / "spec.json"
     spec_path.write_text(json.dumps(spec))
     script = Path(__file__).parent / "js" / "receipt.test.mjs"

@@ -300,6 +300,15 @@ def _ledger_clause(lid: str, before: Figures | None, after: Figures | None, appe
     return ", ".join(parts)
 
 
+def _reseal(lid: str, line: int, ref: str, restore: bool) -> str:
+    """The steps that make a sealed head this change added match again, in an order the tools accept."""
+    first = (f"Put the sealed entries back as they were at `{ref}` and append a correction instead (see above); "
+             "if this head still does not match then, d" if restore else "D")
+    return (f"{first}elete line {line} of `ledgers/{lid}.checkpoints` (this change added it: a seal is only "
+            f"written by `python build.py seal`), then run `python build.py check` and, once it passes, "
+            f"`python build.py seal {lid}`.")
+
+
 def _ledger_section(lid: str, old: LedgerState | None, new: LedgerState | None, ref: str,
                     summary: list[str], alarms: list[str]) -> list[str]:
     out = [f"### Ledger `{lid}`", ""]
@@ -316,15 +325,19 @@ def _ledger_section(lid: str, old: LedgerState | None, new: LedgerState | None, 
     history = _history(old.lines, new.lines) if old else _History(len(new.lines), [], [], [])
     if old and old.header != new.header:
         alarms.append(f"**HEADER CHANGED in ledger `{lid}`** — the header line must stay exactly as it was.")
+    hit = sorted(s for s in history.touched if s <= sealed)
+    committed = max((h.size for h in old.heads), default=0) if old else 0
+    # Sealed entries changed since `ref`: nothing is sealed, built or published until they are put back.
+    restore = bool(hit) and hit[0] <= committed
     if history.said:
-        hit = sorted(s for s in history.touched if s <= sealed)
-        committed = max((h.size for h in old.heads), default=0) if old else 0
         alarm = (f"**HISTORY REWRITTEN in ledger `{lid}`**: " + "; ".join(history.said) + ". "
                  "Published entries are never edited, deleted or moved; a mistake is corrected by a new "
                  "entry whose reference is `seq:N`.")
-        if hit and hit[0] <= committed:
+        if restore:
             alarm += (f" **THIS TOUCHES SEALED ENTRIES ({_seqs(hit)})**, sealed at `{ref}`: the build refuses it, "
-                      "whatever the seals file says now.")
+                      f"whatever the seals file says now. Put those entries back as they were "
+                      f"(`git show {ref}:ledgers/{lid}.csv` prints them), then correct a mistake by appending a correction at the end: "
+                      "`python build.py check` proposes the line.")
         elif hit:
             alarm += (f" It touches entries ({_seqs(hit)}) that only this change seals: the build does not stop it, "
                       "but readers who saved an earlier checkpoint, the witnesses and the monitors will.")
@@ -364,7 +377,8 @@ def _ledger_section(lid: str, old: LedgerState | None, new: LedgerState | None, 
         clause.append(f"sealed at {head.size} entries" if clause else f"ledger {lid}: sealed at {head.size} entries")
         if not matches:
             alarms.append(f"**SEALED HEAD DOES NOT MATCH ledger `{lid}`** (line {head.line} of "
-                          f"`ledgers/{lid}.checkpoints`): the build will refuse it. Seal with `python build.py seal {lid}`.")
+                          f"`ledgers/{lid}.checkpoints`): the build will refuse it, and so will `python build.py seal` "
+                          "while it is there. " + _reseal(lid, head.line, ref, restore))
     kept = {(h.size, h.root) for h in new.heads}
     for head in old.heads if old else []:
         if (head.size, head.root) not in kept:

@@ -55,6 +55,8 @@ TYPE_SYNONYMS = {"捐赠": DONATION, "捐款": DONATION, "销售": SALE, "拨付
 _TYPE, _REFERENCE = INDEX["type"], INDEX["reference"]
 _SPACES_AND_DASHES = re.compile(r"[\s\-\u00ad\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d]+")
 _CORRECTION_START = "seq:"
+# A correction's reference: N is the seq of the entry it corrects (SPEC.md, "Ledger").
+CORRECTION = re.compile(r"seq:([0-9]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +202,15 @@ def receipt_of_fields(fields: Sequence[str]) -> str | None:
     if len(fields) <= _REFERENCE or fields[_TYPE] != DONATION:
         return None
     return receipt_code(fields[_REFERENCE])
+
+
+def correction_of_fields(fields: Sequence[str]) -> int | None:
+    """The seq a line's fields correct when they are a donation's correction (reference
+    ``seq:N``); None otherwise."""
+    if len(fields) <= _REFERENCE or fields[_TYPE] != DONATION:
+        return None
+    match = CORRECTION.fullmatch(fields[_REFERENCE])
+    return int(match.group(1)) if match else None
 
 
 def receipts_of(entries: Iterable[Entry]) -> dict[str, int]:

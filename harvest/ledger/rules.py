@@ -18,6 +18,7 @@ from decimal import Decimal
 from harvest.ledger.format import (
     COLUMN_COUNT,
     COLUMNS,
+    CORRECTION,
     INDEX,
     TYPE_SYNONYMS,
     TYPES,
@@ -47,7 +48,7 @@ _SEQ = re.compile(r"[0-9]+")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _WHOLE = re.compile(r"-?[0-9]+")
-_CORRECTION = re.compile(r"seq:([0-9]+)")
+_CORRECTION = CORRECTION
 _LOOSE_CORRECTION = re.compile(r"\s*seq\s*[:：]\s*([0-9]+)\s*", re.IGNORECASE)
 _YUAN = {"RMB", "人民币", "元", "¥", "￥", "CNH"}
 _MAX_DIGITS = 15  # before the point: amounts up to 10^15 keep every sum exact in Decimal

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from harvest.ledger.format import COLUMN_COUNT, join_line, split_line
+from harvest.ledger.format import COLUMN_COUNT, COLUMNS, INDEX, join_line, split_line
 from harvest.problems import Problem, shown
 from harvest.proofs.merkle import MerkleTree, leaf_hash
 
@@ -152,12 +152,14 @@ def check_sealed(
     *,
     old_lines: OldLines | None = None,
     lines: Sequence[bytes] | None = None,
+    today: date | None = None,
 ) -> list[Problem]:
     """A Problem for every sealed head that is not the root of the ledger's first ``size`` entries.
 
     ``old_lines(head)`` may give the sealed version (lines, or a `SealedVersion` with its
     commit) to name the entry that changed; ``lines`` are the current entry lines, to quote
-    the new text.
+    the new text. The correction each problem proposes is dated ``today`` (by default the
+    date it is read on: the day the editor appends it).
     """
     problems: list[Problem] = []
     for head in heads:
@@ -165,7 +167,8 @@ def check_sealed(
             continue
         old = old_lines(head) if old_lines else None
         version = old if isinstance(old, SealedVersion) or old is None else SealedVersion(list(old))
-        problems.append(_rewritten(head, tree, ledger_path, checkpoints_path, version, lines))
+        problems.append(_rewritten(head, tree, ledger_path, checkpoints_path, version, lines,
+                                   today or date.today()))
     return problems
 
 
@@ -176,6 +179,7 @@ def _rewritten(
     checkpoints_path: str,
     version: SealedVersion | None,
     lines: Sequence[bytes] | None,
+    today: date,
 ) -> Problem:
     sealed = (
         f"the first {head.size} entries exactly as sealed on {head.date.isoformat()} "
@@ -202,28 +206,54 @@ def _rewritten(
         restore = f"git show {version.commit}:{ledger_path} prints the sealed version"
     else:
         restore = f"git log -p {ledger_path} shows when it changed"
-    n = seq or 1
-    sealed_line = version.lines[n - 1] if version is not None and n <= len(version.lines) else None
-    fix = (
-        f"a sealed entry is never edited. Put the sealed entries back as they were ({restore}), "
-        "then record a correction as a new entry at the end of the ledger: same type, negative "
-        f"amount, reference seq:{n}, e.g. {_correction_example(sealed_line, tree.size + 1, n)}"
-    )
+    # After the sealed entries are put back, the ledger has at least the sealed ones.
+    next_seq = max(tree.size, head.size) + 1
+    example = None
+    if version is not None and seq is not None and seq <= len(version.lines):
+        example = _correction_example(version.lines[seq - 1], next_seq, seq, today)
+    if example is not None:
+        record = (f"record a correction of entry {seq} as a new line at the end of the ledger, as sealed but "
+                  f"with a negative amount (and quantity and orders), today's date and reference seq:{seq}: {example}")
+    else:  # the sealed text is not known: a pattern in the ledger's column order, never a made-up entry
+        record = ("record a correction of the changed entry N as a new line at the end of the ledger: "
+                  f"{_correction_pattern(next_seq, today)}, copying its type, product, channel, unit, currency "
+                  "and party as sealed, with a negative amount (and quantity and orders)")
+    fix = f"a sealed entry is never edited. Put the sealed entries back as they were ({restore}), then {record}"
+    if version is None:  # no commit holds entries with this root: the seal line itself may be wrong
+        lid = checkpoints_path.rsplit("/", 1)[-1].removesuffix(".checkpoints")
+        fix += (f". If no entry was changed and line {head.line} of {checkpoints_path} was written by hand and "
+                f"never committed, delete that line instead, then run python build.py seal {lid}")
     return Problem(ledger_path, line, "", sealed, got, fix)
 
 
-def _correction_example(sealed: bytes | None, next_seq: int, n: int) -> str:
-    """A correction line reversing the sealed entry ``n`` (a generic one when it is unknown)."""
-    kind, amount, currency, party = "donation", "200.00", "CNY", "匿名"
-    if sealed is not None:
-        try:
-            row = split_line(sealed.decode("utf-8", "replace"))
-        except csv.Error:  # not one CSV record: the generic example
-            row = []
-        if len(row) == COLUMN_COUNT:
-            kind, amount, currency, party = row[2], row[8].lstrip("-"), row[9], row[10]
-    fields = [str(next_seq), "2019-03-01", kind, "", "", "", "", "", f"-{amount}", currency]
-    return shown(join_line([*fields, party, f"seq:{n}", f"更正第{n}条"]), limit=200)
+def _negative(value: str) -> str:
+    """A sealed amount, quantity or number of orders, taken back: with a minus sign (none on 0)."""
+    value = value.strip().lstrip("-")
+    return f"-{value}" if value.strip("0.") else value
+
+
+def _correction_example(sealed: bytes, next_seq: int, n: int, today: date) -> str | None:
+    """The correction line reversing the sealed entry ``n`` (its line ``sealed``), dated
+    ``today``, that the ledger's rules accept when pasted at its end; None when the sealed line
+    is not one entry."""
+    try:
+        row = split_line(sealed.decode("utf-8", "replace"))
+    except csv.Error:
+        return None
+    if len(row) != COLUMN_COUNT:
+        return None
+    row[INDEX["seq"]], row[INDEX["date"]] = str(next_seq), today.isoformat()
+    for name in ("quantity", "orders", "amount"):
+        row[INDEX[name]] = _negative(row[INDEX[name]])
+    row[INDEX["reference"]], row[INDEX["note"]] = f"seq:{n}", f"更正第{n}条"
+    return shown(join_line(row), limit=300)
+
+
+def _correction_pattern(next_seq: int, today: date) -> str:
+    """The columns of a correction line, with the values the editor must copy named."""
+    given = {"seq": str(next_seq), "date": today.isoformat(), "amount": "-<amount>", "quantity": "-<quantity>",
+             "orders": "-<orders>", "reference": "seq:N", "note": "更正第N条"}
+    return ",".join(given.get(name, f"<{name}>") for name in COLUMNS)
 
 
 def _text(line: bytes) -> str:

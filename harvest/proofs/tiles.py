@@ -11,6 +11,11 @@ Under ``ledgers/<id>/`` the build publishes:
 - ``receipts/<xx>.json``: receipt code → zero-based leaf index, for the codes whose
   SHA-256 (of their UTF-8 bytes) starts with the hex digits ``xx`` (``p`` of them); every
   shard exists, empty ones as ``{}``, so a missing shard means a broken site;
+- ``corrections/<k>.json``: the corrections of the donations of seq ``1000 k + 1`` to
+  ``1000 (k + 1)`` (`format.CHUNK_ENTRIES`), as ``{"<seq>": [[<seq>, "<amount>"], …]}``: the
+  donation's seq → each correcting entry's seq and amount as the ledger writes it (a
+  correction of a correction counts against the donation it finally corrects); every such
+  file exists, ``{}`` when no donation in its range was corrected;
 - ``consistency/<m>``: the RFC 9162 consistency proof from sealed size ``m`` to the current
   size, one base64 hash a line;
 - ``checkpoint``: the (signed) checkpoint note, when given.
@@ -25,7 +30,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from hashlib import sha256
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
-from harvest.ledger.format import normalise_receipt, receipt_of_fields, split_line
+from harvest.ledger.format import (
+    CHUNK_ENTRIES,
+    INDEX,
+    correction_of_fields,
+    normalise_receipt,
+    receipt_of_fields,
+    split_line,
+)
 from harvest.proofs.merkle import HASH_SIZE, MerkleTree
 
 TILE_HEIGHT = 8
@@ -127,6 +139,43 @@ def receipt_shards(receipts: Mapping[str, int], size: int) -> Iterable[tuple[str
     yield "receipts/index.json", _json({"hash": "sha256", "prefix": p, "size": size})
     for name, group in shards.items():
         yield f"receipts/{name}.json", ("{" + ",".join(group) + "}\n").encode("utf-8")
+
+
+def donation_corrections(lines: Iterable[bytes]) -> dict[int, list[tuple[int, str]]]:
+    """The corrected donations of a ledger's entry lines: the donation's seq → the seq and
+    amount (as written) of each entry correcting it, in ledger order. A correction of a
+    correction is listed under the donation the chain ends at, as `rules.correction_problems`
+    counts it. The seq of a line is its place (``lines[0]`` is seq 1), as in a checked ledger.
+    Only lines holding ``seq:`` are taken apart, so a million lines take a fraction of a second.
+    """
+    found: dict[int, list[tuple[int, str]]] = {}
+    root: dict[int, int] = {}  # the seq of a correction -> the donation it finally corrects
+    amount = INDEX["amount"]
+    for seq, line in enumerate(lines, 1):
+        if b"seq:" not in line:
+            continue
+        try:
+            fields = split_line(line.decode("utf-8", "replace"))
+        except csv.Error:
+            continue  # not one CSV record: the ledger's own check reports it
+        target = correction_of_fields(fields)
+        if target is None or not 1 <= target < seq:
+            continue
+        donation = root.get(target, target)
+        root[seq] = donation
+        found.setdefault(donation, []).append((seq, fields[amount]))
+    return found
+
+
+def correction_shards(corrections: Mapping[int, Sequence[tuple[int, str]]], size: int) -> Iterable[tuple[str, bytes]]:
+    """Every ``corrections/<k>.json`` of a ledger of ``size`` entries (`donation_corrections`)."""
+    shards: list[dict[str, list[list[int | str]]]] = [{} for _ in range((size + CHUNK_ENTRIES - 1) // CHUNK_ENTRIES)]
+    for seq in sorted(corrections):
+        if 1 <= seq <= size:
+            shards[(seq - 1) // CHUNK_ENTRIES][str(seq)] = [[s, a] for s, a in corrections[seq]]
+    for k, shard in enumerate(shards):
+        text = json.dumps(shard, ensure_ascii=False, separators=(",", ":"))  # in seq order, not sorted as text
+        yield f"corrections/{k}.json", (text + "\n").encode("utf-8")
 
 
 def _json(value: object) -> bytes:

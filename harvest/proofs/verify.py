@@ -2,7 +2,7 @@
 
 ``python build.py verify <site-dir>`` recomputes every ledger's Merkle tree from the published
 CSV and checks the published checkpoint (and its signature), the consistency proofs, the
-tiles, entry bundles and receipt shards the browser relies on, and optionally an earlier
+tiles, entry bundles, receipt shards and corrections the browser relies on, and optionally an earlier
 checkpoint the auditor saved. ``python build.py proof <campaign> <receipt>`` prints a
 c2sp.org/tlog-proof@v1 for one donation.
 """
@@ -29,7 +29,14 @@ from harvest.proofs.checkpoint import (
 from harvest.proofs.cosignature import Policy, check_cosignatures
 from harvest.proofs.logclient import FetchError, Source, TileTree
 from harvest.proofs.merkle import MerkleTree, leaf_hash, verify_consistency, verify_inclusion
-from harvest.proofs.tiles import donation_receipts, entry_bundles, receipt_shard, tiles
+from harvest.proofs.tiles import (
+    correction_shards,
+    donation_corrections,
+    donation_receipts,
+    entry_bundles,
+    receipt_shard,
+    tiles,
+)
 
 
 @dataclass
@@ -297,6 +304,15 @@ def _verify_browser_files(folder: Path, lid: str, tree: MerkleTree, lines: list[
             report.fail(f"ledgers/{lid}/receipts/{name}.json does not lead receipt {code} to seq {index + 1}")
             return
     report.ok(f"ledgers/{lid}/receipts: all {len(wanted)} receipt codes lead to their entries")
+    corrections = donation_corrections(lines)
+    bad = [p for p, data in correction_shards(corrections, tree.size) if _read(folder / p) != data]
+    if bad:
+        report.fail(f"ledgers/{lid}/{bad[0]} (and {len(bad) - 1} more) do not list the corrections of the "
+                    "donations as the ledger has them")
+    else:
+        n, m = len(corrections), sum(map(len, corrections.values()))
+        report.ok(f"ledgers/{lid}/corrections: {n} corrected donation{'s' if n != 1 else ''} listed, with "
+                  f"{m} correction{'s' if m != 1 else ''}")
 
 
 def _read(path: Path) -> bytes | None:

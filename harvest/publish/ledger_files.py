@@ -1,7 +1,7 @@
-"""A ledger's look-up files: hash tiles, entry bundles, receipt shards and entry chunks.
+"""A ledger's look-up files: hash tiles, entry bundles, receipt shards, corrections and entry chunks.
 
-A ledger of a million entries publishes about 9,000 small files under ``ledgers/<id>/``
-(`tiles`: hash tiles and entry bundles, receipt shards; and ``entries/<k>.json``, the chunks
+A ledger of a million entries publishes about 10,000 small files under ``ledgers/<id>/``
+(`tiles`: hash tiles and entry bundles, receipt shards, the corrections of donations; and ``entries/<k>.json``, the chunks
 the ledger page loads). They are made here from the ledger file's bytes, its tree and its
 receipts, and written straight into the site folder by `publisher.Publisher` (in a worker
 process where one helps), not handed to MkDocs one by one.
@@ -45,7 +45,8 @@ def entry_lines(data: bytes) -> Iterator[list[bytes]]:
 def write_files(folder: Path, data: bytes, tree: MerkleTree, receipts: Mapping[str, int]) -> int:
     """Write every look-up file of a checked ledger (its file's bytes `data`, its `tree`, its
     `receipts` as `format.receipts_of` gives them) under `folder`; how many files were written."""
-    return write_entry_files(folder, data, tree) + write_receipt_files(folder, receipts, tree.size)
+    return (write_entry_files(folder, data, tree) + write_receipt_files(folder, receipts, tree.size)
+            + write_correction_files(folder, data, tree.size))
 
 
 def write_entry_files(folder: Path, data: bytes, tree: MerkleTree) -> int:
@@ -71,6 +72,15 @@ def write_receipt_files(folder: Path, receipts: Mapping[str, int], size: int) ->
     """The receipt look-up shards (`tiles.receipt_shards`) under `folder`."""
     writer = _Writer(folder)
     for name, content in tiles.receipt_shards(receipts, size):
+        writer.write(name, content)
+    return writer.count
+
+
+def write_correction_files(folder: Path, data: bytes, size: int) -> int:
+    """The corrections of the donations (`tiles.correction_shards`) under `folder`."""
+    writer = _Writer(folder)
+    lines = (line for group in line_groups(data) for line in group)
+    for name, content in tiles.correction_shards(tiles.donation_corrections(lines), size):
         writer.write(name, content)
     return writer.count
 

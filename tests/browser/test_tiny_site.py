@@ -28,6 +28,13 @@ def served(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[
 
 
 def _check(browser: Any, base: str, code: str) -> tuple[str, str, list[str]]:
+    status, text, requests, _ = _check_links(browser, base, code)
+    return status, text, requests
+
+
+def _check_links(browser: Any, base: str, code: str) -> tuple[str, str, list[str], list[list[str]]]:
+    """Check `code` on the ledger page: the result's status and text, every request made, and
+    the links in the result (text, href, and whether the page has what the href names)."""
     page = browser.new_page(viewport={"width": 390, "height": 844})
     try:
         requests: list[str] = []
@@ -39,9 +46,13 @@ def _check(browser: Any, base: str, code: str) -> tuple[str, str, list[str]]:
         done = ",".join(f"[data-receipt-result][data-status={s}]" for s in ("verified", "not-witnessed", "unsigned", "not-verified", "unknown", "error"))
         page.wait_for_selector(done, state="attached", timeout=30000)
         status, text = page.eval_on_selector("[data-receipt-result]", "e => [e.dataset.status, e.innerText]")
+        links = page.eval_on_selector_all(
+            "[data-receipt-result] a",
+            "as => as.map(a => [a.textContent, a.getAttribute('href'),"
+            " String(!!document.getElementById(new URL(a.href).hash.slice(1)))])")
     finally:
         page.close()
-    return status, text, requests
+    return status, text, requests, links
 
 
 def test_a_donor_verifies_a_receipt_in_the_browser(served: tuple[TinySite, str], browser: Any) -> None:
@@ -143,3 +154,18 @@ def test_a_code_typed_from_paper_checks_on_a_plain_http_host(served: tuple[TinyS
         plain.close()
     assert status == "verified", text
     assert "R-002" in text and "200.00" in text  # the entry's own code, as the ledger writes it
+
+
+def test_a_corrected_donation_shows_its_corrections_and_net_amount(long_ledger: tuple[TinySite, str],
+                                                                   browser: Any) -> None:
+    """R-001 (1,000.00) was corrected twice: by entry 8 (-1.00), older than the page shows, and
+    by entry 12 (-5.00), on the page. The check says so, links each correction (to its row, or
+    to the ledger's entries where the page does not show it), and gives the net amount."""
+    _site, base = long_ledger
+    status, text, _, links = _check_links(browser, base, "R-001")
+    assert status in ("verified", "unsigned"), text  # the fixture's build is an unsigned preview
+    assert "1000.00 CNY 已被更正（corrected）：第 8 条 -1.00 CNY、第 12 条 -5.00 CNY" in text, text
+    assert "更正后净额（net）994.00 CNY" in text, text
+    assert links == [["第 8 条", "./#entries", "true"], ["第 12 条", "#seq-12", "true"]]
+    status, text, _, links = _check_links(browser, base, "R-0011")  # never corrected
+    assert status in ("verified", "unsigned") and "更正" not in text and links == [], text

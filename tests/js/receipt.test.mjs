@@ -62,12 +62,24 @@ for (const ledger of spec.ledgers) {
       assert.equal(result.entry.reference, c.reference || c.code.trim());
       assert.equal(result.code, c.reference || c.code.trim());
       assert.match(result.message, /verified/);
+      // A corrected donation is said to be corrected, by which entries, and the net amount.
+      assert.deepEqual(result.corrections.map((e) => [Number(e.seq), e.amount]), c.corrections || []);
+      assert.equal(result.net, c.net);
+      if (c.corrections) {
+        assert.match(result.message, new RegExp(`已被更正.*第 ${c.corrections[0][0]} 条.*净额（net）${c.net} CNY`));
+      } else {
+        assert.doesNotMatch(result.message, /更正/);
+      }
     }
     checks += 1;
   }
 }
 for (const [typed, normalised] of spec.normalise || []) {
   assert.equal(R.normaliseReceipt(typed), normalised, `normalising ${JSON.stringify(typed)}`);
+  checks += 1;
+}
+for (const [amounts, total] of spec.sums || []) {
+  assert.equal(R.sumAmounts(amounts), total, `sum of ${amounts}`);
   checks += 1;
 }
 console.log(`ok ${checks} checks`);

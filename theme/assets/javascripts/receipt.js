@@ -5,7 +5,9 @@
  * from the ledger's folder only: receipts/index.json and one receipt shard (code -> leaf
  * index), the entry bundle holding the entry's line, the checkpoint, and the few C2SP
  * tlog-tiles needed to rebuild the RFC 9162 inclusion proof; it hashes the line with WebCrypto
- * and checks the proof against the checkpoint's root. Nothing is inserted as HTML.
+ * and checks the proof against the checkpoint's root. A corrected donation is shown with its
+ * corrections (listed in corrections/<k>.json, each proven the same way) and its net amount.
+ * Nothing is inserted as HTML.
  * Plain ES2017, no library, no request outside the site.
  */
 (function (global) {
@@ -20,6 +22,9 @@
   var COLUMNS = ["seq", "date", "type", "product", "channel", "quantity", "unit", "orders",
     "amount", "currency", "party", "reference", "note"];
   var TYPES = { donation: "捐赠", sale: "销售", disbursement: "拨付", expense: "支出" };
+  var CHUNK_ENTRIES = 1000;  // donations per corrections/<k>.json (harvest/ledger/format.py)
+  var CORRECTION = /^seq:([0-9]+)$/;  // a correction's reference (harvest/ledger/format.py)
+  var AMOUNT = /^(-?)([0-9]+)(?:\.([0-9]{1,2}))?$/;
 
   function concat(parts) {
     var length = 0;
@@ -368,6 +373,73 @@
     return String(code || "").normalize("NFKC").toLowerCase().replace(SPACES_AND_DASHES, "");
   }
 
+  /** The entry line at leaf `index` of the checkpoint's tree, and whether its inclusion proof holds. */
+  function Prover(fetchBytes, checkpoint) {
+    this.fetchBytes = fetchBytes;
+    this.checkpoint = checkpoint;
+    this.reader = new TileReader(fetchBytes, checkpoint.size);
+    this.bundles = {};
+  }
+
+  Prover.prototype.line = async function (index) {
+    var size = this.checkpoint.size;
+    var bundleCount = Math.ceil(size / TILE_WIDTH);
+    var n = Math.floor(index / TILE_WIDTH);
+    var width = n < bundleCount - 1 ? TILE_WIDTH : size - n * TILE_WIDTH;
+    var path = entriesPath(n, width);
+    if (!this.bundles[path]) this.bundles[path] = this.fetchBytes(path).then(parseBundle);
+    var lines = await this.bundles[path];
+    var line = lines[index % TILE_WIDTH];
+    if (lines.length !== width || !line) throw new Error("the entry bundle has the wrong size");
+    var proof = await inclusionProof(this.reader, index, size);
+    return { bytes: line, included: await verifyInclusion(await leafHash(line), index, size, proof, this.checkpoint.root) };
+  };
+
+  /**
+   * The corrections of the donation `entry` (seq `seq`): the entries corrections/<k>.json lists
+   * for it, each proven in the ledger and checked to be a correction of it (or of one of its
+   * corrections) with the listed amount, in ledger order; null when the list does not hold.
+   */
+  async function correctionsOf(seq, entry, prover, fetchBytes) {
+    var shard = JSON.parse(decode(await fetchBytes("corrections/" + Math.floor((seq - 1) / CHUNK_ENTRIES) + ".json")));
+    var listed = Object.prototype.hasOwnProperty.call(shard, String(seq)) ? shard[String(seq)] : [];
+    if (!Array.isArray(listed)) return null;
+    var chain = {};
+    chain[seq] = true;
+    var found = [];
+    for (var i = 0; i < listed.length; i++) {
+      var s = Array.isArray(listed[i]) ? listed[i][0] : null;
+      if (!(Number.isInteger(s) && s > seq && s <= prover.checkpoint.size)) return null;
+      var got = await prover.line(s - 1);
+      if (!got.included) return null;
+      var e = entryFields(decode(got.bytes));
+      var target = CORRECTION.exec(e.reference);
+      if (Number(e.seq) !== s || e.type !== "donation" || !target || !chain[Number(target[1])] ||
+          e.amount !== listed[i][1] || e.currency !== entry.currency || !AMOUNT.test(e.amount)) return null;
+      chain[s] = true;
+      found.push(e);
+    }
+    return found;
+  }
+
+  /** The sum of ledger amounts (at most 2 decimal places), exactly, as "-12.30". */
+  function sumAmounts(amounts) {
+    var whole = 0;
+    var cents = 0;
+    amounts.forEach(function (text) {
+      var m = AMOUNT.exec(text);
+      if (!m) throw new Error("not an amount: " + text);
+      var sign = m[1] ? -1 : 1;
+      whole += sign * Number(m[2]);
+      cents += sign * Number((m[3] || "").padEnd(2, "0"));
+    });
+    whole += Math.trunc(cents / 100);
+    cents %= 100;
+    if (whole > 0 && cents < 0) { whole -= 1; cents += 100; }
+    if (whole < 0 && cents > 0) { whole += 1; cents -= 100; }
+    return (whole < 0 || cents < 0 ? "-" : "") + Math.abs(whole) + "." + String(Math.abs(cents)).padStart(2, "0");
+  }
+
   async function checkReceipt(baseUrl, code, options) {
     var fetchBytes = fetcher(baseUrl, options && options.fetch);
     code = String(code || "").trim();
@@ -391,24 +463,33 @@
         result.message = "收据指向的条目不在已发布的账本中（NOT verified: the entry is not in the checkpoint）";
         return result;
       }
-      var bundleCount = Math.ceil(checkpoint.size / TILE_WIDTH);
-      var bundleNumber = Math.floor(index / TILE_WIDTH);
-      var width = bundleNumber < bundleCount - 1 ? TILE_WIDTH : checkpoint.size - bundleNumber * TILE_WIDTH;
-      var lines = parseBundle(await fetchBytes(entriesPath(bundleNumber, width)));
-      var line = lines[index % TILE_WIDTH];
-      if (lines.length !== width || !line) throw new Error("the entry bundle has the wrong size");
-      result.line = decode(line);
+      var prover = new Prover(fetchBytes, checkpoint);
+      var got = await prover.line(index);
+      result.line = decode(got.bytes);
       result.entry = entryFields(result.line);
-      var proof = await inclusionProof(new TileReader(fetchBytes, checkpoint.size), index, checkpoint.size);
-      var ok = await verifyInclusion(await leafHash(line), index, checkpoint.size, proof, checkpoint.root);
-      if (ok && normaliseReceipt(result.entry.reference) !== key) ok = false;
+      var ok = got.included && normaliseReceipt(result.entry.reference) === key;
       if (ok) result.code = result.entry.reference.trim();  // as the ledger writes it
       if (!ok) {
         result.status = "not-verified";
         result.message = "未通过验证（NOT verified）：这条记录与已发布的检查点不一致，账本可能被改动过。";
         return result;
       }
-      return await vouched(result, noteText, checkpoint, fetchBytes, options);
+      result.page = (baseUrl.endsWith("/") ? baseUrl : baseUrl + "/") + "#entries";
+      result.corrections = await correctionsOf(index + 1, result.entry, prover, fetchBytes);
+      if (!result.corrections) {
+        result.status = "not-verified";
+        result.message = "未通过验证（NOT verified）：账本公布的这笔捐赠的更正记录与账本本身不一致。";
+        return result;
+      }
+      result = await vouched(result, noteText, checkpoint, fetchBytes, options);
+      if (result.corrections.length && result.status !== "not-verified") {
+        var e = result.entry;
+        result.net = sumAmounts([e.amount].concat(result.corrections.map(function (c) { return c.amount; })));
+        result.message += "这笔捐赠 " + e.amount + " " + e.currency + " 已被更正（corrected）：" +
+          result.corrections.map(function (c) { return "第 " + c.seq + " 条 " + c.amount + " " + c.currency; }).join("、") +
+          "；更正后净额（net）" + result.net + " " + e.currency + "。";
+      }
+      return result;
     } catch (error) {
       return { status: "error", code: code,
         message: "无法完成验证（could not check）：" + (error && error.message ? error.message : String(error)) };
@@ -465,15 +546,30 @@
     var e = result.entry;
     var list = add(output, "dl");
     list.className = "hl-receipt__entry";
+    var corrections = result.corrections || [];
+    var doc = output.ownerDocument;
     [["序号 seq", e.seq], ["日期 date", e.date], ["类型 type", (TYPES[e.type] || e.type)],
-      ["金额 amount", e.amount + " " + e.currency], ["捐赠方 party", e.party],
+      ["金额 amount", e.amount + " " + e.currency],
+      ["更正 corrected by", corrections.length ? corrections : ""],
+      ["更正后净额 net amount", result.net === undefined ? "" : result.net + " " + e.currency],
+      ["捐赠方 party", e.party],
       ["收据编号 receipt", e.reference], ["备注 note", e.note],
       ["叶子序号 leaf index", String(result.index)],
       ["检查点 checkpoint", result.origin + " · " + result.size + " · " + result.root]
     ].forEach(function (row) {
       if (row[1] === "" || row[1] === undefined) return;
       add(list, "dt", row[0]);
-      add(list, "dd", row[1]);
+      if (typeof row[1] === "string") {
+        add(list, "dd", row[1]);
+        return;
+      }
+      var dd = add(list, "dd");
+      row[1].forEach(function (c, i) {  // each correction, linked to its row (or to the ledger's entries)
+        if (i) dd.appendChild(doc.createTextNode("；"));
+        var a = add(dd, "a", "第 " + c.seq + " 条");
+        a.setAttribute("href", doc.getElementById("seq-" + c.seq) ? "#seq-" + c.seq : result.page);
+        dd.appendChild(doc.createTextNode(" " + c.date + " " + c.amount + " " + c.currency + (c.note ? " " + c.note : "")));
+      });
     });
   }
 
@@ -503,6 +599,7 @@
     entriesPath: entriesPath, parseBundle: parseBundle, parseCsvLine: parseCsvLine,
     verifyInclusion: verifyInclusion, TileReader: TileReader, subtreeHash: subtreeHash,
     inclusionProof: inclusionProof, checkReceipt: checkReceipt, normaliseReceipt: normaliseReceipt,
+    sumAmounts: sumAmounts,
     render: render, attach: attach,
     ed25519Verify: ed25519Verify, parseVerifierKey: parseVerifierKey, checkNote: checkNote,
     init: init
