@@ -184,7 +184,9 @@ def load_site(
     url, problems = check_site_url(site_url)
     channels, more = load_channels(extra)
     problems += more
-    records, more = load_records(root, docs_dir, channels)
+    admin, more = read_admin(extra)
+    problems += more
+    records, more = load_records(root, docs_dir, channels, categories=admin.categories)
     problems += more
     stories, more = load_stories(docs_dir, root, records.files_of("products"))
     problems += more + content.check_content(docs_dir, root, records)
@@ -195,8 +197,6 @@ def load_site(
     problems += more
     problems += sanitise.check_files(docs_dir, root)
     witnesses, more = parse_policy(extra)
-    problems += more
-    admin, more = read_admin(extra)
     problems += more
     if problems:
         return None, problems

@@ -1,0 +1,81 @@
+"""Ids and the names people write for them: 淘宝 for the channel `taobao`, 云南普洱茶 for the
+product `puer-tea`, 水果 for the category `fruit`.
+
+Data files keep the id; where an editor may type a name instead, `Names.resolve` maps it once,
+and where neither is known `Names.hint` offers the closest id or name ("did you mean …").
+Names are compared as typed on any keyboard: full-width forms and case do not count.
+
+Example: ``Names("channel", {"taobao": ["淘宝", "天猫"]}).resolve("天猫") == "taobao"``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Collection, Iterable, Iterator, Mapping
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+class Names(Collection[str]):
+    """The ids of one kind (`what`: "channel", "product" …), each with the names it goes by.
+
+    As a collection it holds the ids alone, so it stands wherever a set of ids is expected.
+    """
+
+    def __init__(self, what: str, names: Mapping[str, Iterable[str]]) -> None:
+        self.what = what
+        self.ids = frozenset(names)
+        self._named: dict[str, set[str]] = {}  # a name's key -> the ids that go by it
+        self._shown: dict[str, str] = {}  # a name's key -> the name as first written
+        for id_, given in sorted(names.items()):
+            for name in (id_, *given):
+                key = _key(name)
+                if key:
+                    self._named.setdefault(key, set()).add(id_)
+                    self._shown.setdefault(key, name)
+
+    @classmethod
+    def of(cls, what: str, ids: Iterable[str]) -> Names:
+        """Ids that go by no other name."""
+        return ids if isinstance(ids, Names) else cls(what, {i: () for i in ids})
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.ids))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def matches(self, text: str) -> list[str]:
+        """Every id `text` names: itself, or the ids whose name it is."""
+        if text in self.ids:
+            return [text]
+        return sorted(self._named.get(_key(text), ()))
+
+    def resolve(self, text: str) -> str | None:
+        """The id `text` stands for, when it is an id or the name of exactly one."""
+        found = self.matches(text)
+        return found[0] if len(found) == 1 else None
+
+    def label(self, id_: str) -> str:
+        """An id as a person reads it in a hint: ``puer-tea (云南普洱茶)``."""
+        others = [self._shown[k] for k, ids in sorted(self._named.items())
+                  if id_ in ids and self._shown[k] != id_]
+        return f"{id_} ({others[0]})" if others else id_
+
+    def hint(self, text: str) -> str:
+        """``did you mean "puer-tea (云南普洱茶)"? `` for the ids or names closest to `text`, or
+        for each id an ambiguous name stands for; empty when nothing is close."""
+        found = self.matches(text)
+        if not found:
+            close = difflib.get_close_matches(_key(text), list(self._named), n=3, cutoff=0.6)
+            found = sorted({i for key in close for i in self._named[key]}, key=lambda i: close.index(
+                next(k for k in close if i in self._named[k])))[:3]
+        if not found:
+            return ""
+        return "did you mean " + " or ".join(f'"{self.label(i)}"' for i in found) + "? "
