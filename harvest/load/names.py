@@ -62,11 +62,13 @@ class Names(Collection[str]):
         found = self.matches(text)
         return found[0] if len(found) == 1 else None
 
-    def label(self, id_: str) -> str:
-        """An id as a person reads it in a hint: ``puer-tea (云南普洱茶)``."""
+    def label(self, id_: str, quoted: bool = False) -> str:
+        """An id with a name it goes by, as a list or a hint shows it: ``puer-tea (云南普洱茶)``,
+        or ``"puer-tea" (云南普洱茶)`` when `quoted`."""
         others = [self._shown[k] for k, ids in sorted(self._named.items())
                   if id_ in ids and self._shown[k] != id_]
-        return f"{id_} ({others[0]})" if others else id_
+        shown = f'"{id_}"' if quoted else id_
+        return f"{shown} ({others[0]})" if others else shown
 
     def hint(self, text: str) -> str:
         """``did you mean "puer-tea (云南普洱茶)"? `` for the ids or names closest to `text`, or
@@ -74,8 +76,7 @@ class Names(Collection[str]):
         found = self.matches(text)
         if not found:
             close = difflib.get_close_matches(_key(text), list(self._named), n=3, cutoff=0.6)
-            found = sorted({i for key in close for i in self._named[key]}, key=lambda i: close.index(
-                next(k for k in close if i in self._named[k])))[:3]
+            found = list(dict.fromkeys(i for key in close for i in sorted(self._named[key])))[:3]
         if not found:
             return ""
-        return "did you mean " + " or ".join(f'"{self.label(i)}"' for i in found) + "? "
+        return "did you mean " + " or ".join(self.label(i, quoted=True) for i in found) + "? "
