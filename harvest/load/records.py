@@ -115,6 +115,11 @@ def channel_names(channels: Mapping[str, Channel]) -> Names:
     })
 
 
+def product_names(products: Mapping[str, Product]) -> Names:
+    """The products by id and by name (云南普洱茶 names `puer-tea` when no other product has it)."""
+    return Names("product", {pid: [p.name] for pid, p in products.items()})
+
+
 def category_names(categories: Mapping[str, str] | None = None) -> Names:
     """The categories by slug and by Chinese label (`extra.categories`, or the defaults)."""
     return Names("category", {slug: [text] for slug, text in (categories or CATEGORIES).items()})
