@@ -29,13 +29,14 @@ class Names(Collection[str]):
         self.what = what
         self.ids = frozenset(names)
         self._named: dict[str, set[str]] = {}  # a name's key -> the ids that go by it
-        self._shown: dict[str, str] = {}  # a name's key -> the name as first written
+        self._first: dict[str, str] = {}  # an id -> the first name it was given (a label)
         for id_, given in sorted(names.items()):
             for name in (id_, *given):
                 key = _key(name)
                 if key:
                     self._named.setdefault(key, set()).add(id_)
-                    self._shown.setdefault(key, name)
+                if key and name != id_:
+                    self._first.setdefault(id_, name)
 
     @classmethod
     def of(cls, what: str, ids: Iterable[str]) -> Names:
@@ -65,18 +66,17 @@ class Names(Collection[str]):
     def label(self, id_: str, quoted: bool = False) -> str:
         """An id with a name it goes by, as a list or a hint shows it: ``puer-tea (云南普洱茶)``,
         or ``"puer-tea" (云南普洱茶)`` when `quoted`."""
-        others = [self._shown[k] for k, ids in sorted(self._named.items())
-                  if id_ in ids and self._shown[k] != id_]
         shown = f'"{id_}"' if quoted else id_
-        return f"{shown} ({others[0]})" if others else shown
+        return f"{shown} ({self._first[id_]})" if id_ in self._first else shown
 
     def hint(self, text: str) -> str:
-        """``did you mean "puer-tea (云南普洱茶)"? `` for the ids or names closest to `text`, or
-        for each id an ambiguous name stands for; empty when nothing is close."""
+        """``did you mean "puer-tea" (云南普洱茶)? `` for the id or name closest to `text` (each id
+        of a name that several go by); empty when nothing is close."""
         found = self.matches(text)
         if not found:
-            close = difflib.get_close_matches(_key(text), list(self._named), n=3, cutoff=0.6)
-            found = list(dict.fromkeys(i for key in close for i in sorted(self._named[key])))[:3]
+            # 0.5: a two-character name with one character mistyped (淘包 for 淘宝) is close.
+            close = difflib.get_close_matches(_key(text), list(self._named), n=1, cutoff=0.5)
+            found = sorted(self._named[close[0]]) if close else []
         if not found:
             return ""
         return "did you mean " + " or ".join(self.label(i, quoted=True) for i in found) + "? "

@@ -115,9 +115,10 @@ def channel_names(channels: Mapping[str, Channel]) -> Names:
     })
 
 
-def product_names(products: Mapping[str, Product]) -> Names:
-    """The products by id and by name (云南普洱茶 names `puer-tea` when no other product has it)."""
-    return Names("product", {pid: [p.name] for pid, p in products.items()})
+def product_names(products: Mapping[str, Product], ids: Iterable[str] = ()) -> Names:
+    """The products by id and by name (云南普洱茶 names `puer-tea` when no other product has it);
+    `ids` adds products known by their file alone (a record with mistakes of its own)."""
+    return Names("product", {**{pid: [] for pid in ids}, **{pid: [p.name] for pid, p in products.items()}})
 
 
 def category_names(categories: Mapping[str, str] | None = None) -> Names:
@@ -334,6 +335,8 @@ def _load(
         doc, errs = parse_yaml(text.removeprefix("\ufeff"), rel)
         problems += errs
         if doc is None:
+            # Unreadable, but there: its story and the records naming it are not told again.
+            found[file.stem] = (None, YamlDoc({}, {}), rel)
             continue
         if not isinstance(doc.data, dict):
             problems.append(
