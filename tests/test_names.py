@@ -10,7 +10,7 @@ import re
 import pytest
 
 from harvest.load.names import Names
-from tests.sitekit import CONFIG, PRODUCT, TinySite
+from tests.sitekit import CAMPAIGN, CONFIG, PRODUCT, TinySite
 
 P = "products/test-orange.yml"
 L = "ledgers/test-campaign.csv"
@@ -145,7 +145,16 @@ def test_an_unknown_campaign_in_a_record_gets_did_you_mean_by_id_or_name(tiny: T
     tiny.with_basics()
     tiny.write(P, _swap("campaigns: [test-campaign]", "campaigns: [测试活动]"))
     result = tiny.run("check")
-    assert result.code == 1 and 'did you mean "test-campaign" (测试活动)?' in result.err, result.err
+    assert result.code == 1 and len(_problems(result.err)) == 1, result.err
+    assert 'did you mean "test-campaign" (测试活动)?' in result.err, result.err
+
+
+def test_an_unknown_product_in_a_campaign_gets_did_you_mean_by_name(tiny: TinySite) -> None:
+    tiny.with_basics()
+    tiny.write("campaigns/test-campaign.yml", CAMPAIGN + "products: [测试脐橙]\n")
+    result = tiny.run("check")
+    assert result.code == 1 and len(_problems(result.err)) == 1, result.err
+    assert 'did you mean "test-orange" (测试脐橙)?' in result.err, result.err
 
 
 def test_a_ledger_line_with_an_unknown_product_or_channel_gets_did_you_mean(tiny: TinySite) -> None:

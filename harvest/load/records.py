@@ -386,6 +386,7 @@ def load_records(
     # one file is not reported again as "unknown id" in every file that names it.
     problems += _address_clashes(products.values())
     campaign_names = Names("campaign", {k: [c.name] if c else [] for k, (c, _, _) in campaigns.items()})
+    product_hints = Names("product", {k: [p.name] if p else [] for k, (p, _, _) in products.items()})
     for pid, (product, doc, rel) in products.items():
         more, hrefs = _cross_check_product(doc, rel, root, docs_dir, channels, campaign_names)
         problems += more + _dates(product, doc, rel, today)
@@ -393,6 +394,10 @@ def load_records(
             products[pid] = (_with_links(product, hrefs), doc, rel)
     for campaign, doc, rel in campaigns.values():
         problems += _dates(campaign, doc, rel, today)
+        # Read from the file as written, so that a name (测试脐橙) gets its hint even though
+        # it is no id; the model's "an id of lowercase letters" for it is then not told.
+        problems += [_unknown_id(rel, doc, "products", i, pid, product_hints)
+                     for i, pid in _items(doc.data, "products") if isinstance(pid, str) and pid not in products]
         if campaign is None:
             continue
         if campaign.end is not None and campaign.end < campaign.start:
@@ -406,9 +411,6 @@ def load_records(
                     "correct the start or the end date",
                 )
             )
-        for i, pid in enumerate(campaign.products):
-            if pid not in products:
-                problems.append(_unknown_id(rel, doc, "products", i, pid, products))
     files = {f"products/{k}": v[2] for k, v in products.items()}
     files.update({f"campaigns/{k}": v[2] for k, v in campaigns.items()})
     records = Records(
@@ -416,7 +418,14 @@ def load_records(
         campaigns={k: campaigns[k][0] for k in sorted(campaigns) if campaigns[k][0] is not None},
         files=files,
     )
-    return records, problems
+    return records, _one_per_id(problems)
+
+
+def _one_per_id(problems: list[Problem]) -> list[Problem]:
+    """An unknown id in a list (`campaigns[0]`, `products[2]`) is told once, with its hint,
+    not also as a malformed id."""
+    unknown = {(p.path, p.field) for p in problems if p.expected.startswith(_UNKNOWN)}
+    return [p for p in problems if p.expected.startswith(_UNKNOWN) or (p.path, p.field) not in unknown]
 
 
 def _with_links(product: Product, hrefs: Mapping[int, str]) -> Product | None:
@@ -479,10 +488,13 @@ def _address_clashes(products: Iterable[tuple[Product | None, YamlDoc, str]]) ->
             + addresses.clashes(pictures, "a picture name", addresses.FIX_PICTURE))
 
 
+_UNKNOWN = "the id of a "
+
+
 def _unknown_id(rel: str, doc: YamlDoc, kind: str, i: int, value: str, known: Iterable[str]) -> Problem:
     """A record names a product or campaign (`kind`) that has no file in its folder."""
     return Problem(
-        rel, doc.line((kind, i)), f"{kind}[{i}]", f"the id of a {kind[:-1]} in {kind}/", shown(value),
+        rel, doc.line((kind, i)), f"{kind}[{i}]", f"{_UNKNOWN}{kind[:-1]} in {kind}/", shown(value),
         Names.of(kind[:-1], known).hint(value) + f"add {kind}/{value}.yml or fix the id",
     )
 
