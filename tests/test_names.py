@@ -10,6 +10,7 @@ import re
 import pytest
 
 from harvest.load.names import Names
+from harvest.load.records import Channel, channel_names
 from tests.sitekit import CAMPAIGN, CONFIG, PRODUCT, TinySite
 
 P = "products/test-orange.yml"
@@ -39,6 +40,13 @@ def test_names_resolve_ids_and_names_once() -> None:
     assert names.hint("puer-te") == 'did you mean "puer-tea" (云南普洱茶)? '
     assert names.hint("咖啡") == ""
     assert list(names) == ["green-tea", "green-tea-2", "puer-tea"] and "云南普洱茶" not in names
+
+
+def test_a_channels_names_are_its_label_and_the_aliases_of_its_domains() -> None:
+    names = channel_names({"tb": Channel("tb", "淘宝网", ("taobao.com",)), "jd": Channel("jd", "京东", ("jd.com",))})
+    assert names.resolve("淘宝网") == names.resolve("淘宝") == "tb"
+    assert names.resolve("天猫") is None  # this site's tb channel does not declare tmall.com
+    assert names.resolve("ＪＤ") == "jd"
 
 
 @pytest.mark.parametrize(("channel", "url", "slug"), [
