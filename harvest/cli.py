@@ -459,6 +459,22 @@ def _site_or_fail(config_file: Path, outcome: str = "nothing was changed") -> Si
     return site
 
 
+def _campaign_or_fail(site: Site, typed: str, ledger: bool = False) -> str:
+    """The id of the campaign `typed` names (its id, or its name when no other campaign has it);
+    else exit 1 saying which campaign was probably meant. With `ledger`, it must have one."""
+    from harvest.load.names import Names
+
+    known = Names("campaign", {cid: [c.name] for cid, c in site.records.campaigns.items()})
+    found = known.resolve(typed)
+    if found is None:
+        fail(f'There is no campaign "{typed}": {known.hint(typed)}check the id, or add campaigns/{typed}.yml '
+             "first (python build.py new campaign <id>).")
+    if ledger and found not in site.books:
+        fail(f'There is no ledger ledgers/{found}.csv for a campaign "{found}": '
+             f"import one first (python build.py import {found} <file>).")
+    return found
+
+
 @cli.command("import")
 @click.argument("campaign_id")
 @click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -479,16 +495,15 @@ def import_(campaign_id: str, export: Path, config_file: Path) -> None:
       python build.py import wanrong-apples-2020 ~/Downloads/直播销售明细.csv
     """
     from harvest.ledger.importer import import_export, summary
+    from harvest.load.records import channel_names, product_names
 
     unchanged = "nothing was appended; the ledger is unchanged"
     site = _site_or_fail(config_file, outcome=unchanged)  # checked as the build checks it; never through a link
-    if campaign_id not in site.records.campaigns:
-        fail(f'There is no campaign "{campaign_id}": add campaigns/{campaign_id}.yml first '
-             "(python build.py new campaign <id>), or check the id.")
+    campaign_id = _campaign_or_fail(site, campaign_id)
     result, problems = import_export(
         export, site.root / "ledgers" / f"{campaign_id}.csv", campaign=campaign_id,
-        products=site.records.products, channels=site.channels, ledger_path=f"ledgers/{campaign_id}.csv",
-        export_label=export.name,
+        products=product_names(site.records.products), channels=channel_names(site.channels),
+        ledger_path=f"ledgers/{campaign_id}.csv", export_label=export.name,
     )
     if problems or result is None:
         fail_with(problems, unchanged)
@@ -515,9 +530,8 @@ def seal(campaign_id: str, day: str | None, config_file: Path) -> None:
     from harvest.proofs.checkpoint import seal_line
 
     site = _site_or_fail(config_file)
-    book = site.books.get(campaign_id)
-    if book is None:
-        fail(f'There is no ledger ledgers/{campaign_id}.csv for a campaign "{campaign_id}".')
+    campaign_id = _campaign_or_fail(site, campaign_id, ledger=True)
+    book = site.books[campaign_id]
     try:
         when = datetime.date.fromisoformat(day) if day else datetime.date.today()
     except ValueError:
@@ -553,9 +567,8 @@ def proof(campaign_id: str, receipt: str, config_file: Path) -> None:
     from harvest.proofs.verify import check_receipt_proof, proof_for_receipt
 
     site = _site_or_fail(config_file)
-    book = site.books.get(campaign_id)
-    if book is None:
-        fail(f'There is no ledger ledgers/{campaign_id}.csv for a campaign "{campaign_id}".')
+    campaign_id = _campaign_or_fail(site, campaign_id, ledger=True)
+    book = site.books[campaign_id]
     cosigned = [row for _, _, row in published.witnessed(site, campaign_id, book).valid]
     note = checkpoint_note(published.origin_of(site, campaign_id), book.tree.size, book.tree.root(),
                            published.signer_of(site, campaign_id), cosigned)

@@ -16,7 +16,7 @@ from typing import Any
 from harvest import THEME
 from harvest.ledger import citations
 from harvest.load import content, inputs, links, sanitise
-from harvest.load.records import Channel, Records, load_channels, load_records
+from harvest.load.records import Channel, Records, channel_names, load_channels, load_records, product_names
 from harvest.load.settings import Admin, read_admin
 from harvest.problems import Problem, shown
 from harvest.proofs import checkpoint
@@ -184,19 +184,20 @@ def load_site(
     url, problems = check_site_url(site_url)
     channels, more = load_channels(extra)
     problems += more
-    records, more = load_records(root, docs_dir, channels)
+    admin, more = read_admin(extra)
+    problems += more
+    records, more = load_records(root, docs_dir, channels, categories=admin.categories)
     problems += more
     stories, more = load_stories(docs_dir, root, records.files_of("products"))
     problems += more + content.check_content(docs_dir, root, records)
     books, more = load_books(root, records.campaigns, records.files_of("campaigns"),
-                             products=records.files_of("products"), channels=channels)
+                             products=product_names(records.products, records.files_of("products")),
+                             channels=channel_names(channels))
     problems += more
     signer, more = _signer(environ if environ is not None else os.environ)
     problems += more
     problems += sanitise.check_files(docs_dir, root)
     witnesses, more = parse_policy(extra)
-    problems += more
-    admin, more = read_admin(extra)
     problems += more
     if problems:
         return None, problems

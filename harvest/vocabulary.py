@@ -39,6 +39,19 @@ CURRENCIES: dict[str, str] = {
 }
 SYMBOLS: dict[str, str] = {"CNY": "¥"}
 
+# The names editors and shop exports give the usual channels, each by a domain the channel
+# declares in mkdocs.yml (天猫 is the channel whose domains include tmall.com); a channel's own
+# `label` is a name for it too.
+CHANNEL_ALIASES: dict[str, str] = {
+    "淘宝": "taobao.com",
+    "天猫": "tmall.com",
+    "京东": "jd.com",
+    "拼多多": "pinduoduo.com",
+    "抖音": "douyin.com",
+    "快手": "kuaishou.com",
+    "微店": "weidian.com",
+}
+
 # The categories when mkdocs.yml declares none under `extra.categories`.
 CATEGORIES: dict[str, str] = {
     "fruit": "水果",

@@ -12,16 +12,27 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harvest.ledger import importer
 from harvest.ledger.format import COLUMN_SYNONYMS, HEADER
 from harvest.ledger.importer import import_export, summary
+from harvest.load.models import Product
+from harvest.load.records import Channel, channel_names, load_channels, product_names
+from harvest.load.yamlfile import parse_yaml
+from tests.sitekit import CONFIG, PRODUCT
 
 DATA = Path(__file__).parent / "data" / "import"
-PRODUCTS = frozenset({"baojing-navel-orange", "xiangxi-kiwi"})
-CHANNELS = frozenset({"jd", "taobao", "pinduoduo", "douyin", "kuaishou", "weidian"})
+_RECORD = parse_yaml(PRODUCT, "products/x.yml")[0].data  # type: ignore[union-attr]
+PRODUCTS = product_names({
+    "baojing-navel-orange": Product.model_validate({**_RECORD, "name": "保靖黄金脐橙"}),
+    "xiangxi-kiwi": Product.model_validate({**_RECORD, "name": "湘西猕猴桃"}),
+})
+# The channels as the build names them: by id, label and the shops' usual names.
+CHANNELS = channel_names(load_channels(yaml.safe_load(CONFIG)["extra"])[0] | {
+    "kuaishou": Channel("kuaishou", "快手小店", ("kuaishou.com",)), "weidian": Channel("weidian", "微店", ("weidian.com",))})
 CAMPAIGN = "baojing-oranges-2019"
 LEDGER = f"ledgers/{CAMPAIGN}.csv"
 

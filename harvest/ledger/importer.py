@@ -40,7 +40,9 @@ What it reads:
   2020年2月10日, 2020/2/10, 2020.02.10 or 20200210, optionally followed by a time, which is
   dropped. Units 公斤, 千克, KG as ``kg``; 斤 stays ``斤`` (converting to kg would change the
   recorded quantity); other units as written. Currency 人民币, RMB, ¥, 元 or empty as ``CNY``.
-  Excel's ``="…"`` text cells are unwrapped.
+  Excel's ``="…"`` text cells are unwrapped. A product or channel by its id or by a name it
+  goes by when `products` and `channels` are `load.names.Names` (云南普洱茶 for the one product
+  of that name; 淘宝, 天猫, 京东 … for a channel): the ledger keeps the id.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ from harvest.ledger.figures import compute_figures, money
 from harvest.ledger.format import COLUMN_SYNONYMS, HEADER, TYPE_SYNONYMS, TYPES, join_line
 from harvest.ledger.format import COLUMNS as LEDGER_COLUMNS
 from harvest.ledger.parse import parse_ledger
+from harvest.load.names import Names
 from harvest.problems import Problem, shown
 
 __all__ = ["ImportResult", "import_export", "summary"]
@@ -76,8 +79,6 @@ _TYPES = {**TYPE_SYNONYMS, **{t: t for t in TYPES}}
 _CURRENCIES = {"": "CNY", "人民币": "CNY", "RMB": "CNY", "CNY": "CNY", "¥": "CNY", "元": "CNY",
                "美元": "USD", "港元": "HKD", "港币": "HKD", "欧元": "EUR"}
 _UNITS = {"公斤": "kg", "千克": "kg", "kg": "kg", "kgs": "kg"}
-_CHANNEL_NAMES = {"京东": "jd", "淘宝": "taobao", "天猫": "taobao", "拼多多": "pinduoduo",
-                  "抖音": "douyin", "快手": "kuaishou", "微店": "weidian"}
 _FOOTER = re.compile(r"#|---|===|合计|总计|小计|total|共\s*\d", re.IGNORECASE)
 _END_MARKS = ("#", "---", "===")
 _DATE_FORMS = [re.compile(p + r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$") for p in (
@@ -402,11 +403,11 @@ def _convert(line: int, cells: list[str], cols: dict[str, int], names: list[str]
         bad("type", "捐赠 (donation), 销售 (sale), 拨付 (disbursement) or 支出 (expense)",
             shown(raw["type"]) if raw["type"] else "nothing", "Use one of these words, e.g. 捐赠.")
 
-    product = raw.get("product", "")
-    values["product"] = product.lower() if product.lower() in products else product
-    channel = unicodedata.normalize("NFKC", raw.get("channel", ""))
-    values["channel"] = _CHANNEL_NAMES.get(channel, channel.lower() if channel.lower() in
-                                           channels else raw.get("channel", ""))
+    # An id or a name (云南普洱茶, 淘宝) is written as the id; anything else is kept as written,
+    # for the ledger's rules to tell with "did you mean".
+    for col, known in (("product", products), ("channel", channels)):
+        written = raw.get(col, "")
+        values[col] = Names.of(col, known).resolve(written) or written
     unit = raw.get("unit", "")
     values["unit"] = _UNITS.get(unicodedata.normalize("NFKC", unit).lower(), unit)
 

@@ -27,6 +27,7 @@ from harvest.ledger.format import (
     normalise_receipt,
     split_line,
 )
+from harvest.load.names import Names
 from harvest.load.sanity import control_character, date_in_window, window_text
 from harvest.problems import Problem, shown
 
@@ -66,6 +67,9 @@ _EXAMPLE = {
 }
 
 
+_LISTED = 12  # ids listed in a message when none is close to what was written
+
+
 def formula_start(value: str) -> bool:
     """Whether a spreadsheet would run this text cell as a formula."""
     return value.startswith(FORMULA_STARTS)
@@ -78,8 +82,9 @@ class LineChecker:
     def __init__(self, path: str, products: Collection[str], channels: Collection[str],
                  problems: list[Problem], today: date | None = None) -> None:
         self.path = path
-        self.products = frozenset(products)
-        self.channels = frozenset(channels)
+        # Ids, with the names they go by when the caller knows them (for "did you mean").
+        self.products = Names.of("product", products)
+        self.channels = Names.of("channel", channels)
         self.problems = problems
         self.today = today or date.today()  # the commit date: dates may be up to a year later
         # normalised donation receipt code -> (line it is on, the code as written)
@@ -339,7 +344,7 @@ class LineChecker:
                   shown(currency) if currency else "nothing", f"write {guess}")
         return None
 
-    def _known(self, value: str, name: str, known: frozenset[str], required: bool,
+    def _known(self, value: str, name: str, known: Names, required: bool,
                line: int) -> str:
         what = {"product": "a product id (the name of a file in products/ without .yml)",
                 "channel": "a channel id declared in mkdocs.yml under extra.channels"}[name]
@@ -349,11 +354,11 @@ class LineChecker:
                           f"write it, as in: {_EXAMPLE['sale']}")
             return value
         if value not in known:
-            close = difflib.get_close_matches(value, sorted(known), n=1)
-            hint = f"did you mean {close[0]}? " if close else ""
-            listed = ", ".join(sorted(known)[:8]) or "none yet"
-            self._add(line, name, what, shown(value),
-                      f"{hint}known {name}s: {listed}{' …' if len(known) > 8 else ''}")
+            hint = known.hint(value)
+            listed = ", ".join(known.label(k) for k in known) or "none yet"
+            if len(known) > _LISTED:  # a thousand products make no list to read
+                listed = f"{len(known)}, each named by its file in products/" if name == "product" else listed
+            self._add(line, name, what, shown(value), f"{hint}write the id" if hint else f"known {name}s: {listed}")
         return value
 
     def _matches(self, earlier: Entry | None, kind: str | None, product: str, channel: str,

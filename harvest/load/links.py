@@ -23,6 +23,9 @@ _TYPED = re.compile(r"(?i)https://([^/?#]*)")
 # A percent-encoded ".", "/" or "\" in the path: servers decode them into path separators
 # and dot segments that the browser never saw (`/%2e%2e/`, `/%2f%2fevil.example`).
 _ENCODED_SEPARATOR = re.compile(r"(?i)%(2e|2f|5c)")
+# A link inside a shop app's share text (【淘宝】https://m.tb.cn/h.5abc123?tk=XyZ1 CZ0001 「…」点击链接…):
+# the characters a link may hold, up to the first space or Chinese character.
+_LINK_IN_TEXT = re.compile(r"https?://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]+")
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,23 @@ def on_domains(host: str, domains: Sequence[str]) -> bool:
     return False
 
 
+def _apart(before: str, after: str) -> bool:
+    """Whether a link found in a text stands apart from it, as in a share message: text
+    before it ending in a space or a Chinese character (【淘宝】https://…), or a space after it.
+    (A link may hold Chinese characters itself, as in `?q=中文`.)"""
+    return bool(before) and (before.isspace() or not before.isascii()) or after.isspace()
+
+
 def check_link(url: str, domains: Sequence[str], where: str) -> Verdict:
     """Check a purchase link against the channel's `domains`; `where` names them in messages
     (like `jd.com or 3.cn (channel "jd")`)."""
     copy = f"copy the item's address from the shop's own page, like https://{domains[0]}/…"
     never = "; links elsewhere are never published"
+    inside = _LINK_IN_TEXT.search(url)
+    if inside is not None and inside.group(0) != url and _apart(url[:inside.start()][-1:], url[inside.end():][:1]):
+        link = inside.group(0).rstrip(".,;:!?'()")
+        return Verdict(None, "the link alone, without the text a shop app's share message puts around it",
+                       f"keep only the link:\n      {link}")
     if control_character(url) or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
         return Verdict(None, "a link without spaces or control characters",
                        "retype the link, or " + copy + " (an invisible character was pasted with it)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -21,10 +21,12 @@ from pydantic import BaseModel, ValidationError
 from harvest.load import addresses, git, inapp, inputs, models
 from harvest.load.links import check_link
 from harvest.load.models import Campaign, Product
+from harvest.load.names import Names
 from harvest.load.privacy import find_personal_data
 from harvest.load.sanity import control_character, date_in_window, visible, window_text
 from harvest.load.yamlfile import YamlDoc, dotted, parse_yaml
 from harvest.problems import Problem, shown
+from harvest.vocabulary import CATEGORIES, CHANNEL_ALIASES
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,26 @@ def load_channels(
         problems += more
         channels[cid] = Channel(cid, label, tuple(domains), policy)  # type: ignore[arg-type]
     return channels, problems
+
+
+def channel_names(channels: Mapping[str, Channel]) -> Names:
+    """The channels by id, by their `label` and by the usual names of their shops
+    (`vocabulary.CHANNEL_ALIASES`: 天猫 is the channel whose domains include tmall.com)."""
+    return Names("channel", {
+        c.id: [c.label, *(name for name, domain in CHANNEL_ALIASES.items() if domain in c.domains)]
+        for c in channels.values()
+    })
+
+
+def product_names(products: Mapping[str, Product], ids: Iterable[str] = ()) -> Names:
+    """The products by id and by name (云南普洱茶 names `puer-tea` when no other product has it);
+    `ids` adds products known by their file alone (a record with mistakes of its own)."""
+    return Names("product", {**{pid: [] for pid in ids}, **{pid: [p.name] for pid, p in products.items()}})
+
+
+def category_names(categories: Mapping[str, str] | None = None) -> Names:
+    """The categories by slug and by Chinese label (`extra.categories`, or the defaults)."""
+    return Names("category", {slug: [text] for slug, text in (categories or CATEGORIES).items()})
 
 
 def _hint_for(field: str) -> str:
@@ -253,8 +275,12 @@ def _privacy(doc: YamlDoc, path: str) -> list[Problem]:
     return out
 
 
+# Before a record is validated: its names put to ids, and the problems of the fields told.
+_NameStep = Callable[[YamlDoc, str], tuple[list[Problem], set[str]]]
+
+
 def _load(
-    folder: Path, root: Path, model: type[BaseModel]
+    folder: Path, root: Path, model: type[BaseModel], names: _NameStep | None = None
 ) -> tuple[dict[str, tuple[Any, YamlDoc, str]], list[Problem]]:
     found: dict[str, tuple[Any, YamlDoc, str]] = {}
     problems: list[Problem] = []
@@ -309,6 +335,8 @@ def _load(
         doc, errs = parse_yaml(text.removeprefix("\ufeff"), rel)
         problems += errs
         if doc is None:
+            # Unreadable, but there: its story and the records naming it are not told again.
+            found[file.stem] = (None, YamlDoc({}, {}), rel)
             continue
         if not isinstance(doc.data, dict):
             problems.append(
@@ -323,38 +351,53 @@ def _load(
             )
             continue
         problems += _privacy(doc, rel) + _invisible(doc, rel)
+        told: set[str] = set()
+        if names is not None:
+            more, told = names(doc, rel)
+            problems += more
         try:
             record = model.model_validate(doc.data)
         except ValidationError as err:
-            problems += _pydantic_problems(err, rel, doc, model)
+            problems += [p for p in _pydantic_problems(err, rel, doc, model) if p.field not in told]
             record = None
         found[file.stem] = (record, doc, rel)
     return found, problems
 
 
 def load_records(
-    root: Path, docs_dir: Path, channels: Mapping[str, Channel], today: date | None = None
+    root: Path, docs_dir: Path, channels: Mapping[str, Channel], today: date | None = None,
+    categories: Mapping[str, str] | None = None,
 ) -> tuple[Records, list[Problem]]:
     """Every product and campaign under `root`, checked, with every problem found.
 
     Dates must lie between 2000-01-01 and a year after `today` (by default the date of the
     checked-out commit, or today outside git). Purchase links are kept as the URL parser
-    writes them (what browsers read); a product whose link is refused is left out.
+    writes them (what browsers read); a product whose link is refused is left out. A channel
+    or category written by its name (淘宝, 水果) is kept as its id; `categories` are the
+    site's (`extra.categories`), by default `vocabulary.CATEGORIES`.
     """
     today = today or git.commit_date(root)
-    products, problems = _load(root / "products", root, Product)
+    by_name = channel_names(channels), category_names(categories)
+    products, problems = _load(root / "products", root, Product,
+                               lambda doc, rel: _product_names(doc, rel, *by_name))
     campaigns, more = _load(root / "campaigns", root, Campaign)
     problems += more
     # Records with mistakes of their own still count as existing here, so that a mistake in
     # one file is not reported again as "unknown id" in every file that names it.
     problems += _address_clashes(products.values())
+    campaign_names = Names("campaign", {k: [c.name] if c else [] for k, (c, _, _) in campaigns.items()})
+    product_hints = Names("product", {k: [p.name] if p else [] for k, (p, _, _) in products.items()})
     for pid, (product, doc, rel) in products.items():
-        more, hrefs = _cross_check_product(doc, rel, root, docs_dir, channels, campaigns)
+        more, hrefs = _cross_check_product(doc, rel, root, docs_dir, channels, campaign_names)
         problems += more + _dates(product, doc, rel, today)
         if product is not None:
             products[pid] = (_with_links(product, hrefs), doc, rel)
     for campaign, doc, rel in campaigns.values():
         problems += _dates(campaign, doc, rel, today)
+        # Read from the file as written, so that a name (测试脐橙) gets its hint even though
+        # it is no id; the model's "an id of lowercase letters" for it is then not told.
+        problems += [_unknown_id(rel, doc, "products", i, pid, product_hints)
+                     for i, pid in _items(doc.data, "products") if isinstance(pid, str) and pid not in products]
         if campaign is None:
             continue
         if campaign.end is not None and campaign.end < campaign.start:
@@ -368,9 +411,6 @@ def load_records(
                     "correct the start or the end date",
                 )
             )
-        for i, pid in enumerate(campaign.products):
-            if pid not in products:
-                problems.append(_unknown_id(rel, doc, "products", i, pid, products))
     files = {f"products/{k}": v[2] for k, v in products.items()}
     files.update({f"campaigns/{k}": v[2] for k, v in campaigns.items()})
     records = Records(
@@ -378,7 +418,14 @@ def load_records(
         campaigns={k: campaigns[k][0] for k in sorted(campaigns) if campaigns[k][0] is not None},
         files=files,
     )
-    return records, problems
+    return records, _one_per_id(problems)
+
+
+def _one_per_id(problems: list[Problem]) -> list[Problem]:
+    """An unknown id in a list (`campaigns[0]`, `products[2]`) is told once, with its hint,
+    not also as a malformed id."""
+    unknown = {(p.path, p.field) for p in problems if p.expected.startswith(_UNKNOWN)}
+    return [p for p in problems if p.expected.startswith(_UNKNOWN) or (p.path, p.field) not in unknown]
 
 
 def _with_links(product: Product, hrefs: Mapping[int, str]) -> Product | None:
@@ -441,17 +488,46 @@ def _address_clashes(products: Iterable[tuple[Product | None, YamlDoc, str]]) ->
             + addresses.clashes(pictures, "a picture name", addresses.FIX_PICTURE))
 
 
+_UNKNOWN = "the id of a "
+
+
 def _unknown_id(rel: str, doc: YamlDoc, kind: str, i: int, value: str, known: Iterable[str]) -> Problem:
     """A record names a product or campaign (`kind`) that has no file in its folder."""
     return Problem(
-        rel, doc.line((kind, i)), f"{kind}[{i}]", f"the id of a {kind[:-1]} in {kind}/", shown(value),
-        _did_you_mean(value, known) + f"add {kind}/{value}.yml or fix the id",
+        rel, doc.line((kind, i)), f"{kind}[{i}]", f"{_UNKNOWN}{kind[:-1]} in {kind}/", shown(value),
+        Names.of(kind[:-1], known).hint(value) + f"add {kind}/{value}.yml or fix the id",
     )
 
 
-def _did_you_mean(value: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(value, list(known), n=1)
-    return f'did you mean "{close[0]}"? ' if close else ""
+def _product_names(doc: YamlDoc, rel: str, channels: Names, categories: Names) -> tuple[list[Problem], set[str]]:
+    """Put a channel or category written by its name (淘宝, 水果) to its id in the record, and
+    tell each one that is neither an id nor a name, once."""
+    out: list[Problem] = []
+    data = doc.data
+    category = data.get("category")
+    if isinstance(category, str):
+        found = categories.resolve(category)
+        if found is not None:
+            data["category"] = found
+        else:
+            out.append(Problem(rel, doc.line(("category",)), "category",
+                               "a category of mkdocs.yml (extra.categories): "
+                               + ", ".join(categories.label(c) for c in categories),
+                               shown(category), categories.hint(category)
+                               + "use one of those, or add the category under extra.categories in mkdocs.yml"))
+    for i, buy in _items(data, "purchase"):
+        cid = buy.get("channel") if isinstance(buy, dict) else None
+        if not isinstance(cid, str):
+            continue  # the model check reports the missing or malformed channel
+        found = channels.resolve(cid)
+        if found is not None:
+            buy["channel"] = found
+            continue
+        out.append(Problem(rel, doc.line(("purchase", i, "channel")), f"purchase[{i}].channel",
+                           "a channel declared in mkdocs.yml: " + ", ".join(channels.label(c) for c in channels),
+                           shown(cid), channels.hint(cid)
+                           + "use one of those, or declare the channel under extra.channels in mkdocs.yml"))
+    return out, {p.field for p in out}
 
 
 def _items(data: Any, key: str) -> list[tuple[int, Any]]:
@@ -465,7 +541,7 @@ def _cross_check_product(
     root: Path,
     docs_dir: Path,
     channels: Mapping[str, Channel],
-    campaigns: Iterable[str],
+    campaigns: Names,
 ) -> tuple[list[Problem], dict[int, str]]:
     """Checks that need other files. They read the raw record, so that they run (and report)
     even when the record has other mistakes: every problem is told in one go. Also returns
@@ -479,18 +555,8 @@ def _cross_check_product(
             continue  # the model check reports the missing or malformed channel
         channel = channels.get(cid)
         if channel is None:
-            out.append(
-                Problem(
-                    rel,
-                    doc.line(("purchase", i, "channel")),
-                    f"purchase[{i}].channel",
-                    "a channel declared in mkdocs.yml: " + ", ".join(sorted(channels)),
-                    shown(cid),
-                    _did_you_mean(cid, channels)
-                    + "use one of those, or declare the channel under extra.channels in mkdocs.yml",
-                )
-            )
-        elif cid in seen_channels:
+            continue  # told by `_product_names`
+        if cid in seen_channels:
             out.append(
                 Problem(
                     rel,
@@ -509,10 +575,9 @@ def _cross_check_product(
             else:
                 hrefs[i] = verdict.href
         seen_channels.add(cid)
-    known = set(campaigns)
     for i, cid in _items(doc.data, "campaigns"):
-        if isinstance(cid, str) and cid not in known:
-            out.append(_unknown_id(rel, doc, "campaigns", i, cid, known))
+        if isinstance(cid, str) and cid not in campaigns:
+            out.append(_unknown_id(rel, doc, "campaigns", i, cid, campaigns))
     for i, image in _items(doc.data, "images"):
         bad = _check_image(image, docs_dir) if isinstance(image, str) else None
         if isinstance(bad, inputs.Refused):

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from harvest.problems import Problem
+from harvest.problems import Problem, shown
 
 Path_ = tuple[str | int, ...]
 
@@ -158,13 +158,40 @@ def _shape(text: str, path: str) -> list[Problem]:
     ]
 
 
+# What a Chinese keyboard types in place of YAML's marks, at the start of a line: a field name
+# with a full-width colon (`producer：…`), a full-width space after the colon or in the indent,
+# a full-width dash for a list item.
+_FULL_WIDTH = (
+    (re.compile(r"^[ \t-]*[A-Za-z_][A-Za-z0-9_]*[ \t]*："), "全角冒号「：」", "半角「:」"),
+    (re.compile(r"^[ \t-]*[A-Za-z_][A-Za-z0-9_]*:\u3000"), "全角空格「\u3000」", "半角空格「 」"),
+    (re.compile(r"^[ \t]*\u3000"), "全角空格「\u3000」", "半角空格「 」"),
+    (re.compile(r"^[ \t]*－[ \t\u3000]"), "全角横线「－」", "半角「-」"),
+)
+
+
+def _full_width(text: str, path: str, every: bool = True) -> list[Problem]:
+    """One problem per line where a full-width mark stands for YAML's own, named as such:
+    YAML reads `producer：x` as text, not a field, and would report a confusing error. Only
+    after a field's name unless `every`: a full-width space or dash may begin a line of a long
+    text."""
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        for pattern, typed, wanted in _FULL_WIDTH if every else _FULL_WIDTH[:2]:
+            if pattern.match(line):
+                out.append(Problem(path, number, "", f"YAML's own marks, typed half-width: {wanted}",
+                                   f"{typed} in {shown(line.strip())}", f"{typed}, 请改为{wanted}"))
+                break
+    return out
+
+
 def parse_yaml(text: str, path: str) -> tuple[YamlDoc | None, list[Problem]]:
     """Parse one YAML document; a syntax error becomes a Problem with its line.
 
     A document with anchors or aliases, or nested deeper than `MAX_DEPTH`, is refused before
-    it is composed (see `_shape`).
+    it is composed (see `_shape`); so is one with a full-width colon or space after a field's
+    name, and where YAML cannot read it, a full-width space or dash is named (see `_full_width`).
     """
-    shape = _shape(text, path)
+    shape = _shape(text, path) or _full_width(text, path, every=False)
     if shape:
         return None, shape
     loader = _Loader(text)
@@ -178,6 +205,9 @@ def parse_yaml(text: str, path: str) -> tuple[YamlDoc | None, list[Problem]]:
         return None, [Problem(path, line, "", f"a number of at most {MAX_NUMBER_CHARS} characters, like 39.90",
                               str(e.problem), "check the number: a digit key held down, or text meant to be in quotes")]
     except yaml.MarkedYAMLError as e:
+        marks = _full_width(text, path)
+        if marks:
+            return None, marks
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         what = " ".join(x for x in (e.context, e.problem) if x)
