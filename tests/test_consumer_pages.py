@@ -225,3 +225,52 @@ def test_print_pages_are_built_and_kept_out_of_search(tiny: TinySite) -> None:
     assert not any(loc.startswith(("labels/", "products/test-orange/poster/")) for loc in locations)
     page = tiny.read("products/test-orange/index.html")
     assert 'href="poster/"' in page
+
+
+def test_story_pictures_are_published_as_resized_copies(tiny: TinySite) -> None:
+    tiny.with_basics()
+    tiny.write("content/images/o.jpg", _jpeg((1600, 1067)))
+    tiny.write("products/test-orange.yml", PRODUCT + "images: [images/o.jpg]\n")
+    big = _noisy((3000, 2000))
+    out = io.BytesIO()
+    big.save(out, "JPEG", quality=95)
+    assert len(out.getvalue()) > 3_000_000  # what a phone camera gives
+    tiny.write("content/images/field 1.jpg", out.getvalue())
+    tiny.write("content/stories/test-orange.md",
+               '果园在山上。\n\n![果园 & "山"](../images/field%201.jpg "秋天")\n')
+    result = tiny.build()
+    assert result.code == 0, result.err
+    page = tiny.read("products/test-orange/index.html")
+    story = page[page.index("果园在山上"):]
+    tags = re.findall(r"<(?:img|source)\b[^>]*>", story)
+    assert tags and not any("images/field%201.jpg" in t or "images/field 1.jpg" in t for t in tags), tags
+    img = next(t for t in tags if t.startswith("<img"))
+    assert 'src="../../img/images/field%201-800w.jpg"' in img and 'width="800" height="533"' in img
+    assert 'loading="lazy"' in img and 'alt="果园 &amp; &#34;山&#34;"' in img
+    assert '<source type="image/webp" srcset="../../img/images/field%201-480w.webp 480w, ../../img/images/field%201-800w.webp 800w"' in story
+    for w in (480, 800):
+        for ext in ("webp", "jpg"):
+            copy = tiny.path / "site" / "img" / "images" / f"field 1-{w}w.{ext}"
+            assert copy.is_file() and copy.stat().st_size < 200_000
+
+
+def test_story_pictures_are_found_in_the_markdown() -> None:
+    story = ("![a](../images/a.jpg) ![b](<../images/b c.png> \"t\") ![c](https://x.org/c.jpg) "
+             "![d](../../outside.jpg) ![e](../images/a.jpg) [not a picture](../images/f.jpg) ![g](../about.md)")
+    assert images.story_pictures(story) == ["images/a.jpg", "images/b c.png"]
+
+
+def test_cards_show_the_smallest_copy_and_qr_codes_open_their_picture(tiny: TinySite) -> None:
+    tiny.with_basics()
+    tiny.write("content/images/o.jpg", _jpeg((1600, 1067)))
+    tiny.write("products/test-orange.yml", PRODUCT + "images: [images/o.jpg]\n")
+    assert tiny.build().code == 0
+    cards = tiny.read("products/index.html")
+    card = cards[cards.index('<li class="hl-card">'):]
+    card = card[:card.index("</li>")]
+    assert 'src="../img/images/o-480w.jpg"' in card and 'loading="lazy"' in card and "800w" not in card
+    page = tiny.read("products/test-orange/index.html")
+    zooms = re.findall(r'<a class="hl-qr__zoom" href="([^"]+)"', page)
+    assert zooms == ["../../qr/test-orange/jd.svg", "../../qr/test-orange/pinduoduo.svg", "../../qr/test-orange/page.svg"]
+    for z in zooms:
+        assert (tiny.path / "site" / "qr" / "test-orange" / z.rsplit("/", 1)[1]).is_file()

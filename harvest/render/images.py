@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from PIL import Image, ImageOps
 
 from harvest.load import inputs
 from harvest.problems import Problem, ProblemsFound
-from harvest.render.urls import rel
+from harvest.render.urls import PRODUCTS_URL, rel
 from harvest.site import Output, Site
 
 WIDTHS = (480, 800)
@@ -58,6 +60,12 @@ class Picture:
         return max((v for v in self.variants if v.ext == ext), key=lambda v: v.width)
 
 
+def smallest(picture: Picture) -> Picture:
+    """The same picture with only its narrowest copies (a card's thumbnail)."""
+    width = min(v.width for v in picture.variants)
+    return Picture(picture.src, picture.width, picture.height, tuple(v for v in picture.variants if v.width == width))
+
+
 def plan(src: str, width: int, height: int) -> Picture:
     """Which copies to make of a `width`×`height` picture at `src` (no upscaling)."""
     widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
@@ -77,18 +85,41 @@ def _size(docs_dir: Path, src: str) -> tuple[int, int] | None:
         return None
 
 
-def pictures(site: Site, docs_dir: Path) -> dict[str, Picture]:
-    """Every product picture, by path under content/, with the copies to make.
+# `![text](path "title")` in a story's Markdown: the path, as written.
+_STORY_PICTURE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*(?:<([^>\n]+)>|([^\s)]+))")
+_PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
-    A file that is not a picture, or too large, gets no copies (records.py refuses it with
-    its line, from the same `inputs.picture_size`).
+
+def story_pictures(story: str) -> list[str]:
+    """The pictures a story shows, by path under content/. A story is rendered as the page
+    `products/<id>.md`, so `../images/x.jpg` is `images/x.jpg`; links to other sites and
+    paths outside content/ are not pictures of the site."""
+    found = []
+    for bracketed, plain in _STORY_PICTURE.findall(story):
+        written = bracketed or plain
+        path = unquote(written.split("#")[0].split("?")[0])
+        if ":" in path or path.startswith("/") or not path.lower().endswith(_PICTURE_SUFFIXES):
+            continue
+        src = posixpath.normpath(posixpath.join(PRODUCTS_URL, path))
+        if not src.startswith("../") and src not in found:
+            found.append(src)
+    return found
+
+
+def pictures(site: Site, docs_dir: Path) -> dict[str, Picture]:
+    """Every product picture and every picture a story shows, by path under content/, with
+    the copies to make.
+
+    A file that is not a picture, or too large, gets no copies (records.py refuses a product's
+    with its line, from the same `inputs.picture_size`; a story's is published as it is).
     """
     found: dict[str, Picture] = {}
-    for product in site.records.products.values():
-        for src in product.images:
-            size = None if src in found else _size(docs_dir, src)
-            if size is not None:
-                found[src] = plan(src, *size)
+    srcs = [src for product in site.records.products.values() for src in product.images]
+    srcs += [src for story in site.stories.values() for src in story_pictures(story)]
+    for src in srcs:
+        size = None if src in found else _size(docs_dir, src)
+        if size is not None:
+            found[src] = plan(src, *size)
     return dict(sorted(found.items()))
 
 

@@ -19,7 +19,7 @@ from harvest.load.inapp import policy_attr
 from harvest.load.models import Origin, Product
 from harvest.render.go import GoPages
 from harvest.render.html import e, front_matter
-from harvest.render.images import Picture, picture_data
+from harvest.render.images import Picture, picture_data, smallest, story_pictures
 from harvest.render.qr import qr_svg_file, qr_svg_inline
 from harvest.render.seo import product_meta
 from harvest.render.urls import (
@@ -62,7 +62,8 @@ def product_view(site: Site, pid: str, pictures: Mapping[str, Picture] | None = 
     p = site.records.products[pid]
     here = product_url(pid)
     o = p.origin
-    picture = (pictures or {}).get(p.images[0]) if p.images else None
+    pics = pictures or {}
+    picture = pics.get(p.images[0]) if p.images else None
     facts = [("产地", " ".join(places(o))), ("生产者", p.producer), ("品类", site.category(p.category))]
     if p.price:
         facts.append(("参考价格", _price_text(p)))
@@ -81,18 +82,23 @@ def product_view(site: Site, pid: str, pictures: Mapping[str, Picture] | None = 
                 for b in p.purchase],
         "image": picture_data(picture, here, p.name, p.images[0]) if p.images else None,
         "has_story": bool(site.stories.get(pid)),
+        # The story's own pictures, by the address MkDocs writes in its <img> (templates.py swaps them).
+        "story_pictures": {rel(here, src): picture_data(pics[src], here, "")
+                           for src in story_pictures(site.stories.get(pid) or "") if src in pics},
         "facts": facts,
         "verified": None if v is None else {"by": v.by, "on": v.on.isoformat(), "note": v.note},
         "campaigns": [{"href": rel(here, campaign_url(c)), "name": site.records.campaigns[c].name}
                       for c in site.product_campaigns(pid)],
-        "qr": [_qr(site.absolute(go_url(pid, b.channel)), f"扫码{_buy_label(site, b.channel)}") for b in p.purchase]
-        + [_qr(site.absolute(here), "本页二维码（用于海报）")],
+        "qr": [_qr(site.absolute(go_url(pid, b.channel)), f"扫码{_buy_label(site, b.channel)}",
+                   rel(here, qr_file(pid, b.channel))) for b in p.purchase]
+        + [_qr(site.absolute(here), "本页二维码（用于海报）", rel(here, qr_file(pid)))],
         "poster": rel(here, poster_url(pid)),
     }
 
 
-def _qr(url: str, caption: str) -> dict[str, Any]:
-    return {"svg": Markup(qr_svg_inline(url, caption + "：" + url)), "caption": caption, "url": url}
+def _qr(url: str, caption: str, file: str) -> dict[str, Any]:
+    """A QR code on the page; `file` is its picture alone (tapped, it fills the screen)."""
+    return {"svg": Markup(qr_svg_inline(url, caption + "：" + url)), "caption": caption, "url": url, "file": file}
 
 
 def product_page(site: Site, pid: str, pictures: Mapping[str, Picture] | None = None) -> Output:
@@ -130,14 +136,17 @@ def product_outputs(site: Site, pictures: Mapping[str, Picture] | None = None) -
             )
 
 
-def card_data(site: Site, here: str, pids: list[str]) -> list[dict[str, str]]:
-    """Product cards for the `cards` macro (theme/partials/hl/macros.html)."""
+def card_data(site: Site, here: str, pids: list[str], pictures: Mapping[str, Picture] | None = None) -> list[dict[str, Any]]:
+    """Product cards for the `cards` macro (theme/partials/hl/macros.html), each with the
+    smallest copy of its product's first picture when it has copies (the name says what it is:
+    the picture's text alternative is empty)."""
     out = []
     for pid in pids:
         p = site.records.products[pid]
+        picture = (pictures or {}).get(p.images[0]) if p.images else None
         out.append({"href": rel(here, product_url(pid)), "name": p.name,
                     "place": f"{p.origin.province} {p.origin.county}", "category": site.category(p.category),
-                    "summary": p.summary})
+                    "summary": p.summary, "image": None if picture is None else picture_data(smallest(picture), here, "")})
     return out
 
 
@@ -151,25 +160,25 @@ def _by_place(site: Site) -> dict[str, dict[str, list[str]]]:
     return {province: dict(counties) for province, counties in by_province.items()}
 
 
-def index_outputs(site: Site) -> Iterator[Output]:
+def index_outputs(site: Site, pictures: Mapping[str, Picture] | None = None) -> Iterator[Output]:
     """The product index, the place pages (province and county) and the place index."""
     pids = site.products_by_place()
     yield Output(f"{PRODUCTS_URL}index.md", front_matter(title="全部产品"), page=True, in_nav=True,
-                 view=View("partials/hl/products.html", {"count": len(pids), "cards": card_data(site, PRODUCTS_URL, pids)}))
+                 view=View("partials/hl/products.html", {"count": len(pids), "cards": card_data(site, PRODUCTS_URL, pids, pictures)}))
     provinces = []
     for province, counties in _by_place(site).items():
         here = place_url(province)
         provinces.append({"href": rel(PLACES_URL, here), "name": province, "counties": [
             {"href": rel(PLACES_URL, place_url(province, county)), "name": county} for county in counties]})
         province_view = {"name": province, "counties": [
-            {"href": rel(here, place_url(province, county)), "name": county, "cards": card_data(site, here, cpids)}
+            {"href": rel(here, place_url(province, county)), "name": county, "cards": card_data(site, here, cpids, pictures)}
             for county, cpids in counties.items()]}
         yield Output(f"{here}index.md", front_matter(title=e(province)), page=True,
                      view=View("partials/hl/province.html", province_view))
         for county, cpids in counties.items():
             url = place_url(province, county)
             county_view = {"name": county, "province": {"name": province, "href": rel(url, here)},
-                           "count": len(cpids), "cards": card_data(site, url, cpids)}
+                           "count": len(cpids), "cards": card_data(site, url, cpids, pictures)}
             yield Output(f"{url}index.md", front_matter(title=e(f"{province} {county}")), page=True,
                          view=View("partials/hl/county.html", county_view))
     yield Output(f"{PLACES_URL}index.md", front_matter(title="产地"), page=True, in_nav=True,

@@ -100,12 +100,21 @@ def test_qr_codes_are_large_enough_to_scan_from_a_screen(site: Served, phone: An
     visit(phone, site, _product(site))
     codes = phone.query_selector_all(".hl-qr svg")
     assert codes
+    rem = phone.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     for svg in codes:
         box = svg.bounding_box()
         modules = int(svg.get_attribute("viewBox").split()[2])  # quiet zone included
-        assert box is not None and box["width"] >= 200, box
+        # About 10–12rem on a phone: large enough to scan, small enough not to fill the screen.
+        assert box is not None and box["width"] >= 200 and box["width"] <= 12 * rem, (box, rem)
         assert box["width"] / modules >= 4, f"{box['width'] / modules:.1f} CSS px a module"
         assert svg.get_attribute("aria-label"), "a QR code without a text alternative"
+    # A tap opens the code's own picture (published by the build), which fills the screen.
+    link = phone.locator(".hl-qr a.hl-qr__zoom").first
+    href = link.get_attribute("href")
+    assert href and href.endswith(".svg")
+    link.click()
+    phone.wait_for_load_state()
+    assert phone.url.endswith(".svg") and "/qr/" in phone.url
 
 
 def test_qr_codes_decode_from_a_screenshot(site: Served, browser: Any) -> None:
