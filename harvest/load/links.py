@@ -61,12 +61,15 @@ def check_link(url: str, domains: Sequence[str], where: str) -> Verdict:
     (like `jd.com or 3.cn (channel "jd")`)."""
     copy = f"copy the item's address from the shop's own page, like https://{domains[0]}/…"
     never = "; links elsewhere are never published"
+    # A tab or an invisible character inside a link is not a share message around it.
+    controls = bool(control_character(url)) or any(ord(c) < 32 or ord(c) == 127 for c in url)
     inside = _LINK_IN_TEXT.search(url)
-    if inside is not None and inside.group(0) != url and _apart(url[:inside.start()][-1:], url[inside.end():][:1]):
+    if (not controls and inside is not None and inside.group(0) != url
+            and _apart(url[:inside.start()][-1:], url[inside.end():][:1])):
         link = inside.group(0).rstrip(".,;:!?'()")
         return Verdict(None, "the link alone, without the text a shop app's share message puts around it",
                        f"keep only the link:\n      {link}")
-    if control_character(url) or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+    if controls or any(c.isspace() for c in url):
         return Verdict(None, "a link without spaces or control characters",
                        "retype the link, or " + copy + " (an invisible character was pasted with it)")
     if "\\" in url:
