@@ -11,6 +11,11 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, PluginError
+
+from harvest import hook
 from harvest.problems import Problem
 from harvest.publish import preview
 from harvest.render import problems_page
@@ -95,3 +100,47 @@ def test_show_writes_every_page_of_the_last_good_build(tmp_path: Path) -> None:
     assert preview.pages(tmp_path) == {"products/a/index.html", "index.html", "404.html"}
     assert all((tmp_path / rel).read_text() == "problems" for rel in preview.pages(tmp_path))
     assert (tmp_path / "ledgers" / "x.csv").read_text() == "seq"
+
+
+
+class _Server:
+    """What on_serve uses of MkDocs' LiveReloadServer."""
+
+    def __init__(self) -> None:
+        self.watched: list[str] = []
+        self.builder: Callable[[], None] = lambda: None
+
+    def watch(self, path: str) -> None:
+        self.watched.append(path)
+
+
+def _failing(error: Exception) -> Callable[[], None]:
+    def builder() -> None:
+        try:
+            raise error
+        except Exception:
+            raise Abort("Aborted with a BuildError!")  # noqa: B904  (as mkdocs.commands.build does)
+    return builder
+
+
+def test_only_problems_are_shown_a_bug_stays_a_failed_rebuild(tiny: TinySite, tmp_path: Path) -> None:
+    tiny.with_basics()
+    site_dir = tmp_path / "served"
+    (site_dir / "products" / "a").mkdir(parents=True)
+    (site_dir / "products" / "a" / "index.html").write_text("the last good page")
+    config = load_config(str(tiny.path / "mkdocs.yml"), site_dir=str(site_dir))
+    server = _Server()
+    problem = Problem("products/a.yml", 4, "producer", "no phone number", '"13912345678"', "remove it")
+
+    server.builder = _failing(PluginError("a bug"))
+    hook.on_serve(server, config, server.builder)  # type: ignore[arg-type]
+    assert sorted(Path(w).name for w in server.watched) == ["campaigns", "ledgers", "products"]
+    with pytest.raises(Abort):
+        server.builder()
+    assert (site_dir / "products" / "a" / "index.html").read_text() == "the last good page"
+
+    server.builder = _failing(hook._Stopped([problem]))
+    hook.on_serve(server, config, server.builder)  # type: ignore[arg-type]
+    server.builder()  # told, not raised: the preview reloads the browsers
+    for rel in ("products/a/index.html", "index.html", "404.html"):
+        assert "13912345678" in (site_dir / rel).read_text() and HEADING in (site_dir / rel).read_text()
