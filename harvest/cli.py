@@ -230,8 +230,9 @@ def check(config_file: Path) -> None:
 def serve(config_file: Path, dev_addr: str) -> None:
     """Preview the site on this computer, rebuilding when a file changes.
 
-    Changes under products/, campaigns/, ledgers/ and content/ are picked up at once;
-    mistakes are shown here and the preview keeps the last good version.
+    Changes under products/, campaigns/, ledgers/ and content/ are picked up at once.
+    Mistakes are shown here and, in place of every page, in the browser until they are
+    fixed; then the pages come back.
 
     \b
     Example:

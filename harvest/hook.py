@@ -9,19 +9,22 @@ from __future__ import annotations
 import logging
 import os
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from harvest.load import git, inputs, sanitise
 from harvest.problems import Problem, ProblemsFound, summary
+from harvest.publish import preview
 from harvest.publish.publisher import Publisher
-from harvest.render import citations, csp, generate, templates
+from harvest.render import citations, csp, generate, problems_page, templates
 from harvest.render.html import e
 from harvest.site import check_inputs, load_site
 
@@ -68,10 +71,49 @@ def _theme_dir(config: MkDocsConfig) -> Path | None:
     return Path(config.theme.custom_dir) if config.theme.custom_dir else None
 
 
+class _Stopped(PluginError):
+    """The build stopped on mistakes in editors' files: the preview shows them (on_serve)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(summary(problems))
+        self.problems = problems
+
+
 def _stop(problems: list[Problem]) -> NoReturn:
     for problem in problems:
         log.error(str(problem))
-    raise PluginError(summary(problems))
+    raise _Stopped(problems)
+
+
+# What the preview rebuilds when a file changes, besides content/ and mkdocs.yml (MkDocs' own).
+_INPUT_FOLDERS = ("products", "campaigns", "ledgers")
+
+
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[[], None]) -> LiveReloadServer:
+    """The preview rebuilds when a record or ledger changes too, and a rebuild stopped by
+    problems shows them in the browser in place of every page until a rebuild succeeds."""
+    root = Path(config.config_file_path).resolve().parent
+    for name in _INPUT_FOLDERS:
+        if (root / name).is_dir():
+            server.watch(str(root / name))
+    site_dir, theme_dir = Path(config.site_dir), _theme_dir(config)
+    last_good = {"pages": preview.pages(site_dir)}  # the first build succeeded, or there is no server
+
+    def rebuild() -> None:
+        try:
+            builder()
+        except Abort as e:
+            # MkDocs turns the hook's error into Abort inside its handler: the error is the context.
+            stopped = e.__context__
+            if not isinstance(stopped, _Stopped):
+                raise
+            preview.show(site_dir, last_good["pages"], problems_page.page(stopped.problems, theme_dir))
+            log.info("The preview shows these problems in the browser until they are fixed.")
+        else:
+            last_good["pages"] = preview.pages(site_dir)
+
+    server.builder = rebuild
+    return server
 
 
 def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:

@@ -21,8 +21,10 @@ from harvest.hook import (  # noqa: E402
     on_post_build,
     on_post_page,
     on_post_template,
+    on_serve,
     on_startup,
 )
 
 __all__ = ["on_build_error", "on_config", "on_files", "on_page_content", "on_page_markdown", "on_page_read_source",
-           "on_post_build", "on_post_page", "on_post_template", "on_startup"]
+           "on_post_build", "on_post_page", "on_post_template", "on_serve",
+           "on_startup"]
