@@ -123,3 +123,9 @@ def large_ledger(entries: int = 10_000) -> bytes:
     rows = [f"{seq},2019-02-20,donation,,,,,,1.00,CNY,匿名,R-{seq},{note}\n" for seq in range(1, entries + 1)]
     return ("seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note\n"
             + "".join(rows)).encode()
+
+
+def swap(old: str, new: str, text: str = PRODUCT) -> str:
+    """`text` (the test product by default) with `old` written as `new`, once; `old` must be there."""
+    assert old in text, old
+    return text.replace(old, new, 1)

@@ -9,14 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.sitekit import CAMPAIGN, PRODUCT, TinySite
+from tests.sitekit import swap as _swap
 
 P = "products/test-orange.yml"
 C = "campaigns/test-campaign.yml"
-
-
-def _swap(old: str, new: str, text: str = PRODUCT) -> str:
-    assert old in text, old
-    return text.replace(old, new, 1)
 
 
 # (case id, file, content, expected line, words the message must contain)

@@ -12,16 +12,12 @@ import pytest
 from harvest.load.names import Names
 from harvest.load.records import Channel, channel_names
 from tests.sitekit import CAMPAIGN, CONFIG, PRODUCT, TinySite
+from tests.sitekit import swap as _swap
 
 P = "products/test-orange.yml"
 L = "ledgers/test-campaign.csv"
 HEADER = "seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note\n"
 JD = "channel: jd\n    url: https://item.jd.com/100001234567.html"
-
-
-def _swap(old: str, new: str, text: str = PRODUCT) -> str:
-    assert old in text, old
-    return text.replace(old, new, 1)
 
 
 def _problems(err: str) -> list[str]:

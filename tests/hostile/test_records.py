@@ -13,16 +13,12 @@ from PIL import Image
 
 from tests.hostile.harness import assert_refused, built_site, changed
 from tests.sitekit import CAMPAIGN, PRODUCT, TinySite
+from tests.sitekit import swap as _swap
 
 P = "products/test-orange.yml"
 P2 = "products/second-orange.yml"
 C = "campaigns/test-campaign.yml"
 JD = "https://item.jd.com/100001234567.html"
-
-
-def _swap(old: str, new: str, text: str = PRODUCT) -> str:
-    assert old in text, old
-    return text.replace(old, new, 1)
 
 
 def _url(url: str) -> dict[str, str | bytes]:
