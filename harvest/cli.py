@@ -564,7 +564,6 @@ def proof(campaign_id: str, receipt: str, config_file: Path) -> None:
     """
     from harvest.proofs import published
     from harvest.proofs.checkpoint import checkpoint_note, parse_tlog_proof
-    from harvest.proofs.history import entry_lines
     from harvest.proofs.verify import check_receipt_proof, proof_for_receipt
 
     site = _site_or_fail(config_file)
@@ -576,7 +575,7 @@ def proof(campaign_id: str, receipt: str, config_file: Path) -> None:
     try:
         text = proof_for_receipt(book.ledger.data, note, receipt)
         # Checked as a donor's tool would check it, before anyone is handed it.
-        check_receipt_proof(text, entry_lines(book.ledger.data)[parse_tlog_proof(text).index])
+        check_receipt_proof(text, book.ledger.lines()[parse_tlog_proof(text).index])
         click.echo(text, nl=False)
     except LookupError as e:
         reason = str(e).strip("'\"")

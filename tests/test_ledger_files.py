@@ -176,7 +176,7 @@ def test_donation_receipts_read_every_line_as_a_csv_reader_does(lines: list[byte
 
 def test_entry_lines_are_the_ledgers_lines() -> None:
     data = ledger(70_000)
-    assert [line for group in ledger_files.entry_lines(data) for line in group] == data.split(b"\n")[1:-1]
+    assert [line for group in ledger_files.entry_groups(data) for line in group] == data.split(b"\n")[1:-1]
     assert [line for chunk in chunks(data) for line in chunk.split(b"\n")] == data.split(b"\n")[1:-1]
 
 

@@ -30,7 +30,7 @@ def entry_chunk(first: int, lines: Sequence[bytes]) -> bytes:
     return (body + "\n").encode("utf-8")
 
 
-def entry_lines(data: bytes) -> Iterator[list[bytes]]:
+def entry_groups(data: bytes) -> Iterator[list[bytes]]:
     """The entry lines of a checked ledger file (`format.line_groups`), in lists of `_GROUP`."""
     group: list[bytes] = []
     for lines in line_groups(data):
@@ -55,7 +55,7 @@ def write_entry_files(folder: Path, data: bytes, tree: MerkleTree) -> int:
     for name, content in tiles.tiles(tree):
         writer.write(name, content)
     start = 0
-    for group in entry_lines(data):
+    for group in entry_groups(data):
         for name, content in tiles.entry_bundles(group, start // tiles.TILE_WIDTH):
             writer.write(name, content)
         for k in range(0, len(group), CHUNK_ENTRIES):
