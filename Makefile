@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test check serve edit bench lock clean
+.PHONY: site test check serve edit bench lock clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ test: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/bench.py
+
+# After changing a message in the code: new messages appear in harvest/locale/*/*.po with an
+# empty Chinese text to fill in; then the catalogs are compiled (harvest/i18n.py reads them).
+messages: $(VENV)/.site-installed
+	$(BIN)/python tools/messages.py update
+	$(BIN)/python tools/messages.py compile
+	$(BIN)/python tools/messages.py check
 
 lock:
 	rm -rf /tmp/harvest-lock && $(PYTHON) -m venv /tmp/harvest-lock

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from harvest.i18n import _
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -28,28 +30,29 @@ class Problem:
 
     @property
     def place(self) -> str:
-        """Where it is: ``products/x.yml, line 4: field "producer"``."""
+        """Where it is: ``products/x.yml，第 4 行，字段「producer」：`` (``products/x.yml, line 4: field "producer"``)."""
         where = self.path
         if self.line is not None:
-            where += f", line {self.line}"
+            where += _(", line {line}").format(line=self.line)
             if self.column is not None:
-                where += f", column {self.column}"
-        field = f' field "{self.field}"' if self.field else ""
-        return f"{where}:{field}"
+                where += _(", column {column}").format(column=self.column)
+        if self.field:
+            return _('{where}: field "{field}"').format(where=where, field=self.field)
+        return _("{where}:").format(where=where)
 
     def __str__(self) -> str:
-        return (
-            f"{self.place}\n"
-            f"    expected: {self.expected}\n"
-            f"    found:    {self.got}\n"
-            f"    how to fix: {self.fix}"
-        )
+        return "\n".join([
+            self.place,
+            _("    expected: {expected}").format(expected=self.expected),
+            _("    found:    {found}").format(found=self.got),
+            _("    how to fix: {fix}").format(fix=self.fix),
+        ])
 
 
 def shown(value: object, limit: int = 80) -> str:
     """A value as it appears in an error message: quoted, one line, not too long."""
     if value is None:
-        return "nothing"
+        return _("nothing")
     text = str(value).replace("\n", "\\n")
     if len(text) > limit:
         text = text[: limit - 1] + "…"
@@ -68,12 +71,16 @@ def _sort_key(p: Problem) -> tuple[str, int, str]:
     return (p.path, p.line or 0, p.field)
 
 
-def summary(problems: list[Problem]) -> str:
-    """The report's last line: how many problems, and what became of the site."""
-    n = len(problems)
-    return f"{n} problem{'s' if n != 1 else ''} found; the site was not built and site/ was left as it was."
+def summary(problems: list[Problem], outcome: str | None = None) -> str:
+    """The report's last line: how many problems, and what became of the work (by default,
+    of the site)."""
+    if outcome is None:
+        outcome = _("the site was not built and site/ was left as it was.")
+    if len(problems) == 1:
+        return _("1 problem found; {outcome}").format(outcome=outcome)
+    return _("{count} problems found; {outcome}").format(count=len(problems), outcome=outcome)
 
 
-def report(problems: list[Problem]) -> str:
-    """The whole report: every problem, then one line that says what to do next."""
-    return "\n".join([*(str(p) for p in problems), summary(problems)])
+def report(problems: list[Problem], outcome: str | None = None) -> str:
+    """The whole report: every problem, then one line that says what became of the work."""
+    return "\n".join([*(str(p) for p in problems), summary(problems, outcome)])

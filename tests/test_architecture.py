@@ -16,7 +16,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "harvest"
 LAYERS = ["", "load", "ledger", "proofs", "site", "render", "publish", "commands", "hook|cli"]
-ROOT_MODULES = {"problems", "vocabulary"}
+ROOT_MODULES = {"problems", "vocabulary", "i18n"}
 
 
 def module_name(path: Path) -> str:
