@@ -1,0 +1,140 @@
+"""The build cache: work already done, found again by the bytes it was made from.
+
+Under `<site>/.cache/harvest/<kind>/<ab>/<key>`, where `key` is the SHA-256 of everything
+the work depends on (`Cache.key`: the caller's inputs, and the package's own code and
+templates, so that a new version of Harvest Ledger never reuses an old result). An entry is
+`MAGIC + SHA-256(data) + data`: a damaged or truncated entry is detected on reading, removed
+and made again, never published. The cache is only ever a shortcut: a build with it gives the
+same bytes as one without (`--no-cache`, tested file by file), and any failure to read or
+write it (a full disk, a read-only folder) only makes the build slower.
+
+An editor's repository is hostile input, so the cache is not used at all when `.cache` or
+`.cache/harvest` is a link, or when git tracks any file under `.cache/` (a committed "cache"
+could carry output the inputs never made). Files are opened without following links.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from harvest import PROJECT
+from harvest.load.git import git
+
+MAGIC = b"HLC1"
+_DIGEST = 32
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+@cache
+def code_version() -> bytes:
+    """A digest of the package's code and theme: part of every key."""
+    h = hashlib.sha256()
+    for folder in (PROJECT / "harvest", PROJECT / "theme"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.is_symlink() and "__pycache__" not in path.parts:
+                data = path.read_bytes()
+                h.update(str(path.relative_to(PROJECT)).encode() + b"\0" + len(data).to_bytes(8, "big") + data)
+    return h.digest()
+
+
+@dataclass
+class Counts:
+    hits: int = 0
+    misses: int = 0
+    damaged: int = 0
+    written: int = 0
+
+
+class Cache:
+    """A content-addressed store; `Cache(None)` stores nothing (`--no-cache`)."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.counts = Counts()
+
+    @classmethod
+    def for_site(cls, site_root: Path, enabled: bool = True) -> Cache:
+        """The cache of a site repository, or none when disabled or not safe to use."""
+        if not enabled or os.environ.get("HARVEST_NO_CACHE"):
+            return cls(None)
+        top = site_root / ".cache"
+        root = top / "harvest"
+        if top.is_symlink() or root.is_symlink() or _tracked(site_root):
+            return cls(None)
+        return cls(root)
+
+    @property
+    def enabled(self) -> bool:
+        return self.root is not None
+
+    @staticmethod
+    def key(*parts: bytes | str) -> str:
+        """The key of work made from `parts` (each length-prefixed, so no two lists collide)."""
+        h = hashlib.sha256(code_version())
+        for part in parts:
+            data = part.encode() if isinstance(part, str) else part
+            h.update(len(data).to_bytes(8, "big") + data)
+        return h.hexdigest()
+
+    def _path(self, kind: str, key: str) -> Path:
+        assert self.root is not None and kind.isidentifier() and len(key) == 64
+        return self.root / kind / key[:2] / key
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        """The stored bytes, or None (not stored, damaged, or no cache)."""
+        if self.root is None:
+            return None
+        path = self._path(kind, key)
+        try:
+            fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+        except OSError:
+            self.counts.misses += 1
+            return None
+        try:
+            with os.fdopen(fd, "rb") as fp:
+                blob = fp.read()
+        except OSError:
+            blob = b""
+        data = blob[len(MAGIC) + _DIGEST:]
+        if blob[: len(MAGIC)] != MAGIC or blob[len(MAGIC): len(MAGIC) + _DIGEST] != hashlib.sha256(data).digest():
+            self.counts.damaged += 1
+            self.counts.misses += 1
+            try:
+                path.unlink()
+            except OSError:
+                pass
+            return None
+        self.counts.hits += 1
+        return data
+
+    def put(self, kind: str, key: str, data: bytes) -> None:
+        """Store `data`; a failure (full disk, read-only folder) stores nothing and is no error."""
+        if self.root is None:
+            return
+        path = self._path(kind, key)
+        tmp = path.with_name(f".{key}.{secrets.token_hex(4)}")
+        try:
+            for folder in (self.root.parent, self.root, path.parent.parent, path.parent):
+                if folder.is_symlink():
+                    return
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+            with os.fdopen(fd, "wb") as fp:
+                fp.write(MAGIC + hashlib.sha256(data).digest() + data)
+            os.replace(tmp, path)
+            self.counts.written += 1
+        except OSError:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
+
+def _tracked(site_root: Path) -> bool:
+    """Whether git tracks any file under `.cache/` (no git, or not a repository: no)."""
+    return bool(git(site_root, "ls-files", "-z", "--", ".cache", timeout=30))

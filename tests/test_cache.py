@@ -1,0 +1,88 @@
+"""The build cache (harvest/load/cache.py): found again by its inputs, never trusted when damaged."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from harvest.load.cache import Cache
+
+
+def test_stored_work_is_found_again_by_its_inputs(tmp_path: Path) -> None:
+    cache = Cache.for_site(tmp_path)
+    key = cache.key("qr", "https://item.jd.com/1.html")
+    assert cache.get("qr", key) is None
+    cache.put("qr", key, b"<svg/>")
+    assert cache.get("qr", key) == b"<svg/>"
+    assert cache.key("qr", "https://item.jd.com/1.html") == key
+    assert cache.key("qr", "https://item.jd.com/2.html") != key
+    assert cache.key("ab", "c") != cache.key("a", "bc")  # parts are length-prefixed
+    assert (cache.counts.hits, cache.counts.misses, cache.counts.written) == (1, 1, 1)
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "other-magic"])
+def test_a_damaged_entry_is_dropped_and_never_returned(tmp_path: Path, damage: str) -> None:
+    cache = Cache.for_site(tmp_path)
+    key = cache.key("picture", "x")
+    cache.put("picture", key, b"JPEG" * 100)
+    path = next((tmp_path / ".cache" / "harvest" / "picture").rglob(key))
+    blob = bytearray(path.read_bytes())
+    if damage == "flip":
+        blob[-1] ^= 1
+    elif damage == "truncate":
+        del blob[-10:]
+    elif damage == "empty":
+        blob = bytearray()
+    else:
+        blob[:4] = b"XXXX"
+    path.write_bytes(bytes(blob))
+    assert cache.get("picture", key) is None
+    assert not path.exists() and cache.counts.damaged == 1
+
+
+def test_no_cache_stores_nothing(tmp_path: Path) -> None:
+    cache = Cache.for_site(tmp_path, enabled=False)
+    cache.put("qr", cache.key("x"), b"1")
+    assert cache.get("qr", cache.key("x")) is None and not (tmp_path / ".cache").exists()
+
+
+def test_a_linked_cache_folder_is_not_used(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / ".cache").symlink_to(elsewhere)
+    cache = Cache.for_site(repo)
+    assert not cache.enabled
+    cache.put("qr", cache.key("x"), b"1")
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_linked_entry_is_not_read(tmp_path: Path) -> None:
+    cache = Cache.for_site(tmp_path)
+    key = cache.key("qr", "x")
+    secret = tmp_path / "secret"
+    secret.write_bytes(b"HLC1" + b"\0" * 32)
+    folder = tmp_path / ".cache" / "harvest" / "qr" / key[:2]
+    folder.mkdir(parents=True)
+    (folder / key).symlink_to(secret)
+    assert cache.get("qr", key) is None
+
+
+def test_a_committed_cache_is_not_trusted(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    planted = Cache.for_site(tmp_path)
+    key = planted.key("qr", "https://item.jd.com/1.html")
+    planted.put("qr", key, b"<svg>not what the link makes</svg>")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "-f", ".cache"], check=True)
+    assert not Cache.for_site(tmp_path).enabled
+
+
+def test_a_cache_that_cannot_be_written_only_slows_the_build(tmp_path: Path) -> None:
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "harvest").write_bytes(b"a file where the folder should be")
+    cache = Cache.for_site(tmp_path)
+    cache.put("qr", cache.key("x"), b"1")
+    assert cache.get("qr", cache.key("x")) is None and cache.counts.written == 0
