@@ -69,7 +69,11 @@ def test_messages_are_plain_strings_in_the_code(part: str) -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         where = path.relative_to(ROOT)
         for call in _calls(tree, {"_", "N_"}):
-            if len(call.args) != 1 or not isinstance(call.args[0], ast.Constant) or not isinstance(call.args[0].value, str):
+            arg = call.args[0] if len(call.args) == 1 else None
+            literal = isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+            # _(CONSTANT) translates a text marked where it was written: CONSTANT = N_("...")
+            marked = isinstance(call.func, ast.Name) and call.func.id == "_" and isinstance(arg, ast.Name) and arg.id.isupper()
+            if not (literal or marked):
                 bad.append(f"{where}:{call.lineno}: _() of something other than one string literal")
         for call in _calls(tree, {"Problem"}):
             texts = call.args[3:6] + [k.value for k in call.keywords if k.arg in {"expected", "got", "fix"}]
