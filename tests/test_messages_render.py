@@ -58,7 +58,7 @@ def test_a_story_of_no_product_in_the_build_log(tiny: TinySite) -> None:
     assert out.returncode == 1
     assert "content/stories/no-such.md：" in out.stderr
     assert "应为：故事文件以 products/ 里某个产品的 id 命名" in out.stderr
-    assert "怎样改：把文件改名为「产品 id.md」（<product-id>.md），或者添加产品记录 products/no-such.yml" in out.stderr
+    assert "怎样改：把文件名改成某个产品的 id 加 .md（<product-id>.md），或者添加产品记录 products/no-such.yml" in out.stderr
     assert "发现 1 个问题" in out.stderr and "Traceback" not in out.stderr
 
 
