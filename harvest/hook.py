@@ -20,6 +20,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from harvest.i18n import _
 from harvest.load import git, inputs, sanitise
 from harvest.problems import Problem, ProblemsFound, summary
 from harvest.publish import preview
@@ -108,7 +109,7 @@ def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[[
             if not isinstance(stopped, _Stopped):
                 raise
             preview.show(site_dir, last_good["pages"], problems_page.page(stopped.problems, theme_dir))
-            log.info("The preview shows these problems in the browser until they are fixed.")
+            log.info(_("The preview shows these problems in the browser until they are fixed."))
         else:
             last_good["pages"] = preview.pages(site_dir)
 
@@ -205,7 +206,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     try:
         return csp.secure(output, _preview())
     except csp.ContentScript as why:
-        raise PluginError(f"{page.file.src_uri}: {why}; this is a bug in the sanitiser, please report it") from None
+        raise PluginError(_("{page}: {reason}; this is a bug in the sanitiser, please report it")
+                          .format(page=page.file.src_uri, reason=why)) from None
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:

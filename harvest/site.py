@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from harvest import THEME
+from harvest.i18n import _
 from harvest.ledger import citations
 from harvest.load import content, inputs, links, sanitise
 from harvest.load.records import Channel, Records, channel_names, load_channels, load_records, product_names
@@ -94,19 +95,17 @@ class Site:
 def check_site_url(site_url: str | None) -> tuple[str, list[Problem]]:
     """`site_url` is required: QR codes encode absolute addresses. It is read as browsers read
     it (links.site_address), and must be written the way they write it."""
-    fix = "set it in mkdocs.yml, like\n      site_url: https://harvest.example.org/"
+    fix = _("set it in mkdocs.yml, like\n      site_url: https://harvest.example.org/")
     if not site_url:
-        return "", [Problem("mkdocs.yml", None, "site_url", "the address where the site is published", "nothing", fix)]
+        return "", [Problem("mkdocs.yml", None, "site_url", _("the address where the site is published"),
+                            shown(None), fix)]
     href = links.site_address(site_url)
     if href is None:
-        return "", [
-            Problem(
-                "mkdocs.yml", None, "site_url", "an address like https://harvest.example.org/", shown(site_url), fix
-            )
-        ]
+        return "", [Problem("mkdocs.yml", None, "site_url", _("an address like https://harvest.example.org/"),
+                            shown(site_url), fix)]
     if href.rstrip("/") != site_url.rstrip("/"):
-        return "", [Problem("mkdocs.yml", None, "site_url", "an address written as browsers write it", shown(site_url),
-                            f"write it exactly as\n      site_url: {href}")]
+        return "", [Problem("mkdocs.yml", None, "site_url", _("an address written as browsers write it"),
+                            shown(site_url), _("write it exactly as\n      site_url: {address}").format(address=href))]
     return href, []
 
 
@@ -130,9 +129,9 @@ def load_stories(docs_dir: Path, root: Path, products: Collection[str]) -> tuple
                     rel,
                     None,
                     "",
-                    "a story named after a product id in products/",
+                    _("a story named after a product id in products/"),
                     shown(file.stem),
-                    f"rename it to <product-id>.md, or add products/{file.stem}.yml",
+                    _("rename it to <product-id>.md, or add products/{name}.yml").format(name=file.stem),
                 )
             )
             continue
@@ -157,8 +156,8 @@ def check_inputs(root: Path, docs_dir: Path, config_file: Path | None = None,
     folders = [root / name for name in ("products", "campaigns", "ledgers")]
     # A folder the config names is walked only when inside the repository (docs_dir: / would
     # walk the whole disk); a link is told as a link.
-    for folder, what, setting in ((docs_dir, "the pages folder", "docs_dir"),
-                                  (theme_dir, "the theme folder", "theme.custom_dir")):
+    for folder, what, setting in ((docs_dir, _("the pages folder"), "docs_dir"),
+                                  (theme_dir, _("the theme folder"), "theme.custom_dir")):
         if folder is None:
             continue
         outside = None if folder.is_symlink() or folder.resolve() == _OWN_THEME else inputs.inside(root, folder, what, setting)
@@ -213,5 +212,6 @@ def _signer(environ: Mapping[str, str]) -> tuple[str | None, list[Problem]]:
         return checkpoint.signer_from_env(environ), []
     except ValueError as e:
         return None, [Problem("HARVEST_SIGNING_KEY", None, "",
-                              "an Ed25519 signer key like PRIVATE+KEY+<name>+<hash>+<key>",
-                              "a malformed key", f"{e}. Make a new key with: python build.py keygen")]
+                              _("an Ed25519 signer key like PRIVATE+KEY+<name>+<hash>+<key>"),
+                              _("a malformed key"),
+                              _("{reason}. Make a new key with: python build.py keygen").format(reason=e))]

@@ -19,6 +19,8 @@ import hashlib
 import re
 from collections.abc import Iterable
 
+from harvest.i18n import _
+
 # Why each source: Material's stylesheet draws its icons with data: SVG images. Styles, like
 # scripts, come from the site's files or are inline <style> elements of the theme allowed by
 # hash (the print pages' @page rule); Material changes styles only through the CSSOM, which
@@ -121,12 +123,12 @@ def secure(html: str, preview: bool = False) -> str:
     if 0 <= start <= end:
         region = html[start + len(CONTENT_START) : end]
         if _INLINE_START.search(region):
-            raise ContentScript("an inline <script> or <style> inside the page's content")
+            raise ContentScript(_("an inline <script> or <style> inside the page's content"))
         html = html[:start] + region + html[end + len(CONTENT_END) :]
         theme = html[:start] + html[start + len(region) :]
     tag = meta(inline_scripts(theme), preview, [m.group(1) for m in _STYLE.finditer(theme)])
     if _META.search(html):
-        return _META.sub(lambda _: tag, html, count=1)
+        return _META.sub(lambda _match: tag, html, count=1)
     anchor = _CHARSET.search(html) or _HEAD.search(html)
     if anchor is None:
         return tag + "\n" + html

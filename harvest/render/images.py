@@ -20,6 +20,7 @@ from urllib.parse import unquote
 
 from PIL import Image, ImageOps
 
+from harvest.i18n import _
 from harvest.load import inputs
 from harvest.problems import Problem, ProblemsFound
 from harvest.render.urls import PRODUCTS_URL, rel
@@ -168,9 +169,9 @@ def outputs(pics: Mapping[str, Picture], docs_dir: Path) -> Iterator[Output]:
         except inputs.Refused as e:
             raise ProblemsFound([e.problem(_rel(docs_dir, src))]) from None
         except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
-            raise ProblemsFound([Problem(_rel(docs_dir, src), None, "", "a picture that opens",
-                                         "a file that changed during the build and no longer opens",
-                                         "build again; if it happens again, save the picture again as JPEG")]) from None
+            raise ProblemsFound([Problem(_rel(docs_dir, src), None, "", _("a picture that opens"),
+                                         _("a file that changed during the build and no longer opens"),
+                                         _("build again; if it happens again, save the picture again as JPEG"))]) from None
         yield from copies
 
 
