@@ -85,6 +85,24 @@ def test_a_verified_receipt_reads_plain_words_first(served: tuple[TinySite, str]
     assert "在默克尔树中的位置（从 0 数）\n3" in opened and re.search(r"[0-9a-f]{64}", opened), opened
 
 
+def test_the_ledgers_proof_details_are_closed_on_screen_and_printed(served: tuple[TinySite, str],
+                                                                    browser: Any) -> None:
+    """技术细节 is a plain <details>: closed on a phone without any script, and printed in full."""
+    _site, base = served
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base + "ledgers/test-campaign/")
+        screen = page.inner_text("main")
+        page.emulate_media(media="print")
+        printed = page.inner_text("details.hl-tech")
+    finally:
+        context.close()
+    assert "账本已封存" in screen or "这个账本还没有封存" in screen, screen
+    assert "技术细节" in screen and not re.search(r"RFC|[0-9a-f]{64}", screen), screen
+    assert "RFC 6962" in printed and re.search(r"[0-9a-f]{64}", printed), printed
+
+
 def test_unknown_receipt_is_said_plainly(served: tuple[TinySite, str], browser: Any) -> None:
     status, text, _ = _check(browser, served[1], "R-404")
     assert status == "unknown" and "R-404" in text
