@@ -64,15 +64,62 @@ def test_a_short_unsigned_ledger_without_seals_or_witnesses(tiny: TinySite) -> N
     tiny.write("ledgers/test-campaign.csv", LEDGER)
     html = _page(load(tiny), "ledgers/test-campaign.md")
     assert "data-ledger-more" not in html and "更早的账目" not in html
-    assert "<p>这个账本还没有封存的树头。</p>" in html and 'href="consistency/' not in html
-    assert ('<p class="hl-unsigned" data-unsigned-preview><strong>未签名预览（unsigned preview）</strong>：'
-            "这次构建没有签名密钥，树头没有签名。正式发布的站点一定是签名的。本站没有设定见证方。</p>") in html
+    assert "<li>这个账本还没有封存。</li>" in html and 'href="consistency/' not in html
+    assert ('<li class="hl-unsigned" data-unsigned-preview><strong>未签名预览（unsigned preview）</strong>：'
+            "这次构建没有签名密钥，账本没有签名。正式发布的站点一定是签名的。</li>") in html
+    assert "<li>本站没有设定见证方。</li>" in html
     # A sale links its product; a correction and the entry it corrects link each other.
     assert ('<tr id="seq-2"><td>2</td><td>2019-02-20</td><td>销售</td><td><a href="../../products/test-orange/">'
             "测试脐橙</a></td><td>京东</td><td>1,250.5 kg</td><td>300</td><td class=\"hl-num\">¥7,003.00</td>"
             "<td>京东买家</td><td>S-1</td><td></td></tr>") in html
     assert '<td>备注, 有逗号；已由 <a href="#seq-7">第 7 条</a> 更正</td>' in html
     assert '<td class="hl-num">-¥560.50</td><td>拼多多买家</td><td>seq:3</td><td>重复录入；更正 <a href="#seq-3">第 3 条</a></td>' in html
+
+
+class _OutsideDetails(HTMLParser):
+    """The text and attribute values of a page that are not inside a <details> (nor a script)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # how many <details> (or <script>) are open
+        self.outside: list[str] = []
+        self.inside: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("details", "script"):
+            self.depth += 1
+        (self.inside if self.depth else self.outside).extend(v or "" for _, v in attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("details", "script"):
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        (self.inside if self.depth else self.outside).append(data)
+
+
+def test_plain_words_first_and_the_proof_behind_technical_details(tiny: TinySite,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A donor reads the seal, the signature and the witnesses in plain words; roots, tree heads,
+    leaf positions and RFC names are inside a closed <details><summary>技术细节</summary>."""
+    from tests.test_signed_log import LOG_KEY, seal
+
+    tiny.with_basics()
+    tiny.write("ledgers/test-campaign.csv", LEDGER)
+    seal(tiny, ROWS, [2, len(ROWS) - 2])
+    monkeypatch.setenv("HARVEST_SIGNING_KEY", LOG_KEY)
+    site = load(tiny)
+    html = _page(site, "ledgers/test-campaign.md")
+    assert f"<li>账本已封存 {len(ROWS) - 2} 条，最后封存于 2019-03-01；之后的 2 条还没有封存。" in html
+    assert "<li data-witnesses>签名：账本由本站的签名密钥签名" in html
+    assert '<details class="hl-tech" data-ledger-details>\n<summary>技术细节</summary>' in html  # closed: no "open"
+    parts = _OutsideDetails()
+    parts.feed(html)
+    outside, inside = " ".join(parts.outside), " ".join(parts.inside)
+    root = site.books["test-campaign"].root_hex
+    assert root in inside and "RFC 6962" in inside and "树头" in inside and "从 0 数" in inside
+    assert not re.search(r"\b[0-9a-f]{64}\b", outside), outside
+    assert "RFC" not in outside and "树头" not in outside and "叶子" not in outside and "默克尔" not in outside
 
 
 class _Rows(HTMLParser):

@@ -77,7 +77,7 @@ def cosign_cmd(site: TinySite, tmp: Path, witness: str, *more: str) -> subproces
 def test_two_witnesses_cosign_and_the_build_attaches_them(witnessed_site: tuple[TinySite, Path]) -> None:
     site, tmp = witnessed_site
     page = site.read("ledgers/test-campaign/index.html")
-    assert "还没有见证方为当前树头联署（要求 2 个）" in page
+    assert "还没有见证方为账本现在的样子联署（要求 2 个）" in page
     for w in ("w1", "w2"):
         done = cosign_cmd(site, tmp, w, "--write-to", str(site.path))
         assert done.returncode == 0, done.stderr

@@ -117,24 +117,6 @@ def test_actions_are_pinned_and_commands_exist(name: str) -> None:
     assert isinstance(build.cli, click.Group)
 
 
-def test_readme_describes_only_commands_that_exist() -> None:
-    """README.md is for editors: every `build.py <command>` and `make <target>` it shows must work."""
-    import re
-
-    from harvest import cli as build
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    commands = set(build.cli.commands)
-    shown = set(re.findall(r"build\.py ([a-z][a-z-]*)", readme))
-    assert {"new", "import", "seal", "proof", "verify", "serve", "diff", "check", "build"} <= shown
-    assert shown <= commands, f"README shows build.py commands that do not exist: {shown - commands}"
-    targets = set(re.findall(r"^([a-z]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M))
-    made = set(re.findall(r"(?:`|^)make ([a-z]+)", readme, re.M))
-    assert {"site", "serve", "test"} <= made <= targets
-    for image in re.findall(r"\]\((docs-images/[^)]+)\)", readme):
-        assert (ROOT / image).is_file(), image
-
-
 def test_build_py_outside_the_virtual_environment_says_how_to_run_it() -> None:
     """Run with a Python that has none of the project's libraries (-S: no site-packages)."""
     import sys

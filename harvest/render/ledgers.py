@@ -171,8 +171,18 @@ def ledger_view(site: Site, cid: str) -> dict[str, Any]:
         "root": book.root_hex,
         "heads": [{"date": h.date.isoformat(), "size": f"{h.size:,}", "href": f"consistency/{h.size}"}
                   for h in book.heads],
+        "sealed": sealed_data(book),
         "scripts": [rel(here, f"assets/javascripts/{name}.js") for name in ("receipt", "ledger")],
     }
+
+
+def sealed_data(book: Book) -> dict[str, str] | None:
+    """The newest seal in plain words: how many entries, on which day, how many came after it."""
+    if not book.heads:
+        return None
+    last = book.heads[-1]
+    after = book.figures.size - last.size
+    return {"size": f"{last.size:,}", "date": last.date.isoformat(), "after": f"{after:,}" if after > 0 else ""}
 
 
 def more_data(book: Book, shown: int, products: Mapping[str, tuple[str, str]],

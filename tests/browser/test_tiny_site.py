@@ -5,6 +5,7 @@ in Chinese."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,45 @@ def test_a_donor_verifies_a_receipt_in_the_browser(served: tuple[TinySite, str],
     assert status == "verified", text
     assert "R-002" in text and "200.00" in text
     assert all(r.startswith(base) for r in requests), [r for r in requests if not r.startswith(base)]
+
+
+def test_a_verified_receipt_reads_plain_words_first(served: tuple[TinySite, str], browser: Any) -> None:
+    """The result says in plain words that the donation is in the ledger and the ledger unchanged;
+    the leaf position, checkpoint and root are behind a closed 技术细节 disclosure."""
+    _site, base = served
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(base + "ledgers/test-campaign/")
+        page.fill("input[name=receipt]", "R-002")
+        page.click("form[data-receipt-form] button[type=submit]")
+        page.wait_for_selector("[data-receipt-result][data-status=verified]", state="attached", timeout=30000)
+        closed = page.inner_text("[data-receipt-result]")
+        page.click("[data-receipt-result] details > summary")
+        opened = page.inner_text("[data-receipt-result] details")
+    finally:
+        page.close()
+    assert "已验证（verified）：这条捐赠在账本里，账本自封存以来没有被改动。" in closed, closed
+    assert "技术细节" in closed and not re.search(r"默克尔|树头|RFC|位置|[0-9a-f]{64}", closed), closed
+    assert "序号 seq\n4" in closed  # R-002 is entry 4, the leaf at position 3
+    assert "在默克尔树中的位置（从 0 数）\n3" in opened and re.search(r"[0-9a-f]{64}", opened), opened
+
+
+def test_the_ledgers_proof_details_are_closed_on_screen_and_printed(served: tuple[TinySite, str],
+                                                                    browser: Any) -> None:
+    """技术细节 is a plain <details>: closed on a phone without any script, and printed in full."""
+    _site, base = served
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base + "ledgers/test-campaign/")
+        screen = page.inner_text("main")
+        page.emulate_media(media="print")
+        printed = page.inner_text("details.hl-tech")
+    finally:
+        context.close()
+    assert "账本已封存" in screen or "这个账本还没有封存" in screen, screen
+    assert "技术细节" in screen and not re.search(r"RFC|[0-9a-f]{64}", screen), screen
+    assert "RFC 6962" in printed and re.search(r"[0-9a-f]{64}", printed), printed
 
 
 def test_unknown_receipt_is_said_plainly(served: tuple[TinySite, str], browser: Any) -> None:

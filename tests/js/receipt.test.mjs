@@ -62,6 +62,10 @@ for (const ledger of spec.ledgers) {
       assert.equal(result.entry.reference, c.reference || c.code.trim());
       assert.equal(result.code, c.reference || c.code.trim());
       assert.match(result.message, /verified/);
+      // Plain words first; the proof's terms only in result.technical (shown under 技术细节).
+      assert.match(result.message, /：这条(捐赠|销售|拨付|支出)在账本里，账本自封存以来没有被改动/);
+      assert.doesNotMatch(result.message, /默克尔|树头|RFC|[0-9a-f]{64}/);
+      assert.match(result.technical, new RegExp(`位置（从 0 数）是 ${c.index}，.*RFC 6962`));
       // A corrected donation is said to be corrected, by which entries, and the net amount.
       assert.deepEqual(result.corrections.map((e) => [Number(e.seq), e.amount]), c.corrections || []);
       assert.equal(result.net, c.net);

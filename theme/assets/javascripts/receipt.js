@@ -485,7 +485,7 @@
       if (result.corrections.length && result.status !== "not-verified") {
         var e = result.entry;
         result.net = sumAmounts([e.amount].concat(result.corrections.map(function (c) { return c.amount; })));
-        result.message += "这笔捐赠 " + e.amount + " " + e.currency + " 已被更正（corrected）：" +
+        result.message += "这笔" + noun(e) + " " + e.amount + " " + e.currency + " 已被更正（corrected）：" +
           result.corrections.map(function (c) { return "第 " + c.seq + " 条 " + c.amount + " " + c.currency; }).join("、") +
           "；更正后净额（net）" + result.net + " " + e.currency + "。";
       }
@@ -498,36 +498,47 @@
 
   /** After the inclusion proof holds: the log's signature, then the witnesses' quorum. */
   async function vouched(result, noteText, checkpoint, fetchBytes, options) {
-    var included = "这笔捐赠是账本第 " + (result.index + 1) + " 条，包含在共 " + checkpoint.size +
-      " 条的已发布账本中，与检查点的默克尔根一致";
+    // Plain words first; the proof's terms go to result.technical (shown under 技术细节).
+    var included = "这条" + noun(result.entry) + "在账本里";
+    result.technical = "这条账目在默克尔树中的位置（从 0 数）是 " + result.index + "，它的包含证明（RFC 6962）与共 " +
+      checkpoint.size + " 条的检查点的默克尔树根一致";
     var listing = JSON.parse(decode(await fetchBytes("../logs.json")));
     var log = (listing.logs || []).filter(function (l) { return l.origin === checkpoint.origin; })[0];
     var policy = listing.witnesses || { keys: [], quorum: 0 };
     if (!log || !log.key) {
       result.status = "unsigned";
       result.message = "已包含，但未签名（unsigned preview）：" + included + "；这是没有签名的预览站点，没有人为它作证。";
+      result.technical += "；检查点没有签名。";
       return result;
     }
     var seen = await checkNote(noteText, log.key, policy.keys || [], options);
     result.witnesses = seen.witnesses;
     if (!seen.signed) {
       result.status = "not-verified";
-      result.message = "未通过验证（NOT verified）：检查点的签名不对，它不是这个账本的密钥签的。";
+      result.message = "未通过验证（NOT verified）：账本的签名不对，它不是这个账本的签名密钥签的。";
+      result.technical += "；但检查点的签名不是 " + checkpoint.origin + " 的密钥签的。";
       return result;
     }
     var names = seen.witnesses.map(function (w) {
       return w.name + "（" + new Date(w.time * 1000).toISOString().slice(0, 16).replace("T", " ") + " UTC）";
     }).join("、");
+    result.technical += "；检查点由 " + checkpoint.origin + " 签名，签名正确" + (policy.quorum || seen.witnesses.length ?
+      "；" + seen.witnesses.length + " 个见证方联署了这个树头（需要 " + policy.quorum + " 个）" : "") + "。";
     if (seen.witnesses.length < policy.quorum) {
       result.status = "not-witnessed";
-      result.message = "已包含，但尚未见证（included, but not yet witnessed）：" + included + "；账本签名正确，但只有 " +
-        seen.witnesses.length + " 个见证方联署了当前树头（需要 " + policy.quorum + " 个）" + (names ? "：" + names : "") + "。";
+      result.message = "已包含，但尚未见证（included, but not yet witnessed）：" + included + "，账本签名正确；但只有 " +
+        seen.witnesses.length + " 个见证方核对过账本现在的样子（需要 " + policy.quorum + " 个）" + (names ? "：" + names : "") + "。";
       return result;
     }
     result.status = "verified";
-    result.message = "已验证（verified）：" + included + "；账本签名正确" +
-      (names ? "，见证方 " + names + " 核对历史一致后联署（" + seen.witnesses.length + " 个，要求 " + policy.quorum + " 个）" : "") + "。";
+    result.message = "已验证（verified）：" + included + "，账本自封存以来没有被改动" +
+      (names ? "；见证方 " + names + " 也核对过（" + seen.witnesses.length + " 个，要求 " + policy.quorum + " 个）" : "") + "。";
     return result;
+  }
+
+  /** What an entry is, in the words of the ledger page: 捐赠, 销售, 拨付 or 支出. */
+  function noun(entry) {
+    return TYPES[entry.type] || "账目";
   }
 
   function add(parent, tag, text) {
@@ -552,10 +563,8 @@
       ["金额 amount", e.amount + " " + e.currency],
       ["更正 corrected by", corrections.length ? corrections : ""],
       ["更正后净额 net amount", result.net === undefined ? "" : result.net + " " + e.currency],
-      ["捐赠方 party", e.party],
-      ["收据编号 receipt", e.reference], ["备注 note", e.note],
-      ["叶子序号 leaf index", String(result.index)],
-      ["检查点 checkpoint", result.origin + " · " + result.size + " · " + result.root]
+      [e.type === "donation" ? "捐赠方 party" : "对方 party", e.party],
+      ["收据编号 receipt", e.reference], ["备注 note", e.note]
     ].forEach(function (row) {
       if (row[1] === "" || row[1] === undefined) return;
       add(list, "dt", row[0]);
@@ -570,6 +579,19 @@
         a.setAttribute("href", doc.getElementById("seq-" + c.seq) ? "#seq-" + c.seq : result.page);
         dd.appendChild(doc.createTextNode(" " + c.date + " " + c.amount + " " + c.currency + (c.note ? " " + c.note : "")));
       });
+    });
+    // The proof's terms, closed by default: the leaf index named for what it is, beside the seq.
+    var details = add(output, "details");
+    details.className = "hl-tech";
+    add(details, "summary", "技术细节");
+    if (result.technical) add(details, "p", result.technical);
+    var tech = add(details, "dl");
+    [["在默克尔树中的位置（从 0 数）", String(result.index)],
+      ["检查点 checkpoint", result.origin + " · 共 " + result.size + " 条"],
+      ["默克尔树根 root", result.root]
+    ].forEach(function (row) {
+      add(tech, "dt", row[0]);
+      add(tech, "dd", row[1]);
     });
   }
 
