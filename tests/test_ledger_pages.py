@@ -275,7 +275,7 @@ def test_a_citation_is_the_ledgers_figure(tiny: TinySite, words: str, text: str)
     ("no-such-campaign entries", 'a campaign id; there is no campaign "no-such-campaign"'),
     ("test-campaign progress donations", 'a goal that campaign "test-campaign" sets; it has no goal "donations"'),
     ("test-campaign sold kg no-such-product", 'a product id; there is no product "no-such-product"'),
-    ("test-campaign kilos", citations.HELP),
+    ("test-campaign kilos", citations.usage()),
 ])
 def test_a_wrong_citation_is_one_problem_with_its_line(tiny: TinySite, words: str, expected: str) -> None:
     tiny.with_basics()

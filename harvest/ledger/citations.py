@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
+from harvest.i18n import _
 from harvest.ledger.figures import Figures, GoalProgress, ProductSales
 from harvest.load.records import Records
 from harvest.problems import Problem, shown
@@ -42,24 +43,27 @@ MONEY = {
     "expenses": "expense",
     "balance": "balance",
 }
-HELP = (
-    "{{ figure <campaign-id> <name> }} where <name> is one of: donations, sales, disbursements, expenses,"
-    " balance (each may be followed by a currency, default CNY), sold <unit> [<product-id>],"
-    " orders [<product-id>], entries, progress <goal> (sales_quantity, sales_amount or donations)"
-)
+
+
+def usage() -> str:
+    """How a citation is written, every figure name listed (told when a citation names none)."""
+    return _("{{ figure <campaign-id> <name> }} where <name> is one of: donations, sales, disbursements, expenses,"
+             " balance (each may be followed by a currency, default CNY), sold <unit> [<product-id>],"
+             " orders [<product-id>], entries, progress <goal> (sales_quantity, sales_amount or donations)")
 
 
 def value(records: Records, books: Mapping[str, Book], words: list[str]) -> str:
     """The text a citation stands for (`words`: what follows `figure`), read from the
     campaigns' `books`. Raises LookupError with a plain reason."""
     if len(words) < 2:
-        raise LookupError("a campaign id and a figure name")
+        raise LookupError(_("a campaign id and a figure name"))
     cid, name, args = words[0], words[1], words[2:]
     if cid not in records.campaigns:
-        raise LookupError(f'a campaign id; there is no campaign "{cid}"')
+        raise LookupError(_('a campaign id; there is no campaign "{campaign}"').format(campaign=cid))
     book = books.get(cid)
     if book is None:
-        raise LookupError(f'a campaign with a ledger; campaign "{cid}" has no ledgers/{cid}.csv')
+        raise LookupError(_('a campaign with a ledger; campaign "{campaign}" has no ledgers/{campaign}.csv').format(
+            campaign=cid))
     figures = book.figures
     if name in MONEY and len(args) <= 1:
         currency = args[0] if args else "CNY"
@@ -75,8 +79,9 @@ def value(records: Records, books: Mapping[str, Book], words: list[str]) -> str:
         for goal in book.goals:
             if goal.name == args[0]:
                 return f"{(goal.ratio * 100).quantize(Decimal('0.1'))}%"
-        raise LookupError(f'a goal that campaign "{cid}" sets; it has no goal "{args[0]}"')
-    raise LookupError(HELP)
+        raise LookupError(_('a goal that campaign "{campaign}" sets; it has no goal "{goal}"').format(
+            campaign=cid, goal=args[0]))
+    raise LookupError(usage())
 
 
 def _sales(records: Records, figures: Figures, product: list[str]) -> list[ProductSales]:
@@ -84,7 +89,7 @@ def _sales(records: Records, figures: Figures, product: list[str]) -> list[Produ
     if not product:
         return list(figures.sales.values())
     if product[0] not in records.products:
-        raise LookupError(f'a product id; there is no product "{product[0]}"')
+        raise LookupError(_('a product id; there is no product "{product}"').format(product=product[0]))
     return [figures.sales[product[0]]] if product[0] in figures.sales else []
 
 
@@ -103,7 +108,8 @@ def check_text(records: Records, books: Mapping[str, Book], text: str, path: str
                     "figure",
                     str(why),
                     shown(match.group(0)),
-                    "write it like {{ figure baojing-oranges-2019 sold kg }}; " + HELP,
+                    _("write it like {example}; {help}").format(
+                        example="{{ figure baojing-oranges-2019 sold kg }}", help=usage()),
                 )
             )
     return problems

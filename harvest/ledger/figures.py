@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal, Inexact, localcontext
 from typing import Any
 
+from harvest.i18n import _
 from harvest.ledger.format import TYPES, Entry
 from harvest.load.models import Campaign
 
@@ -146,7 +147,7 @@ def goal_progress(goals: Mapping[str, tuple[Decimal, str]], figures: Figures) ->
         elif name == "donations":
             achieved = figures.totals.get(unit, {}).get("donation", _ZERO)
         else:
-            raise ValueError(f"unknown goal {name!r}")
+            raise ValueError(_("unknown goal {name}").format(name=repr(name)))
         ratio = (achieved / target).quantize(_RATIO) if target else _ZERO
         out.append(GoalProgress(name, target, achieved, unit, ratio))
     return out

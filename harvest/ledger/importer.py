@@ -62,6 +62,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from harvest.i18n import _
 from harvest.ledger.figures import compute_figures, money
 from harvest.ledger.format import COLUMN_SYNONYMS, HEADER, TYPE_SYNONYMS, TYPES, join_line
 from harvest.ledger.format import COLUMNS as LEDGER_COLUMNS
@@ -134,13 +135,15 @@ def import_export(export: Path, ledger_file: Path, *, campaign: str, products: C
     try:
         size = export.stat().st_size
         if size > MAX_EXPORT_BYTES:
-            return None, [Problem(export_label, None, "", f"an export of at most {MAX_EXPORT_BYTES:,} bytes",
-                                  f"{size:,} bytes", "Check that this is the export; split a larger one "
-                                  "into several files and import them one after the other.")]
+            return None, [Problem(export_label, None, "",
+                                  _("an export of at most {count} bytes").format(count=f"{MAX_EXPORT_BYTES:,}"),
+                                  _("{count} bytes").format(count=f"{size:,}"),
+                                  _("Check that this is the export; split a larger one "
+                                    "into several files and import them one after the other."))]
         data = export.read_bytes()
     except OSError as err:
-        return None, [Problem(export_label, None, "", "a readable export file",
-                              err.strerror or str(err), "Check the file name and try again.")]
+        return None, [Problem(export_label, None, "", _("a readable export file"),
+                              err.strerror or str(err), _("Check the file name and try again."))]
     existing = _read_existing(ledger_file, ledger_path, problems)
     read = _read_export(data, export_label, products, channels, problems)
     if existing is None:
@@ -169,10 +172,13 @@ def import_export(export: Path, ledger_file: Path, *, campaign: str, products: C
         if p.line is not None and base < p.line <= base + len(new):
             # A ledger rule broken by a new row: point at that row and column of the export.
             name, index = columns.get(p.field, (p.field, None))
-            fix = f"{p.fix} (this row would become line {p.line} of {ledger_path})"
             if index is None and p.field in COLUMN_SYNONYMS:
-                fix += (f"; the export has no {p.field} column: add one named {p.field} or "
-                        f"{COLUMN_SYNONYMS[p.field][0]}")
+                fix = _("{fix} (this row would become line {line} of {ledger}); the export has no {column} "
+                        "column: add one named {column} or {chinese}").format(
+                    fix=p.fix, line=p.line, ledger=ledger_path, column=p.field, chinese=COLUMN_SYNONYMS[p.field][0])
+            else:
+                fix = _("{fix} (this row would become line {line} of {ledger})").format(
+                    fix=p.fix, line=p.line, ledger=ledger_path)
             p = Problem(export_label, new[p.line - base - 1].line, name, p.expected, p.got, fix,
                         None if index is None else index + 1)
         problems.append(p)
@@ -190,29 +196,32 @@ def import_export(export: Path, ledger_file: Path, *, campaign: str, products: C
 def summary(result: ImportResult) -> str:
     """Plain words: what was appended, what was skipped, and the new totals per currency."""
     n = len(result.appended)
-    where = f" to {result.ledger_path}" if result.ledger_path else ""
-    source = f" from {result.export_label}" if result.export_label else ""
+    where = {"ledger": result.ledger_path, "export": result.export_label}
     if n:
-        seqs = f"seq {result.first_seq}" + (f"–{result.first_seq + n - 1}" if n > 1 else "")
-        head = f"Appended {n} entr{'y' if n == 1 else 'ies'} ({seqs}){where}{source}."
+        seqs = (_("seq {first}–{last}") if n > 1 else _("seq {first}")).format(
+            first=result.first_seq, last=result.first_seq + n - 1)
+        head = (_("Appended 1 entry ({seqs}) to {ledger} from {export}.") if n == 1 else
+                _("Appended {count} entries ({seqs}) to {ledger} from {export}.")).format(count=n, seqs=seqs, **where)
     else:
-        head = f"Nothing appended{where}: every row{source} is already in the ledger."
+        head = _("Nothing appended to {ledger}: every row from {export} is already in the ledger.").format(**where)
     if result.skipped:
         s = result.skipped
-        head += f" Skipped {s} row{'s' if s != 1 else ''} already in the ledger."
+        head += (_(" Skipped 1 row already in the ledger.") if s == 1 else
+                 _(" Skipped {count} rows already in the ledger.")).format(count=s)
     out = [head]
     zero = Decimal(0)
     for cur in sorted(result.totals_after):
         now, was = result.totals_after[cur], result.totals_before.get(cur, {})
-        parts = []
+        parts = {}
         for key in ("donation", "sale", "disbursement", "expense", "balance"):
-            part = f"{key} {money(now.get(key, zero))}"
+            part = money(now.get(key, zero))
             if now.get(key, zero) != was.get(key, zero):
-                part += f" (was {money(was.get(key, zero))})"
-            parts.append(part)
-        out.append(f"Totals in {cur}: " + ", ".join(parts) + ".")
+                part = _("{amount} (was {before})").format(amount=part, before=money(was.get(key, zero)))
+            parts[key] = part
+        out.append(_("Totals in {currency}: donation {donation}, sale {sale}, disbursement {disbursement}, "
+                     "expense {expense}, balance {balance}.").format(currency=cur, **parts))
     if result.ignored_columns:
-        out.append("Columns not imported: " + ", ".join(result.ignored_columns) + ".")
+        out.append(_("Columns not imported: {columns}.").format(columns=", ".join(result.ignored_columns)))
     return "\n".join(out)
 
 
@@ -246,9 +255,9 @@ def _read_export(data: bytes, label: str, products: Collection[str], channels: C
     columns.pop("seq", None)  # numbering always continues from the ledger
     for col, idxs in columns.items():
         if len(idxs) > 1:
-            problems.append(Problem(label, table[at][0], col, f"one column meaning {col}",
-                                    " and ".join(shown(names[i]) for i in idxs),
-                                    "Delete or rename all but one of these columns."))
+            problems.append(Problem(label, table[at][0], col, _("one column meaning {column}").format(column=col),
+                                    _(" and ").join(shown(names[i]) for i in idxs),
+                                    _("Delete or rename all but one of these columns.")))
     if len(problems) > before:
         return None
     cols = {col: idxs[0] for col, idxs in columns.items()}
@@ -265,9 +274,9 @@ def _read_export(data: bytes, label: str, products: Collection[str], channels: C
         if row is not None:
             rows.append(row)
     if not rows and len(problems) == before:
-        problems.append(Problem(label, table[at][0], "", "data rows below the header row",
-                                "no rows with data", "Check that this is the right export "
-                                "and that it was not filtered down to nothing."))
+        problems.append(Problem(label, table[at][0], "", _("data rows below the header row"),
+                                _("no rows with data"), _("Check that this is the right export "
+                                                          "and that it was not filtered down to nothing.")))
     if len(problems) > before:
         return None
     return rows, {col: (names[i], i) for col, i in cols.items()}, ignored
@@ -300,18 +309,18 @@ def _decode(data: bytes, label: str, problems: list[Problem]) -> str | None:
     start, encoding = max(failures)
     cut = start - start % 2 if encoding.startswith("utf-16") else start
     line = data[:cut].decode(encoding, "replace").count("\n") + 1
-    names = " or ".join({"gb18030": "GBK/GB18030"}.get(e, e.upper()) for e in tried)
-    problems.append(Problem(label, line, "", f"text in {names}",
-                            f"bytes that cannot be read: {data[start:start + 4].hex(' ')}",
-                            "Save the export again as CSV (UTF-8), or fix the broken "
-                            "characters on that line."))
+    names = _(" or ").join({"gb18030": "GBK/GB18030"}.get(e, e.upper()) for e in tried)
+    problems.append(Problem(label, line, "", _("text in {encodings}").format(encodings=names),
+                            _("bytes that cannot be read: {bytes}").format(bytes=data[start:start + 4].hex(" ")),
+                            _("Save the export again as CSV (UTF-8), or fix the broken "
+                              "characters on that line.")))
     return None
 
 
 def _nul(label: str, line: int) -> Problem:
-    return Problem(label, line, "", "a text file", "a NUL character (\\x00)",
-                   "If this is UTF-16 without a byte-order mark, or an Excel .xlsx file, "
-                   "save it again as CSV (UTF-8).")
+    return Problem(label, line, "", _("a text file"), _("a NUL character (\\x00)"),
+                   _("If this is UTF-16 without a byte-order mark, or an Excel .xlsx file, "
+                     "save it again as CSV (UTF-8)."))
 
 
 def _table(text: str, delimiter: str, label: str,
@@ -324,9 +333,9 @@ def _table(text: str, delimiter: str, label: str,
             table.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as err:
-        problems.append(Problem(label, start, "", "a CSV row", f"unreadable CSV ({err})",
-                                "Check the quotes on that line: a quoted value needs its "
-                                'closing quote, e.g. "a, b".'))
+        problems.append(Problem(label, start, "", _("a CSV row"), _("unreadable CSV ({error})").format(error=err),
+                                _("Check the quotes on that line: a quoted value needs its "
+                                  'closing quote, e.g. "a, b".')))
         return None
     return table
 
@@ -338,7 +347,7 @@ def _header_name(cell: str) -> str | None:
 
 def _find_header(table: list[tuple[int, list[str]]]
                  ) -> tuple[int, list[str], dict[str, list[int]]] | None:
-    for at, (_, cells) in enumerate(table):
+    for at, (_line, cells) in enumerate(table):
         columns: dict[str, list[int]] = {}
         for i, cell in enumerate(cells):
             col = _header_name(cell)
@@ -352,11 +361,11 @@ def _find_header(table: list[tuple[int, list[str]]]
 def _no_header(label: str) -> Problem:
     optional = ", ".join(f"{c} ({COLUMN_SYNONYMS[c][0]})" for c in COLUMNS if c not in REQUIRED)
     return Problem(label, None, "header",
-                   "a header row naming at least the columns date (日期), type (类型) and "
-                   f"amount (金额); optional: {optional}",
-                   "no row that names all three",
-                   "Add or rename the header row, e.g. 日期,类型,金额,对方,备注 "
-                   "(see the importer's list of accepted column names).")
+                   _("a header row naming at least the columns date (日期), type (类型) and "
+                     "amount (金额); optional: {optional}").format(optional=optional),
+                   _("no row that names all three"),
+                   _("Add or rename the header row, e.g. 日期,类型,金额,对方,备注 "
+                     "(see the importer's list of accepted column names)."))
 
 
 def _clean(cell: str) -> str:
@@ -386,22 +395,22 @@ def _convert(line: int, cells: list[str], cols: dict[str, int], names: list[str]
 
     for i, cell in enumerate(cells):
         if any(b in cell for b in _BREAKS):
-            bad("", "a value on one line", shown(cell), "Remove the line break.", i)
+            bad("", _("a value on one line"), shown(cell), _("Remove the line break."), i)
         elif i >= len(names) and cell:
-            bad("", "no value outside the header's columns", shown(cell),
-                "Delete the extra value or give its column a header.", i)
+            bad("", _("no value outside the header's columns"), shown(cell),
+                _("Delete the extra value or give its column a header."), i)
     raw = {col: _cell(cells, idx) for col, idx in cols.items()}
     values: dict[str, Any] = {c: raw.get(c, "") for c in ("party", "reference", "note")}
 
     values["date"] = _date(raw["date"])
     if values["date"] is None:
-        bad("date", "a real date such as 2020-02-10, 2020年2月10日, 2020/2/10 or 20200210",
-            shown(raw["date"]) if raw["date"] else "nothing",
-            "Write the date of the entry, e.g. 2020-02-10; check that the day exists.")
+        bad("date", _("a real date such as 2020-02-10, 2020年2月10日, 2020/2/10 or 20200210"),
+            shown(raw["date"] or None),
+            _("Write the date of the entry, e.g. 2020-02-10; check that the day exists."))
     values["type"] = _TYPES.get(unicodedata.normalize("NFKC", raw["type"]).lower())
     if values["type"] is None:
-        bad("type", "捐赠 (donation), 销售 (sale), 拨付 (disbursement) or 支出 (expense)",
-            shown(raw["type"]) if raw["type"] else "nothing", "Use one of these words, e.g. 捐赠.")
+        bad("type", _("捐赠 (donation), 销售 (sale), 拨付 (disbursement) or 支出 (expense)"),
+            shown(raw["type"] or None), _("Use one of these words, e.g. 捐赠."))
 
     # An id or a name (云南普洱茶, 淘宝) is written as the id; anything else is kept as written,
     # for the ledger's rules to tell with "did you mean".
@@ -417,22 +426,23 @@ def _convert(line: int, cells: list[str], cols: dict[str, int], names: list[str]
         values[col] = None
         if not text:
             if col == "amount":
-                bad(col, "an amount such as 1200.00 or ¥1,200.00", "nothing",
-                    "Write the amount of money of this entry.")
+                bad(col, _("an amount such as 1200.00 or ¥1,200.00"), shown(None),
+                    _("Write the amount of money of this entry."))
             continue
         number, mark, why = _number(text)
         if number is not None and mark and col != "amount":
-            number, why = None, "a currency sign"
+            number, why = None, _("a currency sign")
         if number is not None and col == "orders" and number != number.to_integral_value():
-            number, why = None, "a fraction"
+            number, why = None, _("a fraction")
         if number is not None and col == "amount" and number != number.quantize(_CENT):
-            number, why = None, "more than 2 decimal places (never rounded)"
+            number, why = None, _("more than 2 decimal places (never rounded)")
         if number is None:
-            plain, more = {"quantity": ("1250.5", " or 1.2万"), "orders": ("38", ""),
-                           "amount": ("1200.00", ", ¥1,200.00, 1.5万元 or (100.00)")}[col]
-            bad(col, f"a number such as {plain}{more}", f"{shown(text)}: {why}",
-                f"Write the number with at most 2 decimal places, e.g. {plain}." if col == "amount"
-                else f"Write a plain number, e.g. {plain}.")
+            expected = {"quantity": _("a number such as 1250.5 or 1.2万"), "orders": _("a number such as 38"),
+                        "amount": _("a number such as 1200.00, ¥1,200.00, 1.5万元 or (100.00)")}[col]
+            plain = {"quantity": "1250.5", "orders": "38", "amount": "1200.00"}[col]
+            bad(col, expected, _("{value}: {why}").format(value=shown(text), why=why),
+                _("Write the number with at most 2 decimal places, e.g. {example}.").format(example=plain)
+                if col == "amount" else _("Write a plain number, e.g. {example}.").format(example=plain))
             continue
         marked = marked or (col == "amount" and mark)
         values[col] = (int(number) if col == "orders" else
@@ -442,12 +452,12 @@ def _convert(line: int, cells: list[str], cols: dict[str, int], names: list[str]
     values["currency"] = _CURRENCIES.get(currency.upper(), currency.upper()
                                          if re.fullmatch(r"[A-Za-z]{3}", currency) else None)
     if values["currency"] is None:
-        bad("currency", "a currency code such as CNY, or 人民币", shown(currency),
-            "Write CNY for renminbi, or the three-letter ISO 4217 code.")
+        bad("currency", _("a currency code such as CNY, or 人民币"), shown(currency),
+            _("Write CNY for renminbi, or the three-letter ISO 4217 code."))
     elif marked and values["currency"] != "CNY":
-        bad("amount", f"an amount in {values['currency']} (the currency column)",
-            f"{shown(raw['amount'])}, marked as renminbi",
-            "Remove the ¥/元 sign or correct the currency.")
+        bad("amount", _("an amount in {currency} (the currency column)").format(currency=values["currency"]),
+            _("{value}, marked as renminbi").format(value=shown(raw["amount"])),
+            _("Remove the ¥/元 sign or correct the currency."))
     if len(problems) > before:
         return None
     return _Row(line, tuple(values[c] for c in COLUMNS))
@@ -471,15 +481,15 @@ def _number(text: str) -> tuple[Decimal | None, bool, str]:
     negative = text.startswith("(") and text.endswith(")")
     match = _NUMBER.fullmatch(text[1:-1].strip() if negative else text)
     if not match:
-        return None, False, "not a number"
+        return None, False, _("not a number")
     if match["s1"] and match["s2"] or negative and (match["s1"] or match["s2"]):
-        return None, False, "two signs"
+        return None, False, _("two signs")
     try:
         value = Decimal(match["num"].replace(",", "")) * _SCALES.get(match["scale"], Decimal(1))
     except InvalidOperation:
-        return None, False, "not a number"
+        return None, False, _("not a number")
     if value.adjusted() >= 15:  # the ledger allows 15 digits before the point
-        return None, False, "too large"
+        return None, False, _("too large")
     if negative or "-" in (match["s1"], match["s2"]):
         value = -value
     return value, bool(match["c1"] or match["c2"]), ""
@@ -520,14 +530,14 @@ def _read_existing(ledger_file: Path, ledger_path: str, problems: list[Problem])
     except FileNotFoundError:
         return (HEADER + "\n").encode("utf-8")
     except OSError as err:
-        problems.append(Problem(ledger_path, None, "", "a readable ledger file",
-                                err.strerror or str(err), "Check the file's permissions."))
+        problems.append(Problem(ledger_path, None, "", _("a readable ledger file"),
+                                err.strerror or str(err), _("Check the file's permissions.")))
         return None
     if existing and not existing.endswith(b"\n"):
         problems.append(Problem(ledger_path, existing.count(b"\n") + 1, "",
-                                "a line end after the last line", "the file ends mid-line",
-                                "Open the ledger, press Enter after the last line and save; "
-                                "the importer only appends and never changes existing bytes."))
+                                _("a line end after the last line"), _("the file ends mid-line"),
+                                _("Open the ledger, press Enter after the last line and save; "
+                                  "the importer only appends and never changes existing bytes.")))
         return None
     return existing
 
@@ -548,13 +558,13 @@ def _write_atomically(path: Path, existing: bytes, combined: bytes, ledger_path:
             os.chmod(temp, mode)
         current = path.read_bytes() if path.exists() else (HEADER + "\n").encode("utf-8")
         if current != existing:
-            problems.append(Problem(ledger_path, None, "", "the ledger as it was when the import "
-                                    "started", "it was changed meanwhile",
-                                    "Run the import again."))
+            problems.append(Problem(ledger_path, None, "", _("the ledger as it was when the import "
+                                                             "started"), _("it was changed meanwhile"),
+                                    _("Run the import again.")))
             return
         os.replace(temp, path)
     except OSError as err:
-        problems.append(Problem(ledger_path, None, "", "a writable ledger file",
-                                err.strerror or str(err), "Check the folder's permissions."))
+        problems.append(Problem(ledger_path, None, "", _("a writable ledger file"),
+                                err.strerror or str(err), _("Check the folder's permissions.")))
     finally:
         temp.unlink(missing_ok=True)

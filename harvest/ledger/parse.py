@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import cast
 
+from harvest.i18n import _
 from harvest.ledger.fast import read_entries
 from harvest.ledger.format import (
     COLUMN_COUNT,
@@ -106,43 +107,42 @@ def _no_gc() -> Iterator[None]:
 
 def _file_problems(data: bytes, path: str, campaign: str, problems: list[Problem]) -> bytes | None:
     """Encoding and line ends; the bytes after a BOM, or None when nothing more can be read."""
-    importer = f"python build.py import {campaign} <the moved file>"
+    move = _("move the file out of ledgers/, leave only the header line in {path}, then run {importer}; "
+             "the importer converts it to UTF-8").format(
+        path=path, importer=_("python build.py import {campaign} <the moved file>").format(campaign=campaign))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.append(Problem(path, None, "", "a file in UTF-8", "a file in UTF-16",
-                                f"move the file out of ledgers/, leave only the header line in {path}, "
-                                f"then run {importer}; the importer converts it to UTF-8"))
+        problems.append(Problem(path, None, "", _("a file in UTF-8"), _("a file in UTF-16"), move))
         return None
     body = data
     if data.startswith(_BOM):
         body = data[len(_BOM):]
-        problems.append(Problem(path, 1, "", "UTF-8 without a byte order mark (BOM)",
-                                "a BOM (the bytes EF BB BF) before the header",
-                                "save the file as plain “UTF-8”, not “UTF-8 with BOM” (in VS Code: click "
-                                "“UTF-8 with BOM” in the status bar, “Save with Encoding”, “UTF-8”)"))
+        problems.append(Problem(path, 1, "", _("UTF-8 without a byte order mark (BOM)"),
+                                _("a BOM (the bytes EF BB BF) before the header"),
+                                _("save the file as plain “UTF-8”, not “UTF-8 with BOM” (in VS Code: click "
+                                  "“UTF-8 with BOM” in the status bar, “Save with Encoding”, “UTF-8”)")))
     try:
         # The start tells a GBK file; each line is decoded later anyway, so a damaged line
         # further down is still found (and told by its number).
         codecs.utf_8_decode(body[:1 << 16], "strict", False)
     except UnicodeDecodeError:
         if _is_chinese_encoding(body):
-            problems.append(Problem(path, None, "", "a file in UTF-8",
-                                    "a file in GBK / GB18030 (Chinese Windows encoding)",
-                                    f"move the file out of ledgers/, leave only the header line in "
-                                    f"{path}, then run {importer}; the importer converts it to UTF-8"))
+            problems.append(Problem(path, None, "", _("a file in UTF-8"),
+                                    _("a file in GBK / GB18030 (Chinese Windows encoding)"), move))
             return None
         # Otherwise each damaged line is reported where it is.
-        problems.append(Problem(path, None, "", "a file in UTF-8", "bytes that are not UTF-8",
-                                "save the file as UTF-8; the lines concerned are listed"))
+        problems.append(Problem(path, None, "", _("a file in UTF-8"), _("bytes that are not UTF-8"),
+                                _("save the file as UTF-8; the lines concerned are listed")))
     if not body:
-        problems.append(Problem(path, 1, "", f"the header line {HEADER}", "an empty file",
-                                "write the header line (and nothing else for an empty ledger)"))
+        problems.append(Problem(path, 1, "", _("the header line {header}").format(header=HEADER),
+                                _("an empty file"),
+                                _("write the header line (and nothing else for an empty ledger)")))
         return None
     if b"\r" in body:
         first = body[: body.index(b"\r")].count(b"\n") + 1
-        problems.append(Problem(path, first, "", "LF line ends (Unix)",
-                                "CR LF line ends (Windows)" if b"\r\n" in body else "CR characters",
-                                "save the file with LF line ends (in VS Code: click “CRLF” in the status "
-                                "bar and choose “LF”; in Notepad++: Edit › EOL Conversion › Unix (LF))"))
+        problems.append(Problem(path, first, "", _("LF line ends (Unix)"),
+                                _("CR LF line ends (Windows)") if b"\r\n" in body else _("CR characters"),
+                                _("save the file with LF line ends (in VS Code: click “CRLF” in the status "
+                                  "bar and choose “LF”; in Notepad++: Edit › EOL Conversion › Unix (LF))")))
     return body
 
 
@@ -160,41 +160,46 @@ def _header_problems(first: bytes, path: str, campaign: str) -> list[Problem]:
     if text == HEADER:
         return []
     got = text.split(",")
-    fix_all = f"make the first line exactly: {HEADER}"
+    header_line = _("the header line {header}").format(header=HEADER)
+    fix_all = _("make the first line exactly: {header}").format(header=HEADER)
     if got[0].strip().isdigit():
-        return [Problem(path, 1, "", f"the header line {HEADER}", f"an entry {shown(text)}",
-                        f"insert this line at the top of the file: {HEADER}")]
+        return [Problem(path, 1, "", header_line, _("an entry {line}").format(line=shown(text)),
+                        _("insert this line at the top of the file: {header}").format(header=HEADER))]
     if any(name in text for name in _CHINESE_HEADER):
-        return [Problem(path, 1, "", f"the header line {HEADER}", f"Chinese column names {shown(text)}",
-                        f"a spreadsheet export goes through python build.py import {campaign} <file>, "
-                        "which reads Chinese column names; a ledger's own header is in English")]
+        return [Problem(path, 1, "", header_line, _("Chinese column names {line}").format(line=shown(text)),
+                        _("a spreadsheet export goes through python build.py import {campaign} <file>, "
+                          "which reads Chinese column names; a ledger's own header is in English").format(
+                            campaign=campaign))]
     if '"' in text:
-        return [Problem(path, 1, "", f"the header line {HEADER}", f"quotes in {shown(text)}",
-                        fix_all + " (without quotes)")]
+        return [Problem(path, 1, "", header_line, _("quotes in {line}").format(line=shown(text)),
+                        _("make the first line exactly: {header} (without quotes)").format(header=HEADER))]
     out: list[Problem] = []
+    in_order = _("the columns in this order: {header}").format(header=HEADER)
+    this_order = _("this order: {line}").format(line=text)
     if len(got) == COLUMN_COUNT:
         if sorted(got) == sorted(COLUMNS):
-            return [Problem(path, 1, "", f"the columns in this order: {HEADER}",
-                            f"this order: {text}", fix_all)]
+            return [Problem(path, 1, "", in_order, this_order, fix_all)]
         for k, (want, have) in enumerate(zip(COLUMNS, got, strict=True), 1):
             if want != have:
-                out.append(Problem(path, 1, want, f'column {k} named "{want}"', shown(have),
-                                   fix_all + " (no spaces, lower case)", column=k))
+                out.append(Problem(path, 1, want, _('column {number} named "{name}"').format(number=k, name=want),
+                                   shown(have),
+                                   _("make the first line exactly: {header} (no spaces, lower case)").format(
+                                       header=HEADER), column=k))
         return out
     for k, want in enumerate(COLUMNS, 1):
         if want not in got:
-            out.append(Problem(path, 1, want, f'a column "{want}" (column {k})', "no such column",
-                               fix_all, column=k))
+            out.append(Problem(path, 1, want, _('a column "{name}" (column {number})').format(name=want, number=k),
+                               _("no such column"), fix_all, column=k))
     for k, have in enumerate(got, 1):
         if have not in COLUMNS:
-            out.append(Problem(path, 1, have, f"only the {COLUMN_COUNT} columns of {HEADER}",
-                               f"an extra column {shown(have)}", fix_all, column=k))
+            out.append(Problem(path, 1, have, _("only the {count} columns of {header}").format(
+                               count=COLUMN_COUNT, header=HEADER),
+                               _("an extra column {name}").format(name=shown(have)), fix_all, column=k))
         elif got.index(have) != k - 1:
-            out.append(Problem(path, 1, have, "each column once", f'"{have}" a second time',
-                               fix_all, column=k))
+            out.append(Problem(path, 1, have, _("each column once"),
+                               _('"{name}" a second time').format(name=have), fix_all, column=k))
     if not out:
-        out.append(Problem(path, 1, "", f"the columns in this order: {HEADER}", f"this order: {text}",
-                           fix_all))
+        out.append(Problem(path, 1, "", in_order, this_order, fix_all))
     return out
 
 
@@ -229,11 +234,12 @@ def _personal_data(raw: bytes, line: int, path: str, problems: list[Problem]) ->
 
 
 def _personal_problem(path: str, line: int, field: str, kind: str, column: int | None) -> Problem:
-    return Problem(path, line, field, "no personal data in a public ledger", f"what looks like {kind}",
-                   "remove it: a ledger names people only as they agreed (for example 张先生, or 匿名 "
-                   "for anonymous) and never holds phone, ID-card or bank-card numbers or e-mail "
-                   "addresses, however written (spaces, dots, full-width digits); the ledger is "
-                   "public and its history is kept", column)
+    return Problem(path, line, field, _("no personal data in a public ledger"),
+                   _("what looks like {kind}").format(kind=kind),
+                   _("remove it: a ledger names people only as they agreed (for example 张先生, or 匿名 "
+                     "for anonymous) and never holds phone, ID-card or bank-card numbers or e-mail "
+                     "addresses, however written (spaces, dots, full-width digits); the ledger is "
+                     "public and its history is kept"), column)
 
 
 def _capped(problems: list[Problem], path: str) -> list[Problem]:
@@ -241,8 +247,8 @@ def _capped(problems: list[Problem], path: str) -> list[Problem]:
     if len(problems) <= MAX_PROBLEMS:
         return problems
     more = len(problems) - MAX_PROBLEMS
+    not_shown = _("1 more problem not shown") if more == 1 else _("{count} more problems not shown")
     return problems[:MAX_PROBLEMS] + [
-        Problem(path, None, "", f"at most {MAX_PROBLEMS} problems shown for one ledger",
-                f"{more} more problem{'s' if more != 1 else ''} not shown",
-                "fix the ones above and build again to see the rest")
+        Problem(path, None, "", _("at most {count} problems shown for one ledger").format(count=MAX_PROBLEMS),
+                not_shown.format(count=more), _("fix the ones above and build again to see the rest"))
     ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from harvest.i18n import _
 from harvest.ledger.figures import Figures, GoalProgress, campaign_goals, compute_figures, goal_progress
 from harvest.ledger.format import Ledger, entry_lines, line_groups
 from harvest.ledger.parse import MAX_LEDGER_BYTES, parse_ledger
@@ -112,9 +113,10 @@ def load_books(
                     rel,
                     None,
                     "",
-                    "a ledger named after a campaign in campaigns/",
+                    _("a ledger named after a campaign in campaigns/"),
                     shown(cid),
-                    f"rename it to <campaign-id>{file.suffix}, or add campaigns/{cid}.yml",
+                    _("rename it to <campaign-id>{suffix}, or add campaigns/{campaign}.yml").format(
+                        suffix=file.suffix, campaign=cid),
                 )
             )
             continue
@@ -125,9 +127,9 @@ def load_books(
                         rel,
                         None,
                         "",
-                        f"the ledger ledgers/{cid}.csv beside it",
-                        "no ledger",
-                        "restore the ledger from git: sealed entries may never be removed",
+                        _("the ledger ledgers/{campaign}.csv beside it").format(campaign=cid),
+                        _("no ledger"),
+                        _("restore the ledger from git: sealed entries may never be removed"),
                     )
                 )
             continue

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from harvest.i18n import _
 from harvest.ledger.format import COLUMN_COUNT, COLUMNS, INDEX, join_line, split_line
 from harvest.problems import Problem, shown
 from harvest.proofs.merkle import MerkleTree, leaf_hash
@@ -66,20 +67,20 @@ def read_checkpoints(data: bytes, path: str) -> tuple[list[SealedHead], list[Pro
     """Parse a checkpoints file; every bad line is a Problem. Blank lines are ignored."""
     heads: list[SealedHead] = []
     problems: list[Problem] = []
-    fix_format = f"write one sealed head a line: size, root, date, e.g. {_EXAMPLE_HEAD}"
+    fix_format = _("write one sealed head a line: size, root, date, e.g. {example}").format(example=_EXAMPLE_HEAD)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        msg = f"bytes that are not UTF-8 (at byte {exc.start})"
-        fix = "the seal command writes this file; restore it from git"
-        return [], [Problem(path, None, "", "UTF-8 text", msg, fix)]
+        msg = _("bytes that are not UTF-8 (at byte {position})").format(position=exc.start)
+        fix = _("the seal command writes this file; restore it from git")
+        return [], [Problem(path, None, "", _("UTF-8 text"), msg, fix)]
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.rstrip("\r")
         if not line.strip():
             continue
         match = _HEAD.match(line)
         if not match:
-            problems.append(Problem(path, number, "", "size root date, one space apart", shown(line), fix_format))
+            problems.append(Problem(path, number, "", _("size root date, one space apart"), shown(line), fix_format))
             continue
         size_text, root_text, date_text = match.groups()
         bad = len(problems)
@@ -89,7 +90,7 @@ def read_checkpoints(data: bytes, path: str) -> tuple[list[SealedHead], list[Pro
                     path,
                     number,
                     "size",
-                    "a whole number of entries, 1 or more",
+                    _("a whole number of entries, 1 or more"),
                     shown(size_text),
                     fix_format,
                 )
@@ -100,7 +101,7 @@ def read_checkpoints(data: bytes, path: str) -> tuple[list[SealedHead], list[Pro
                     path,
                     number,
                     "root",
-                    "64 lowercase hexadecimal characters",
+                    _("64 lowercase hexadecimal characters"),
                     shown(root_text),
                     fix_format,
                 )
@@ -117,7 +118,7 @@ def read_checkpoints(data: bytes, path: str) -> tuple[list[SealedHead], list[Pro
                     path,
                     number,
                     "date",
-                    "a date YYYY-MM-DD, e.g. 2019-02-22",
+                    _("a date YYYY-MM-DD, e.g. 2019-02-22"),
                     shown(date_text),
                     fix_format,
                 )
@@ -131,9 +132,9 @@ def read_checkpoints(data: bytes, path: str) -> tuple[list[SealedHead], list[Pro
                     path,
                     number,
                     "size",
-                    f"a size greater than {heads[-1].size} (line {heads[-1].line})",
+                    _("a size greater than {size} (line {line})").format(size=heads[-1].size, line=heads[-1].line),
                     str(head.size),
-                    "sealed heads are appended in order as the ledger grows; restore this file from git",
+                    _("sealed heads are appended in order as the ledger grows; restore this file from git"),
                 )
             )
             continue
@@ -181,48 +182,49 @@ def _rewritten(
     lines: Sequence[bytes] | None,
     today: date,
 ) -> Problem:
-    sealed = (
-        f"the first {head.size} entries exactly as sealed on {head.date.isoformat()} "
-        f"({checkpoints_path}, line {head.line}: size {head.size}, root {head.root.hex()[:16]}…)"
-    )
+    sealed = _("the first {size} entries exactly as sealed on {date} "
+               "({path}, line {line}: size {size}, root {root}…)").format(
+        size=head.size, date=head.date.isoformat(), path=checkpoints_path, line=head.line, root=head.root.hex()[:16])
     line: int | None = None
     seq: int | None = None
     if version is not None and len(version.lines) >= head.size:
         seq, what = _first_change(version.lines[: head.size], tree, lines)
         line = seq + 1
     elif head.size > tree.size:
-        what = (
-            f"the ledger has only {tree.size} entries: entries {tree.size + 1} to {head.size} "
-            "were sealed and have been deleted"
-        )
+        what = _("the ledger has only {count} entries: entries {first} to {last} "
+                 "were sealed and have been deleted").format(count=tree.size, first=tree.size + 1, last=head.size)
     else:
-        what = (
-            f"the first {head.size} entries have a different Merkle root "
-            f"({tree.root(head.size).hex()[:16]}…): a sealed entry was edited, deleted, "
-            "inserted or moved"
-        )
-    got = f"history was rewritten: {what}"
+        what = _("the first {size} entries have a different Merkle root "
+                 "({root}…): a sealed entry was edited, deleted, "
+                 "inserted or moved").format(size=head.size, root=tree.root(head.size).hex()[:16])
+    got = _("history was rewritten: {what}").format(what=what)
     if version is not None and version.commit:
-        restore = f"git show {version.commit}:{ledger_path} prints the sealed version"
+        restore = _("git show {commit}:{path} prints the sealed version").format(commit=version.commit, path=ledger_path)
     else:
-        restore = f"git log -p {ledger_path} shows when it changed"
+        restore = _("git log -p {path} shows when it changed").format(path=ledger_path)
     # After the sealed entries are put back, the ledger has at least the sealed ones.
     next_seq = max(tree.size, head.size) + 1
     example = None
     if version is not None and seq is not None and seq <= len(version.lines):
         example = _correction_example(version.lines[seq - 1], next_seq, seq, today)
     if example is not None:
-        record = (f"record a correction of entry {seq} as a new line at the end of the ledger, as sealed but "
-                  f"with a negative amount (and quantity and orders), today's date and reference seq:{seq}: {example}")
+        record = _("record a correction of entry {seq} as a new line at the end of the ledger, as sealed but "
+                   "with a negative amount (and quantity and orders), today's date and reference seq:{seq}: "
+                   "{example}").format(seq=seq, example=example)
     else:  # the sealed text is not known: a pattern in the ledger's column order, never a made-up entry
-        record = ("record a correction of the changed entry N as a new line at the end of the ledger: "
-                  f"{_correction_pattern(next_seq, today)}, copying its type, product, channel, unit, currency "
-                  "and party as sealed, with a negative amount (and quantity and orders)")
-    fix = f"a sealed entry is never edited. Put the sealed entries back as they were ({restore}), then {record}"
+        record = _("record a correction of the changed entry N as a new line at the end of the ledger: "
+                   "{pattern}, copying its type, product, channel, unit, currency "
+                   "and party as sealed, with a negative amount (and quantity and orders)").format(
+            pattern=_correction_pattern(next_seq, today))
     if version is None:  # no commit holds entries with this root: the seal line itself may be wrong
         lid = checkpoints_path.rsplit("/", 1)[-1].removesuffix(".checkpoints")
-        fix += (f". If no entry was changed and line {head.line} of {checkpoints_path} was written by hand and "
-                f"never committed, delete that line instead, then run python build.py seal {lid}")
+        fix = _("a sealed entry is never edited. Put the sealed entries back as they were ({restore}), then "
+                "{record}. If no entry was changed and line {line} of {path} was written by hand and "
+                "never committed, delete that line instead, then run python build.py seal {campaign}").format(
+            restore=restore, record=record, line=head.line, path=checkpoints_path, campaign=lid)
+    else:
+        fix = _("a sealed entry is never edited. Put the sealed entries back as they were ({restore}), then "
+                "{record}").format(restore=restore, record=record)
     return Problem(ledger_path, line, "", sealed, got, fix)
 
 
@@ -271,27 +273,32 @@ def _first_change(old: Sequence[bytes], tree: MerkleTree, lines: Sequence[bytes]
     if i >= len(old):
         # Every sealed line is unchanged yet the root differs: the file grew a stray line
         # before them, or the sealed head itself was edited.
-        return seq, "the sealed entries are unchanged but the head's root does not match them"
-    was = f"was {_text(old[i])}"
+        return seq, _("the sealed entries are unchanged but the head's root does not match them")
+    was = _text(old[i])
     if i >= n:
-        return seq, f"entry seq {seq} (line {seq + 1}) and all after it were deleted: {was}"
+        return seq, _("entry seq {seq} (line {line}) and all after it were deleted: was {was}").format(
+            seq=seq, line=seq + 1, was=was)
     nxt_old = old_hashes[i + 1] if i + 1 < len(old) else None
     nxt_new = tree.leaf(i + 1) if i + 1 < n else None
     now = _text(lines[i]) if lines is not None and i < len(lines) else None
-    new_text = f", now {now}" if now else ""
-    where = f"entry seq {seq} (line {seq + 1})"
+    # What the line was, and what it is now when known: `now` is one of two whole messages.
+    fields = {"seq": seq, "line": seq + 1, "next": seq + 1, "was": was, "now": now}
     moved_up = nxt_old is not None and nxt_old == tree.leaf(i)
     moved_down = nxt_new is not None and old_hashes[i] == nxt_new
     if moved_up and moved_down:
-        return seq, f"entries seq {seq} and {seq + 1} were swapped (reordered): {was}{new_text}"
+        return seq, (_("entries seq {seq} and {next} were swapped (reordered): was {was}, now {now}") if now else
+                     _("entries seq {seq} and {next} were swapped (reordered): was {was}")).format(**fields)
     still_there = old_hashes[i] in {tree.leaf(j) for j in range(n)}
     if moved_down and tree.leaf(i) not in set(old_hashes):
-        return seq, f"a new line was inserted before {where}" + (f": {now}" if now else "")
+        return seq, (_("a new line was inserted before entry seq {seq} (line {line}): {now}") if now else
+                     _("a new line was inserted before entry seq {seq} (line {line})")).format(**fields)
     if still_there:
-        return seq, f"{where} was moved elsewhere (reordered): {was}{new_text}"
+        return seq, (_("entry seq {seq} (line {line}) was moved elsewhere (reordered): was {was}, now {now}") if now
+                     else _("entry seq {seq} (line {line}) was moved elsewhere (reordered): was {was}")).format(**fields)
     if moved_up:
-        return seq, f"{where} was deleted: {was}"
-    return seq, f"{where} was changed: {was}{new_text}"
+        return seq, _("entry seq {seq} (line {line}) was deleted: was {was}").format(**fields)
+    return seq, (_("entry seq {seq} (line {line}) was changed: was {was}, now {now}") if now else
+                 _("entry seq {seq} (line {line}) was changed: was {was}")).format(**fields)
 
 
 # C2SP tlog-checkpoint ---------------------------------------------------------------------
@@ -342,7 +349,7 @@ def ledger_signer(master: str, origin: str) -> str:
     with the origin as context, so one secret signs every ledger, each under its own name.
     """
     _check_name(origin)
-    _, _, key = _parse_signer(master)
+    _name, _key_id, key = _parse_signer(master)
     seed = HKDF(algorithm=SHA256(), length=32, salt=b"harvest-ledger/ledger-key/v1", info=origin.encode()).derive(
         key.private_bytes_raw()
     )
@@ -367,15 +374,15 @@ def parse_checkpoint(text: str) -> Checkpoint:
     body = text.split("\n\n", 1)[0]
     rows = body.split("\n")
     if len(rows) < 3 or not rows[0]:
-        raise ValueError("a checkpoint has three lines: origin, size, base64 root")
+        raise ValueError(_("a checkpoint has three lines: origin, size, base64 root"))
     if not re.fullmatch(r"0|[1-9][0-9]*", rows[1]):
-        raise ValueError(f"checkpoint size {shown(rows[1])} is not a whole number")
+        raise ValueError(_("checkpoint size {size} is not a whole number").format(size=shown(rows[1])))
     try:
         root = base64.b64decode(rows[2], validate=True)
     except binascii.Error as exc:
-        raise ValueError(f"checkpoint root {shown(rows[2])} is not base64") from exc
+        raise ValueError(_("checkpoint root {root} is not base64").format(root=shown(rows[2]))) from exc
     if len(root) != 32:
-        raise ValueError(f"checkpoint root {shown(rows[2])} is not a SHA-256 hash")
+        raise ValueError(_("checkpoint root {root} is not a SHA-256 hash").format(root=shown(rows[2])))
     return Checkpoint(rows[0], int(rows[1]), root)
 
 
@@ -388,7 +395,7 @@ def _key_hash(name: str, public: bytes, alg: bytes = _ED25519) -> bytes:
 
 def _check_name(name: str) -> None:
     if not name or "+" in name or any(c.isspace() for c in name):
-        raise ValueError(f"key name {shown(name)} must be non-empty, without spaces or '+'")
+        raise ValueError(_("key name {name} must be non-empty, without spaces or '+'").format(name=shown(name)))
 
 
 def generate_signer(name: str, alg: bytes = _ED25519) -> tuple[str, str]:
@@ -409,9 +416,13 @@ def _key_bytes(encoded: str, what: str, alg: bytes = _ED25519) -> bytes:
     try:
         raw = base64.b64decode(encoded, validate=True)
     except binascii.Error as exc:
-        raise ValueError(f"the {what} key's last part is not base64") from exc
+        raise ValueError(_("the signing key's last part is not base64") if what == "signing" else
+                          _("the verifier key's last part is not base64")) from exc
     if len(raw) != 33 or raw[:1] != alg:
-        raise ValueError(f"the {what} key is not an Ed25519 key (algorithm {alg[0]}, 32 bytes)")
+        raise ValueError((_("the signing key is not an Ed25519 key (algorithm {algorithm}, 32 bytes)")
+                          if what == "signing" else
+                          _("the verifier key is not an Ed25519 key (algorithm {algorithm}, 32 bytes)")).format(
+            algorithm=alg[0]))
     return raw[1:]
 
 
@@ -419,28 +430,29 @@ def _parse_signer(signer: str, alg: bytes = _ED25519) -> tuple[str, bytes, Ed255
     # Messages never quote the signer: it is a secret.
     parts = signer.strip().split("+", 4)
     if len(parts) != 5 or parts[:2] != ["PRIVATE", "KEY"]:
-        raise ValueError(
+        raise ValueError(_(
             "a signing key looks like PRIVATE+KEY+<name>+<8 hex digits>+<base64>; make one with: python build.py keygen"
-        )
+        ))
     name, hash_hex = parts[2], parts[3]
     _check_name(name)
     key = Ed25519PrivateKey.from_private_bytes(_key_bytes(parts[4], "signing", alg))
     key_id = _key_hash(name, key.public_key().public_bytes_raw(), alg)
     if hash_hex != key_id.hex():
-        raise ValueError("the signing key's hash does not match its name and key: it was altered")
+        raise ValueError(_("the signing key's hash does not match its name and key: it was altered"))
     return name, key_id, key
 
 
 def _parse_verifier(verifier: str, alg: bytes = _ED25519) -> tuple[str, bytes, Ed25519PublicKey]:
     parts = verifier.strip().split("+", 2)
     if len(parts) != 3:
-        raise ValueError(f"a verifier key looks like <name>+<8 hex digits>+<base64>, got {shown(verifier)}")
+        raise ValueError(_("a verifier key looks like <name>+<8 hex digits>+<base64>, got {key}").format(
+            key=shown(verifier)))
     name, hash_hex, encoded = parts
     _check_name(name)
     public = _key_bytes(encoded, "verifier", alg)
     key_id = _key_hash(name, public, alg)
     if hash_hex != key_id.hex():
-        raise ValueError("the verifier key's hash does not match its name and key: it was altered")
+        raise ValueError(_("the verifier key's hash does not match its name and key: it was altered"))
     return name, key_id, Ed25519PublicKey.from_public_bytes(public)
 
 
@@ -462,14 +474,15 @@ def signer_from_env(environ: Mapping[str, str]) -> str | None:
     try:
         _parse_signer(value)
     except ValueError as exc:
-        raise ValueError(f"the environment variable {SIGNING_KEY_ENV} is not a valid key: {exc}") from exc
+        raise ValueError(_("the environment variable {name} is not a valid key: {error}").format(
+            name=SIGNING_KEY_ENV, error=exc)) from exc
     return value
 
 
 def sign_note(body: str, signer: str) -> str:
     """The signed note: ``body``, a blank line, and the signature line ``— <name> <base64>``."""
     if not body.endswith("\n") or "\n\n" in body:
-        raise ValueError("a note body is non-empty lines, each ending with a newline")
+        raise ValueError(_("a note body is non-empty lines, each ending with a newline"))
     name, key_id, key = _parse_signer(signer)
     signature = key.sign(body.encode("utf-8"))
     return f"{body}\n\u2014 {name} {base64.b64encode(key_id + signature).decode()}\n"
@@ -482,11 +495,11 @@ def split_note(text: str) -> tuple[str, list[str]]:
     """
     cut = text.find("\n\n")
     if cut < 0 or not text.endswith("\n"):
-        raise ValueError("the note is not signed: no blank line before signature lines")
+        raise ValueError(_("the note is not signed: no blank line before signature lines"))
     rows = text[cut + 2 : -1].split("\n")
     for row in rows:
         if not row.startswith("\u2014 ") or row.count(" ") != 2:
-            raise ValueError(f"malformed signature line {shown(row)}")
+            raise ValueError(_("malformed signature line {line}").format(line=shown(row)))
     return text[: cut + 1], rows
 
 
@@ -510,10 +523,10 @@ def verify_note(text: str, verifier: str) -> str:
     """
     name, key_id, key = _parse_verifier(verifier)
     if is_unsigned_preview(text):
-        raise ValueError("the checkpoint is an unsigned preview (built without a signing key)")
+        raise ValueError(_("the checkpoint is an unsigned preview (built without a signing key)"))
     body, rows = split_note(text)
     for row in rows:
-        sig_name, _, encoded = row[2:].rpartition(" ")
+        sig_name, _space, encoded = row[2:].rpartition(" ")
         if sig_name != name:
             continue
         try:
@@ -525,9 +538,10 @@ def verify_note(text: str, verifier: str) -> str:
         try:
             key.verify(raw[4:], body.encode("utf-8"))
         except InvalidSignature as exc:
-            raise ValueError(f"the signature by {name} does not match the note: it was altered") from exc
+            raise ValueError(_("the signature by {name} does not match the note: it was altered").format(
+                name=name)) from exc
         return body
-    raise ValueError(f"the note carries no signature by the key {name}+{key_id.hex()}")
+    raise ValueError(_("the note carries no signature by the key {key}").format(key=f"{name}+{key_id.hex()}"))
 
 
 # C2SP tlog-proof --------------------------------------------------------------------------
@@ -560,25 +574,25 @@ def parse_tlog_proof(text: str) -> TlogProof:
     head, sep, checkpoint = text.partition("\n\n")
     rows = head.split("\n")
     if not sep or rows[0] != TLOG_PROOF_HEADER:
-        raise ValueError(f"a proof starts with the line {TLOG_PROOF_HEADER}")
+        raise ValueError(_("a proof starts with the line {header}").format(header=TLOG_PROOF_HEADER))
     rest = rows[1:]
     extra = None
     if rest and rest[0].startswith("extra "):
         try:
             extra = base64.b64decode(rest[0][6:], validate=True)
         except binascii.Error as exc:
-            raise ValueError("the extra line is not base64") from exc
+            raise ValueError(_("the extra line is not base64")) from exc
         rest = rest[1:]
     if not rest or not re.fullmatch(r"index (0|[1-9][0-9]*)", rest[0]):
-        raise ValueError("the line after the header must be: index <number>")
+        raise ValueError(_("the line after the header must be: index <number>"))
     hashes: list[bytes] = []
     for row in rest[1:]:
         try:
             value = base64.b64decode(row, validate=True)
         except binascii.Error as exc:
-            raise ValueError(f"proof line {shown(row)} is not base64") from exc
+            raise ValueError(_("proof line {line} is not base64").format(line=shown(row))) from exc
         if len(value) != 32:
-            raise ValueError(f"proof line {shown(row)} is not a SHA-256 hash")
+            raise ValueError(_("proof line {line} is not a SHA-256 hash").format(line=shown(row)))
         hashes.append(value)
     parse_checkpoint(checkpoint)
     return TlogProof(int(rest[0][6:]), hashes, checkpoint, extra)

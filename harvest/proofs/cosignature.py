@@ -17,6 +17,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 
+from harvest.i18n import _
 from harvest.problems import Problem, shown
 from harvest.proofs.checkpoint import generate_signer, parse_signer, parse_verifier
 
@@ -61,16 +62,16 @@ def cosignature_time(line: str, body: str, verifier: str) -> int | None:
     try:
         raw = base64.b64decode(parts[2], validate=True)
     except binascii.Error:
-        raise ValueError(f"the cosignature by {name} is not base64") from None
+        raise ValueError(_("the cosignature by {name} is not base64").format(name=name)) from None
     if len(raw) != 4 + 8 + 64 or raw[:4] != key_id:
         return None
     timestamp = int.from_bytes(raw[4:12], "big")
     if timestamp >= 1 << 63:
-        raise ValueError(f"the cosignature by {name} has an impossible time")
+        raise ValueError(_("the cosignature by {name} has an impossible time").format(name=name))
     try:
         key.verify(raw[12:], _message(body, timestamp))
     except InvalidSignature:
-        raise ValueError(f"the cosignature by {name} does not match this checkpoint") from None
+        raise ValueError(_("the cosignature by {name} does not match this checkpoint").format(name=name)) from None
     return timestamp
 
 
@@ -110,12 +111,12 @@ def check_cosignatures(lines: Sequence[str], body: str, policy: Policy) -> Witne
         line = line.strip()
         if not line:
             continue
-        why = "it is not by any witness listed under extra: witnesses: in mkdocs.yml"
+        why = _("it is not by any witness listed under extra: witnesses: in mkdocs.yml")
         for key in policy.witnesses:
             try:
                 when = cosignature_time(line, body, key)
             except ValueError:
-                why = "it does not match the current checkpoint (stale: made for an earlier head, or altered)"
+                why = _("it does not match the current checkpoint (stale: made for an earlier head, or altered)")
                 continue
             if when is not None:
                 name = key.split("+", 1)[0]
@@ -132,28 +133,30 @@ def parse_policy(extra: Mapping[str, Any] | None, path: str = "mkdocs.yml") -> t
     value = (extra or {}).get("witnesses")
     if value is None:
         return Policy(), []
-    example = "witnesses: {quorum: 2, keys: [<name>+<8 hex digits>+<base64>, …]} (keys from: build.py witness keygen)"
+    example = _("{example} (keys from: build.py witness keygen)").format(
+        example="witnesses: {quorum: 2, keys: [<name>+<8 hex digits>+<base64>, …]}")
     if not isinstance(value, Mapping) or set(value) - {"quorum", "keys"}:
-        return Policy(), [Problem(path, None, "extra.witnesses", "quorum and keys", shown(str(value)), example)]
+        return Policy(), [Problem(path, None, "extra.witnesses", _("quorum and keys"), shown(str(value)), example)]
     keys = value.get("keys") or []
     quorum = value.get("quorum", len(keys))
     problems: list[Problem] = []
     if not isinstance(keys, list):
-        return Policy(), [Problem(path, None, "extra.witnesses.keys", "a list of witness verifier keys",
+        return Policy(), [Problem(path, None, "extra.witnesses.keys", _("a list of witness verifier keys"),
                                   shown(str(keys)), example)]
     for key in keys:
         try:
             parse_verifier(str(key), COSIGNATURE_ALG)
         except ValueError as exc:
-            problems.append(Problem(path, None, "extra.witnesses.keys", "a witness verifier key (type 0x04)",
-                                    shown(str(key)), f"{exc}; {example}"))
+            problems.append(Problem(path, None, "extra.witnesses.keys", _("a witness verifier key (type 0x04)"),
+                                    shown(str(key)), _("{error}; {example}").format(error=exc, example=example)))
     names = [str(key).split("+", 1)[0] for key in keys]
     if len(set(names)) != len(names):
-        problems.append(Problem(path, None, "extra.witnesses.keys", "each witness once", ", ".join(names),
-                                "remove the repeated witness"))
+        problems.append(Problem(path, None, "extra.witnesses.keys", _("each witness once"), ", ".join(names),
+                                _("remove the repeated witness")))
     if isinstance(quorum, bool) or not isinstance(quorum, int) or not 0 <= quorum <= len(keys):
-        problems.append(Problem(path, None, "extra.witnesses.quorum", f"a whole number from 0 to {len(keys)}",
-                                shown(str(quorum)), "set quorum to how many listed witnesses must cosign"))
+        problems.append(Problem(path, None, "extra.witnesses.quorum",
+                                _("a whole number from 0 to {count}").format(count=len(keys)),
+                                shown(str(quorum)), _("set quorum to how many listed witnesses must cosign")))
     if problems:
         return Policy(), problems
     return Policy(tuple(str(k) for k in keys), int(quorum)), []

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from harvest.i18n import _
 from harvest.ledger.format import entry_lines
 from harvest.load import git
 from harvest.problems import Problem
@@ -55,14 +56,17 @@ def seals_kept(repo: Path, seal_rel: str, heads: Sequence[SealedHead]) -> list[P
             continue
         line = seal_line(size, root, day).strip()
         if i >= len(now):
-            got = "it is gone: the file " + ("was deleted" if not heads else f"has only {len(now)} sealed heads")
+            got = (_("it is gone: the file was deleted") if not heads else
+                   _("it is gone: the file has only {count} sealed heads").format(count=len(now)))
         elif now[i][0] < size:
-            got = f"it was lowered to {seal_line(*now[i]).strip()}"
+            got = _("it was lowered to {head}").format(head=seal_line(*now[i]).strip())
         else:
-            got = f"it was changed to {seal_line(*now[i]).strip()}"
+            got = _("it was changed to {head}").format(head=seal_line(*now[i]).strip())
         problems.append(Problem(
-            seal_rel, i + 1, "", f"the sealed head {line}, kept as commit {commit[:12]} sealed it", got,
-            "sealed heads only grow: never remove, lower or change one. Restore the file with "
-            f"git checkout {commit[:12]} -- {seal_rel}; correct a mistake with a new entry at the end of the ledger",
+            seal_rel, i + 1, "",
+            _("the sealed head {head}, kept as commit {commit} sealed it").format(head=line, commit=commit[:12]), got,
+            _("sealed heads only grow: never remove, lower or change one. Restore the file with "
+              "git checkout {commit} -- {path}; correct a mistake with a new entry at the end of the ledger").format(
+                commit=commit[:12], path=seal_rel),
         ))
     return problems

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
+from harvest.i18n import _
 from harvest.load.models import is_slug
 from harvest.proofs import tiles
 from harvest.proofs.checkpoint import Checkpoint, parse_checkpoint, verify_note
@@ -54,7 +55,7 @@ class Source:
             assert self.folder is not None
             path = (self.folder / rel).resolve()
             if not path.is_relative_to(self.folder):
-                raise FetchError(f"{rel} leads outside {self.folder}")
+                raise FetchError(_("{path} leads outside {folder}").format(path=rel, folder=self.folder))
             try:
                 data = path.read_bytes()
             except FileNotFoundError:
@@ -62,14 +63,14 @@ class Source:
             except OSError as exc:
                 raise FetchError(f"{path}: {exc.strerror}") from exc
         if len(data) > MAX_BYTES:
-            raise FetchError(f"{rel} is larger than {MAX_BYTES >> 20} MB")
+            raise FetchError(_("{path} is larger than {size} MB").format(path=rel, size=MAX_BYTES >> 20))
         return data
 
     def need(self, rel: str) -> bytes:
         """The bytes of ``rel``; FetchError when the site has no such file."""
         data = self.get(rel)
         if data is None:
-            raise FetchError(f"{self.where.rstrip('/')}/{rel} is missing")
+            raise FetchError(_("{path} is missing").format(path=f"{self.where.rstrip('/')}/{rel}"))
         return data
 
 
@@ -99,14 +100,15 @@ def listing(source: Source) -> Listing:
         logs = tuple(Log(str(x["id"]), str(x["origin"]), x["key"]) for x in data["logs"])
         for log in logs:  # ids become file names on the reader's side: only campaign ids pass
             if not is_slug(log.id) or not log.origin or any(c.isspace() or c == "+" for c in log.origin):
-                raise ValueError(f"the ledger id {log.id[:80]!r} or its origin is not allowed")
+                raise ValueError(_("the ledger id {id} or its origin is not allowed").format(id=repr(log.id[:80])))
             if log.key is not None and not isinstance(log.key, str):
-                raise ValueError(f"the key of {log.id} is not a string")
+                raise ValueError(_("the key of {id} is not a string").format(id=log.id))
         policy = data.get("witnesses") or {}
         return Listing(logs, bool(data["signed"]), tuple(str(k) for k in policy.get("keys", ())),
                        int(policy.get("quorum", 0)))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise FetchError(f"ledgers/logs.json of {source.where} is not a list of ledgers: {exc}") from exc
+        raise FetchError(_("ledgers/logs.json of {site} is not a list of ledgers: {error}").format(
+            site=source.where, error=exc)) from exc
 
 
 def read_checkpoint(source: Source, log_id: str, key: str | None, rel: str = "checkpoint") -> tuple[Checkpoint, str]:
@@ -134,11 +136,12 @@ class TileTree(MerkleTree):
             count = self.size >> (tiles.TILE_HEIGHT * level)
             width = min(tiles.TILE_WIDTH, count - n * tiles.TILE_WIDTH)
             if width <= 0:
-                raise ValueError(f"tile {level}/{n} is beyond a tree of {self.size}")
+                raise ValueError(_("tile {level}/{number} is beyond a tree of {size}").format(
+                    level=level, number=n, size=self.size))
             data = self.source.need(self.base + tiles.tile_path(level, n, width))
             if len(data) != width * HASH_SIZE:
-                raise ValueError(f"{self.base}{tiles.tile_path(level, n, width)} holds {len(data)} bytes, "
-                                 f"not {width} hashes")
+                raise ValueError(_("{path} holds {count} bytes, not {width} hashes").format(
+                    path=self.base + tiles.tile_path(level, n, width), count=len(data), width=width))
             self._tiles[key] = data
         return self._tiles[key]
 
@@ -184,7 +187,7 @@ def entry_bundles(source: Source, log_id: str, start: int, size: int) -> Iterato
             lines.append(data[at + 2 : at + 2 + length])
             at += 2 + length
         if at != len(data) or len(lines) != width:
-            raise ValueError(f"{rel} does not hold {width} entries")
+            raise ValueError(_("{path} does not hold {count} entries").format(path=rel, count=width))
         skip = max(0, start - n * w)
         yield n * w + skip, lines[skip:]
 
@@ -193,17 +196,19 @@ def audit(source: Source, log_id: str, checkpoint: Checkpoint) -> tuple[MerkleTr
     """Every entry of the log, read from its entry bundles and hashed into a tree whose root
     must be the checkpoint's; the published hash tiles must be that tree's. Raises ValueError."""
     lines: list[bytes] = []
-    for _, chunk in entry_bundles(source, log_id, 0, checkpoint.size):
+    for _start, chunk in entry_bundles(source, log_id, 0, checkpoint.size):
         lines += chunk
     tree = MerkleTree((leaf_level(lines),))
     if tree.root() != checkpoint.root:
-        raise ValueError(f"the {checkpoint.size} published entries of {log_id} do not hash to the checkpoint's root")
+        raise ValueError(_("the {count} published entries of {id} do not hash to the checkpoint's root").format(
+            count=checkpoint.size, id=log_id))
     published = TileTree(source, log_id, checkpoint.size)
     for path, data in tiles.tiles(tree):
         level = int(path.split("/")[1])
         n = _tile_number(path)
         if published.tile(level, n) != data:
-            raise ValueError(f"ledgers/{log_id}/{path} does not hold the hashes of the published entries")
+            raise ValueError(_("ledgers/{id}/{path} does not hold the hashes of the published entries").format(
+                id=log_id, path=path))
     return tree, lines
 
 
@@ -214,7 +219,7 @@ def _tile_number(path: str) -> int:
 
 def head_text(log_id: str, checkpoint: Checkpoint) -> str:
     """A head as messages name it: ``<id> size <n>, root <hex…>``."""
-    return f"{log_id} size {checkpoint.size}, root {checkpoint.root.hex()[:16]}…"
+    return _("{id} size {size}, root {root}…").format(id=log_id, size=checkpoint.size, root=checkpoint.root.hex()[:16])
 
 
 def check_previous(new: Source, previous: Source) -> list[str]:
@@ -233,27 +238,29 @@ def check_previous(new: Source, previous: Source) -> list[str]:
         return [str(exc)]
     for log in before:
         try:
-            old, _ = read_checkpoint(previous, log.id, None)
+            old, _text = read_checkpoint(previous, log.id, None)
         except FetchError:
             continue  # the live site has no checkpoint for it: nothing to be consistent with
         except ValueError as exc:
-            failures.append(f"ledgers/{log.id}/checkpoint of the live site: {exc}")
+            failures.append(_("ledgers/{id}/checkpoint of the live site: {error}").format(id=log.id, error=exc))
             continue
         mine = now.get(log.id)
         if mine is None:
-            failures.append(f"the live site publishes ledger {head_text(log.id, old)}; the new site dropped it")
+            failures.append(_("the live site publishes ledger {head}; the new site dropped it").format(
+                head=head_text(log.id, old)))
             continue
         if log.key and mine.key != log.key:
-            failures.append(f"ledger {log.id}: the live site's key is {log.key}, the new site's {mine.key}; "
-                            "witnesses and readers pinned the old key")
+            failures.append(_("ledger {id}: the live site's key is {old}, the new site's {new}; "
+                              "witnesses and readers pinned the old key").format(id=log.id, old=log.key, new=mine.key))
             continue
         try:
-            current, _ = read_checkpoint(new, log.id, mine.key)
+            current, _text = read_checkpoint(new, log.id, mine.key)
             ok = consistent(TileTree(new, log.id, current.size), old.size, old.root, current.root)
         except (FetchError, ValueError) as exc:
-            failures.append(f"ledger {log.id} of the new site: {exc}")
+            failures.append(_("ledger {id} of the new site: {error}").format(id=log.id, error=exc))
             continue
         if not ok:
-            failures.append(f"ledger {log.id}: the live site's head ({head_text(log.id, old)}) is not a prefix of "
-                            f"the new site's ({head_text(log.id, current)}): history was rewritten")
+            failures.append(_("ledger {id}: the live site's head ({old}) is not a prefix of "
+                              "the new site's ({new}): history was rewritten").format(
+                id=log.id, old=head_text(log.id, old), new=head_text(log.id, current)))
     return failures

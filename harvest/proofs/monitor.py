@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from harvest.i18n import _
 from harvest.ledger.format import INDEX, split_line
 from harvest.proofs.checkpoint import checkpoint_body, parse_checkpoint, verify_note
 from harvest.proofs.cosignature import Policy, check_cosignatures
@@ -45,7 +46,7 @@ def appended_totals(lines: Sequence[bytes]) -> str:
             except InvalidOperation:
                 continue
         parts.append(f"{kind} {total:+,} {currency} ({counted})")
-    return "; ".join(parts) or "nothing to sum"
+    return "; ".join(parts) or _("nothing to sum")
 
 
 def monitor_site(source: Source, state_dir: Path, now: int, *, witnesses: Sequence[str] | None = None,
@@ -64,28 +65,38 @@ def monitor_site(source: Source, state_dir: Path, now: int, *, witnesses: Sequen
         seen = state.get(log.origin)
         try:
             head, key = check_head(source, log.id, log.origin, log.key, seen)
-            _, text = read_checkpoint(source, log.id, key)
+            _head, text = read_checkpoint(source, log.id, key)
             tree, lines = audit(source, log.id, head)
             _check_history(source, log.id, key, tree)
         except (ValueError, FetchError) as exc:
-            out.failures.append(f"ALARM: {exc}")
+            out.failures.append(_("ALARM: {error}").format(error=exc))
             continue
         body = checkpoint_body(head.origin, head.size, head.root)
         rows = [r for r in text.partition("\n\n")[2].splitlines() if r.split(" ")[1:2] and r.split(" ")[1] in policy.names()]
         cosigned = check_cosignatures(rows, body, policy)
         for row, why in cosigned.rejected:
-            out.failures.append(f"ALARM: {log.origin}: a cosignature in the checkpoint is bad ({why}): {row[:60]}")
-        names = ", ".join(cosigned.names()) or "none"
+            out.failures.append(_("ALARM: {origin}: a cosignature in the checkpoint is bad ({why}): {line}").format(
+                origin=log.origin, why=why, line=row[:60]))
+        names = ", ".join(cosigned.names()) or _("none")
         if len(cosigned.valid) < policy.quorum:
-            out.said.append(f"WARNING: {log.origin}: only {len(cosigned.valid)} of {policy.quorum} witnesses "
-                            f"cosigned this head (valid: {names}): not yet witnessed")
+            out.said.append(_("WARNING: {origin}: only {count} of {quorum} witnesses "
+                              "cosigned this head (valid: {names}): not yet witnessed").format(
+                origin=log.origin, count=len(cosigned.valid), quorum=policy.quorum, names=names))
         old = int(seen["size"]) if seen else 0
         new = lines[old:]
-        first = "first audit" if not seen else f"since size {old}"
-        out.said.append(f"{describe(log.origin, head.size, head.root)}: all {head.size} entries match the signed "
-                        f"root; {len(cosigned.valid)} of quorum {policy.quorum} witnesses ({names})")
-        span = f"seq {old + 1}–{head.size}: " if new else ""
-        out.said.append(f"  appended {len(new)} entries ({first}) {span}{appended_totals(new) if new else ''}".rstrip())
+        out.said.append(_("{head}: all {size} entries match the signed root; {count} of quorum {quorum} "
+                          "witnesses ({names})").format(
+            head=describe(log.origin, head.size, head.root), size=head.size, count=len(cosigned.valid),
+            quorum=policy.quorum, names=names))
+        appended = {"count": len(new), "old": old, "first": old + 1, "last": head.size,
+                    "totals": appended_totals(new) if new else ""}
+        if not new:
+            said = (_("  appended {count} entries (first audit)") if not seen else
+                    _("  appended {count} entries (since size {old})"))
+        else:
+            said = (_("  appended {count} entries (first audit) seq {first}–{last}: {totals}") if not seen else
+                    _("  appended {count} entries (since size {old}) seq {first}–{last}: {totals}"))
+        out.said.append(said.format(**appended))
         state[log.origin] = head_record(key, head, time=now)
     save_state(state_dir, state)
     return out
@@ -98,5 +109,6 @@ def _check_history(source: Source, log_id: str, key: str, tree: MerkleTree) -> N
         text = source.need(f"ledgers/{log_id}/checkpoints/{size_text}").decode("utf-8", "replace")
         head = parse_checkpoint(verify_note(text, key))
         if head.size != int(size_text) or head.size > tree.size or tree.root(head.size) != head.root:
-            raise ValueError(f"ledgers/{log_id}/checkpoints/{size_text}: the signed head "
-                             f"({describe(head.origin, head.size, head.root)}) is not a prefix of the ledger: a fork")
+            raise ValueError(_("ledgers/{id}/checkpoints/{size}: the signed head ({head}) is not a prefix of the "
+                               "ledger: a fork").format(id=log_id, size=size_text,
+                                                        head=describe(head.origin, head.size, head.root)))

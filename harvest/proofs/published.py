@@ -24,6 +24,7 @@ from typing import Protocol
 
 from mkdocs.plugins import get_plugin_logger
 
+from harvest.i18n import _
 from harvest.problems import shown
 from harvest.proofs import checkpoint, tiles
 from harvest.proofs.books import Book
@@ -71,8 +72,9 @@ def cosignature_lines(root: Path, cid: str) -> list[str]:
     path = root / "ledgers" / f"{cid}.cosignatures"
     try:
         if path.is_symlink() or path.stat().st_size > MAX_COSIGNATURES_BYTES:
-            log.warning(f"ledgers/{cid}.cosignatures: left out: a symbolic link or larger than "
-                        f"{MAX_COSIGNATURES_BYTES // 1000} KB (one short line a witness is expected)")
+            log.warning(_("ledgers/{id}.cosignatures: left out: a symbolic link or larger than "
+                          "{size} KB (one short line a witness is expected)").format(
+                id=cid, size=MAX_COSIGNATURES_BYTES // 1000))
             return []
         text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError):
@@ -113,7 +115,8 @@ def log_files(site: LogSource, cid: str, book: Book) -> dict[str, bytes]:
     origin, signer, tree = origin_of(site, cid), signer_of(site, cid), book.tree
     seen = witnessed(site, cid, book)
     for row, why in seen.rejected:
-        log.warning(f"ledgers/{cid}.cosignatures: left out the cosignature {shown(row, limit=60)}: {why}")
+        log.warning(_("ledgers/{id}.cosignatures: left out the cosignature {line}: {why}").format(
+            id=cid, line=shown(row, limit=60), why=why))
     lines = [row for _, _, row in seen.valid]
     files = {"checkpoint": checkpoint.checkpoint_note(origin, tree.size, tree.root(), signer, lines).encode()}
     if signer:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harvest.i18n import _
 from harvest.ledger.format import entry_lines, normalise_receipt
 from harvest.proofs.checkpoint import (
     Checkpoint,
@@ -45,10 +46,10 @@ class _Report:
     failure: str | None = None
 
     def ok(self, text: str) -> None:
-        self.lines.append(f"checked {text}")
+        self.lines.append(_("checked {what}").format(what=text))
 
     def fail(self, text: str) -> None:
-        self.lines.append(f"FAILED: {text}")
+        self.lines.append(_("FAILED: {what}").format(what=text))
         if self.failure is None:
             self.failure = text
 
@@ -57,9 +58,9 @@ def _read_proof(data: bytes) -> list[bytes]:
     try:
         hashes = [base64.b64decode(row, validate=True) for row in data.split()]
     except binascii.Error as exc:
-        raise ValueError("a proof line is not base64") from exc
+        raise ValueError(_("a proof line is not base64")) from exc
     if any(len(h) != 32 for h in hashes):
-        raise ValueError("a proof line is not a SHA-256 hash")
+        raise ValueError(_("a proof line is not a SHA-256 hash"))
     return hashes
 
 
@@ -94,10 +95,10 @@ def _key_for(origin: str, keys: Sequence[str]) -> str | None:
 
 def _read_note(text: str, verifier_key: str | None) -> tuple[Checkpoint, str]:
     """The checkpoint, and how it was checked; raises ValueError."""
-    how = "unsigned check"
+    how = _("unsigned check")
     if verifier_key is not None:
         verify_note(text, verifier_key)
-        how = f"signature by {verifier_key.split('+', 1)[0]}"
+        how = _("signature by {name}").format(name=verifier_key.split("+", 1)[0])
     return parse_checkpoint(text), how
 
 
@@ -123,7 +124,7 @@ def verify_site(
     report = _Report()
     csvs = sorted((site_dir / "ledgers").glob("*.csv"))
     if not csvs:
-        report.fail(f"no ledgers/<id>.csv in {site_dir}: is this a built site?")
+        report.fail(_("no ledgers/<id>.csv in {folder}: is this a built site?").format(folder=site_dir))
     published = _published_policy(site_dir)
     site_keys, site_witnesses, site_quorum = published or ({}, (), 0)
     witnesses = trust.witnesses if trust.witnesses is not None else site_witnesses
@@ -134,7 +135,8 @@ def verify_site(
         lid = path.stem
         key = _key_for(_origin_of(site_dir, lid), trust.keys) if trust.keys else site_keys.get(lid)
         if key is None and not trust.allow_unsigned:
-            report.fail(f"ledgers/{lid}/checkpoint: unsigned (no verifier key); pass --allow-unsigned to check a preview")
+            report.fail(_("ledgers/{id}/checkpoint: unsigned (no verifier key); pass --allow-unsigned to check a "
+                          "preview").format(id=lid))
             continue
         checkpoint = _verify_ledger(site_dir, path, key, report)
         if checkpoint is not None:
@@ -143,14 +145,14 @@ def verify_site(
             try:
                 previous = _read_note(previous_text, _key_for(checkpoint.origin, [key] if key else []))[0]
             except ValueError as exc:
-                report.fail(f"the saved checkpoint: {exc}")
+                report.fail(_("the saved checkpoint: {error}").format(error=exc))
                 previous_text = None
                 continue
             if previous.origin == checkpoint.origin:
                 matched = True
                 _verify_previous(site_dir, lid, previous, checkpoint, report)
     if previous_text is not None and not matched and csvs:
-        report.fail("no published ledger has the saved checkpoint's origin")
+        report.fail(_("no published ledger has the saved checkpoint's origin"))
     return report.lines, report.failure
 
 
@@ -162,17 +164,19 @@ def _origin_of(site_dir: Path, lid: str) -> str:
 def _verify_witnesses(site_dir: Path, lid: str, witnesses: Sequence[str], quorum: int, report: _Report,
                       *, explicit: bool) -> None:
     text = (_read(site_dir / "ledgers" / lid / "checkpoint") or b"").decode("utf-8", "replace")
-    body, _, rest = text.partition("\n\n")
+    body, _blank, rest = text.partition("\n\n")
     seen = check_cosignatures(rest.splitlines(), body + "\n", Policy(tuple(witnesses), quorum))
-    names = ", ".join(seen.names()) or "none"
+    names = ", ".join(seen.names()) or _("none")
     if len(seen.valid) < quorum:
-        report.fail(f"ledgers/{lid}/checkpoint: only {len(seen.valid)} of the {quorum} witness cosignatures "
-                    f"needed (valid: {names}); pass --quorum 0 to accept an unwitnessed head")
+        report.fail(_("ledgers/{id}/checkpoint: only {count} of the {quorum} witness cosignatures "
+                      "needed (valid: {names}); pass --quorum 0 to accept an unwitnessed head").format(
+            id=lid, count=len(seen.valid), quorum=quorum, names=names))
     elif quorum == 0 and not explicit:
-        report.fail(f"ledgers/{lid}/checkpoint: the site asks for no witness, so nobody vouches for this head; "
-                    "pass --quorum 0 to accept an unwitnessed head")
+        report.fail(_("ledgers/{id}/checkpoint: the site asks for no witness, so nobody vouches for this head; "
+                      "pass --quorum 0 to accept an unwitnessed head").format(id=lid))
     else:
-        report.ok(f"ledgers/{lid}/checkpoint: cosigned by {len(seen.valid)} witnesses ({names}), quorum {quorum}")
+        report.ok(_("ledgers/{id}/checkpoint: cosigned by {count} witnesses ({names}), quorum {quorum}").format(
+            id=lid, count=len(seen.valid), names=names, quorum=quorum))
 
 
 def _verify_ledger(site_dir: Path, path: Path, verifier_key: str | None, report: _Report) -> Checkpoint | None:
@@ -181,24 +185,23 @@ def _verify_ledger(site_dir: Path, path: Path, verifier_key: str | None, report:
     lines = entry_lines(path.read_bytes())
     tree = MerkleTree.from_leaves(lines)
     root = tree.root()
-    report.ok(f"{rel}: {tree.size} entries, Merkle root {root.hex()}")
+    report.ok(_("{path}: {count} entries, Merkle root {root}").format(path=rel, count=tree.size, root=root.hex()))
     folder = site_dir / "ledgers" / lid
     note = folder / "checkpoint"
     if not note.is_file():
-        report.fail(f"ledgers/{lid}/checkpoint is missing")
+        report.fail(_("ledgers/{id}/checkpoint is missing").format(id=lid))
         return None
     try:
         checkpoint, how = _read_note(note.read_text("utf-8"), verifier_key)
     except (ValueError, UnicodeDecodeError) as exc:
-        report.fail(f"ledgers/{lid}/checkpoint: {exc}")
+        report.fail(_("{path}: {error}").format(path=f"ledgers/{lid}/checkpoint", error=exc))
         return None
     if checkpoint.size != tree.size or checkpoint.root != root:
-        report.fail(
-            f"ledgers/{lid}/checkpoint says size {checkpoint.size}, root "
-            f"{checkpoint.root.hex()}, but {rel} has {tree.size} entries with root {root.hex()}"
-        )
+        report.fail(_("ledgers/{id}/checkpoint says size {size}, root {root}, but {path} has {count} entries "
+                      "with root {actual}").format(id=lid, size=checkpoint.size, root=checkpoint.root.hex(),
+                                                   path=rel, count=tree.size, actual=root.hex()))
         return checkpoint
-    report.ok(f"ledgers/{lid}/checkpoint: size and root match ({how})")
+    report.ok(_("ledgers/{id}/checkpoint: size and root match ({how})").format(id=lid, how=how))
     heads = _signed_heads(folder, lid, verifier_key, checkpoint, report)
     for proof_path in sorted((folder / "consistency").glob("*"), key=lambda p: p.name.zfill(20)):
         _verify_consistency_file(proof_path, lid, heads, report)
@@ -207,9 +210,9 @@ def _verify_ledger(site_dir: Path, path: Path, verifier_key: str | None, report:
         heads_file, problems = read_checkpoints(sealed.read_bytes(), f"ledgers/{lid}.checkpoints")
         problems += check_sealed(heads_file, tree, rel, f"ledgers/{lid}.checkpoints", lines=lines)
         for problem in problems:
-            report.fail(f"{problem.path}: {problem.got}")
+            report.fail(_("{path}: {error}").format(path=problem.path, error=problem.got))
         if not problems:
-            report.ok(f"ledgers/{lid}.checkpoints: {len(heads_file)} sealed heads hold")
+            report.ok(_("ledgers/{id}.checkpoints: {count} sealed heads hold").format(id=lid, count=len(heads_file)))
     _verify_browser_files(folder, lid, tree, lines, report)
     return checkpoint
 
@@ -219,44 +222,49 @@ def _signed_heads(folder: Path, lid: str, key: str | None, current: Checkpoint, 
     heads = {current.size: current.root}
     for path in sorted((folder / "checkpoints").glob("[0-9]*"), key=lambda p: p.name.zfill(20)):
         try:
-            head, _ = _read_note(path.read_text("utf-8"), key)
+            head, _how = _read_note(path.read_text("utf-8"), key)
         except (ValueError, UnicodeDecodeError) as exc:
-            report.fail(f"ledgers/{lid}/checkpoints/{path.name}: {exc}")
+            report.fail(_("{path}: {error}").format(path=f"ledgers/{lid}/checkpoints/{path.name}", error=exc))
             continue
         if str(head.size) != path.name or head.origin != current.origin:
-            report.fail(f"ledgers/{lid}/checkpoints/{path.name} is the head of {head.origin} at size {head.size}")
+            report.fail(_("ledgers/{id}/checkpoints/{name} is the head of {origin} at size {size}").format(
+                id=lid, name=path.name, origin=head.origin, size=head.size))
             continue
         heads[head.size] = head.root
     if len(heads) > 1:
-        report.ok(f"ledgers/{lid}/checkpoints: {len(heads) - 1} signed earlier heads")
+        report.ok(_("ledgers/{id}/checkpoints: {count} signed earlier heads").format(id=lid, count=len(heads) - 1))
     return heads
 
 
 def _verify_consistency_file(path: Path, lid: str, heads: dict[int, bytes], report: _Report) -> None:
     name = f"ledgers/{lid}/consistency/{path.name}"
-    first, _, second = path.name.partition("-")
+    first, _dash, second = path.name.partition("-")
     if not first.isdigit() or (second and not second.isdigit()):
-        report.fail(f"{name}: not a size, or two sizes joined by -")
+        report.fail(_("{path}: not a size, or two sizes joined by -").format(path=name))
         return
     m, n = int(first), int(second) if second else max(heads)
     if m not in heads or n not in heads:
-        report.fail(f"{name}: there is no signed checkpoint of size {m if m not in heads else n} to check it against")
+        report.fail(_("{path}: there is no signed checkpoint of size {size} to check it against").format(
+            path=name, size=m if m not in heads else n))
         return
     try:
         proof = _read_proof(path.read_bytes())
     except ValueError as exc:
-        report.fail(f"{name}: {exc}")
+        report.fail(_("{path}: {error}").format(path=name, error=exc))
         return
     if verify_consistency(m, n, heads[m], heads[n], proof):
-        report.ok(f"{name}: the signed head of size {m} is a prefix of the one of size {n}")
+        report.ok(_("{path}: the signed head of size {old} is a prefix of the one of size {new}").format(
+            path=name, old=m, new=n))
     else:
-        report.fail(f"{name}: the proof does not show size {m} is a prefix of size {n}")
+        report.fail(_("{path}: the proof does not show size {old} is a prefix of size {new}").format(
+            path=name, old=m, new=n))
 
 
 def _verify_previous(site_dir: Path, lid: str, previous: Checkpoint, current: Checkpoint, report: _Report) -> None:
     m, n = previous.size, current.size
     if m > n:
-        report.fail(f"ledgers/{lid}: the saved checkpoint has {m} entries, the site only {n}")
+        report.fail(_("ledgers/{id}: the saved checkpoint has {old} entries, the site only {new}").format(
+            id=lid, old=m, new=n))
         return
     published = site_dir / "ledgers" / lid / "consistency" / str(m)
     proof: list[bytes] | None = None
@@ -271,12 +279,12 @@ def _verify_previous(site_dir: Path, lid: str, previous: Checkpoint, current: Ch
         except (ValueError, FetchError):
             proof = []
     if verify_consistency(m, n, previous.root, current.root, proof):
-        report.ok(f"ledgers/{lid}: the saved checkpoint (size {m}) is a prefix of size {n}")
+        report.ok(_("ledgers/{id}: the saved checkpoint (size {old}) is a prefix of size {new}").format(
+            id=lid, old=m, new=n))
     else:
-        report.fail(
-            f"ledgers/{lid}: history was rewritten since the saved checkpoint (size {m}, root "
-            f"{previous.root.hex()}): its entries are not the first {m} of the ledger now"
-        )
+        report.fail(_("ledgers/{id}: history was rewritten since the saved checkpoint (size {old}, root "
+                      "{root}): its entries are not the first {old} of the ledger now").format(
+            id=lid, old=m, root=previous.root.hex()))
 
 
 def _verify_browser_files(folder: Path, lid: str, tree: MerkleTree, lines: list[bytes], report: _Report) -> None:
@@ -284,14 +292,15 @@ def _verify_browser_files(folder: Path, lid: str, tree: MerkleTree, lines: list[
     expected.update(entry_bundles(lines))
     bad = [p for p, data in expected.items() if _read(folder / p) != data]
     if bad:
-        report.fail(f"ledgers/{lid}/{bad[0]} (and {len(bad) - 1} more) differ from the ledger")
+        report.fail(_("ledgers/{id}/{path} (and {count} more) differ from the ledger").format(
+            id=lid, path=bad[0], count=len(bad) - 1))
     else:
-        report.ok(f"ledgers/{lid}/tile: {len(expected)} tiles and entry bundles match")
+        report.ok(_("ledgers/{id}/tile: {count} tiles and entry bundles match").format(id=lid, count=len(expected)))
     meta_data = _read(folder / "receipts" / "index.json")
     try:
         prefix = int(json.loads(meta_data or b"")["prefix"])
     except (ValueError, KeyError, TypeError):
-        report.fail(f"ledgers/{lid}/receipts/index.json is missing or malformed")
+        report.fail(_("ledgers/{id}/receipts/index.json is missing or malformed").format(id=lid))
         return
     wanted = donation_receipts(lines)
     shards: dict[str, dict[str, int] | None] = {}
@@ -301,18 +310,22 @@ def _verify_browser_files(folder: Path, lid: str, tree: MerkleTree, lines: list[
             shards[name] = _read_json(folder / "receipts" / f"{name}.json")
         shard = shards[name]
         if shard is None or shard.get(normalise_receipt(code)) != index:
-            report.fail(f"ledgers/{lid}/receipts/{name}.json does not lead receipt {code} to seq {index + 1}")
+            report.fail(_("ledgers/{id}/receipts/{name}.json does not lead receipt {code} to seq {seq}").format(
+                id=lid, name=name, code=code, seq=index + 1))
             return
-    report.ok(f"ledgers/{lid}/receipts: all {len(wanted)} receipt codes lead to their entries")
+    report.ok(_("ledgers/{id}/receipts: all {count} receipt codes lead to their entries").format(
+        id=lid, count=len(wanted)))
     corrections = donation_corrections(lines)
     bad = [p for p, data in correction_shards(corrections, tree.size) if _read(folder / p) != data]
     if bad:
-        report.fail(f"ledgers/{lid}/{bad[0]} (and {len(bad) - 1} more) do not list the corrections of the "
-                    "donations as the ledger has them")
+        report.fail(_("ledgers/{id}/{path} (and {count} more) do not list the corrections of the "
+                      "donations as the ledger has them").format(id=lid, path=bad[0], count=len(bad) - 1))
     else:
         n, m = len(corrections), sum(map(len, corrections.values()))
-        report.ok(f"ledgers/{lid}/corrections: {n} corrected donation{'s' if n != 1 else ''} listed, with "
-                  f"{m} correction{'s' if m != 1 else ''}")
+        donations = (_("ledgers/{id}/corrections: 1 corrected donation listed") if n == 1 else
+                     _("ledgers/{id}/corrections: {count} corrected donations listed")).format(id=lid, count=n)
+        report.ok((_("{donations}, with 1 correction") if m == 1 else
+                   _("{donations}, with {count} corrections")).format(donations=donations, count=m))
 
 
 def _read(path: Path) -> bytes | None:
@@ -342,21 +355,19 @@ def proof_for_receipt(csv_bytes: bytes, checkpoint_text: str, receipt: str) -> s
     typed = normalise_receipt(code)  # as the page reads it: any case, full-width, spaces, dashes
     index = next((i for c, i in donation_receipts(lines).items() if normalise_receipt(c) == typed), None)
     if index is None:
-        raise LookupError(
-            f'no donation in this ledger has the receipt code "{code}"; check the code on '
-            "the receipt (its letters and digits)"
-        )
+        raise LookupError(_('no donation in this ledger has the receipt code "{code}"; check the code on '
+                            "the receipt (its letters and digits)").format(code=code))
     checkpoint = parse_checkpoint(checkpoint_text)
     if index >= checkpoint.size:
-        raise LookupError(
-            f'the donation "{code}" (seq {index + 1}) is newer than the checkpoint '
-            f"({checkpoint.size} entries); rebuild the site and try again"
-        )
+        raise LookupError(_('the donation "{code}" (seq {seq}) is newer than the checkpoint '
+                            "({count} entries); rebuild the site and try again").format(
+            code=code, seq=index + 1, count=checkpoint.size))
     if checkpoint.size > len(lines):
-        raise ValueError(f"the checkpoint has {checkpoint.size} entries, the ledger {len(lines)}")
+        raise ValueError(_("the checkpoint has {count} entries, the ledger {actual}").format(
+            count=checkpoint.size, actual=len(lines)))
     tree = MerkleTree.from_leaves(lines[: checkpoint.size])
     if tree.root() != checkpoint.root:
-        raise ValueError("the ledger does not match the checkpoint: history was rewritten")
+        raise ValueError(_("the ledger does not match the checkpoint: history was rewritten"))
     return tlog_proof(index, tree.inclusion_proof(index), checkpoint_text)
 
 
@@ -367,5 +378,5 @@ def check_receipt_proof(proof_text: str, line: bytes, verifier_key: str | None =
         verify_note(proof.checkpoint, verifier_key)
     checkpoint = parse_checkpoint(proof.checkpoint)
     if not verify_inclusion(leaf_hash(line), proof.index, checkpoint.size, proof.proof, checkpoint.root):
-        raise ValueError("the proof does not show this entry in the checkpointed ledger")
+        raise ValueError(_("the proof does not show this entry in the checkpointed ledger"))
     return proof.index

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harvest.i18n import _
 from harvest.proofs.checkpoint import Checkpoint, checkpoint_body
 from harvest.proofs.cosignature import cosign, witness_verifier
 from harvest.proofs.logclient import FetchError, Source, TileTree, consistent, listing, read_checkpoint
@@ -35,8 +36,8 @@ def load_state(folder: Path) -> dict[str, dict[str, Any]]:
                     and len(base64.b64decode(head["root"], validate=True)) == 32):
                 raise ValueError(origin)
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ValueError(f"{path} is not a JSON object of heads (key, size, root) by origin ({exc!r}); "
-                         "restore it from its history (git log -p)") from exc
+        raise ValueError(_("{path} is not a JSON object of heads (key, size, root) by origin ({error}); "
+                           "restore it from its history (git log -p)").format(path=path, error=repr(exc))) from exc
     return data
 
 
@@ -55,7 +56,7 @@ def head_record(key: str, head: Checkpoint, **more: Any) -> dict[str, Any]:
 
 def describe(origin: str, size: int, root: bytes) -> str:
     """A head as the alarms name it."""
-    return f"{origin} at size {size}, root {root.hex()[:16]}…"
+    return _("{origin} at size {size}, root {root}…").format(origin=origin, size=size, root=root.hex()[:16])
 
 
 @dataclass
@@ -73,22 +74,26 @@ def check_head(source: Source, log_id: str, origin: str, listed_key: str | None,
     consistency with ``seen``; the key used. Raises ValueError naming both heads."""
     key = seen["key"] if seen else listed_key
     if not key:
-        raise ValueError(f"{origin}: the site publishes no verifier key (an unsigned preview): nothing to vouch for")
+        raise ValueError(_("{origin}: the site publishes no verifier key (an unsigned preview): nothing to "
+                           "vouch for").format(origin=origin))
     if listed_key and listed_key != key:
-        raise ValueError(f"{origin}: the site now lists the key {listed_key}, but this log was first seen with {key}")
+        raise ValueError(_("{origin}: the site now lists the key {listed}, but this log was first seen with "
+                           "{key}").format(origin=origin, listed=listed_key, key=key))
     try:
-        head, _ = read_checkpoint(source, log_id, key)
+        head, _text = read_checkpoint(source, log_id, key)
     except ValueError as exc:
-        raise ValueError(f"{origin}: bad signature on ledgers/{log_id}/checkpoint: {exc}") from exc
+        raise ValueError(_("{origin}: bad signature on ledgers/{id}/checkpoint: {error}").format(
+            origin=origin, id=log_id, error=exc)) from exc
     if head.origin != origin:
-        raise ValueError(f"ledgers/{log_id}/checkpoint names the origin {head.origin}, the site lists {origin}")
+        raise ValueError(_("ledgers/{id}/checkpoint names the origin {named}, the site lists {origin}").format(
+            id=log_id, named=head.origin, origin=origin))
     if seen:
         size, root = int(seen["size"]), base64.b64decode(seen["root"])
         if not consistent(TileTree(source, log_id, head.size), size, root, head.root):
-            raise ValueError(
-                f"{origin}: INCONSISTENT: the head seen before ({describe(origin, size, root)}) is not a prefix of "
-                f"the published head ({describe(origin, head.size, head.root)}): history was rewritten or forked"
-            )
+            raise ValueError(_(
+                "{origin}: INCONSISTENT: the head seen before ({before}) is not a prefix of "
+                "the published head ({now}): history was rewritten or forked").format(
+                origin=origin, before=describe(origin, size, root), now=describe(origin, head.size, head.root)))
     return head, key
 
 
@@ -112,7 +117,7 @@ def cosign_site(source: Source, signer: str, state_dir: Path, now: int) -> Outco
         body = checkpoint_body(head.origin, head.size, head.root)
         out.lines[log.id] = cosign(body, signer, now)
         new_state[log.origin] = head_record(key, head, time=now)
-        out.said.append(f"{name} cosigns {describe(head.origin, head.size, head.root)}")
+        out.said.append(_("{name} cosigns {head}").format(name=name, head=describe(head.origin, head.size, head.root)))
     if out.failures:
         out.lines.clear()
         out.said.clear()
