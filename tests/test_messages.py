@@ -122,3 +122,16 @@ def test_the_command_line_speaks_chinese_by_default() -> None:
 def test_chinese_translation_of_a_word() -> None:
     with use_language("zh_CN"):
         assert _("nothing") != "nothing"
+
+
+@pytest.mark.parametrize("lang", messages.LANGUAGES)
+def test_a_message_used_in_two_parts_reads_the_same_in_both(lang: str) -> None:
+    seen: dict[str, tuple[str, str]] = {}
+    differ = []
+    for path in sorted((messages.LOCALE / lang).glob("*.po")):
+        for m in messages.read(lang, path.stem):
+            if m.id and m.string:
+                first = seen.setdefault(str(m.id), (path.stem, str(m.string)))
+                if first[1] != m.string:
+                    differ.append(f"{m.id!r}: {first[0]} says {first[1]!r}, {path.stem} says {m.string!r}")
+    assert differ == []
