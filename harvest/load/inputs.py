@@ -283,7 +283,8 @@ def link_problem(root: Path, path: Path) -> Problem:
 
 
 def inside(root: Path, path: Path, what: str, setting: str) -> Problem | None:
-    """A folder the config names (`setting`) must be inside the repository."""
+    """A folder the config names (`setting`) must be inside the repository; `what` names the
+    folder in the reader's language (`_("the pages folder")`)."""
     try:
         path.resolve().relative_to(root.resolve())
         return None
