@@ -391,16 +391,19 @@ def load_records(
     problems += _address_clashes(products.values())
     campaign_names = Names("campaign", {k: [c.name] if c else [] for k, (c, _, _) in campaigns.items()})
     product_hints = Names("product", {k: [p.name] if p else [] for k, (p, _, _) in products.items()})
-    unknown: list[Problem] = []  # ids in a record's list that no file has
+    unknown: set[Problem] = set()  # ids in a record's list that no file has
     for pid, (product, doc, rel) in products.items():
         more, hrefs = _cross_check_product(doc, rel, root, docs_dir, channels)
-        unknown += _unknown_ids(rel, doc, "campaigns", campaign_names)
-        problems += more + _dates(product, doc, rel, today)
+        missing = _unknown_ids(rel, doc, "campaigns", campaign_names)
+        unknown.update(missing)
+        problems += more + missing + _dates(product, doc, rel, today)
         if product is not None:
             products[pid] = (_with_links(product, hrefs), doc, rel)
     for campaign, doc, rel in campaigns.values():
         problems += _dates(campaign, doc, rel, today)
-        unknown += _unknown_ids(rel, doc, "products", product_hints)
+        missing = _unknown_ids(rel, doc, "products", product_hints)
+        unknown.update(missing)
+        problems += missing
         if campaign is None:
             continue
         if campaign.end is not None and campaign.end < campaign.start:
@@ -424,11 +427,11 @@ def load_records(
     return records, _one_per_id(problems, unknown)
 
 
-def _one_per_id(problems: list[Problem], unknown: list[Problem]) -> list[Problem]:
+def _one_per_id(problems: list[Problem], unknown: set[Problem]) -> list[Problem]:
     """An unknown id in a list (`campaigns[0]`, `products[2]`) is told once, with its hint,
     not also as a malformed id."""
     places = {(p.path, p.field) for p in unknown}
-    return [p for p in problems if (p.path, p.field) not in places] + unknown
+    return [p for p in problems if p in unknown or (p.path, p.field) not in places]
 
 
 def _with_links(product: Product, hrefs: Mapping[int, str]) -> Product | None:
