@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from harvest.i18n import _
-from harvest.load.names import Names
+from harvest.load.names import Names, listed
 from harvest.problems import Problem, shown
 
 # The in-app browsers the pages recognise, with the names readers know them by.
@@ -42,12 +42,12 @@ def parse_in_app(raw: Any, field: str, path: str) -> tuple[dict[str, str], list[
     for app, choice in raw.items():
         if app not in APPS:
             problems.append(Problem(path, None, f"{field}.{app}",
-                                    _("one of the apps: {choices}").format(choices=", ".join(APPS)), shown(app),
+                                    _("one of the apps: {choices}").format(choices=listed(APPS)), shown(app),
                                     Names.of("app", APPS).hint(str(app)) + _("use one of those names,"
                                                                 " or remove the line (other apps open the shop)")))
         elif choice not in CHOICES:
             problems.append(Problem(path, None, f"{field}.{app}",
-                                    _("one of: {choices}").format(choices=", ".join(CHOICES)), shown(choice),
+                                    _("one of: {choices}").format(choices=listed(CHOICES)), shown(choice),
                                     _("open goes to the shop, guide shows how to open it in a browser,"
                                       " copy offers the link or share code to copy")))
         elif choice != "open":

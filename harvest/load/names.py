@@ -17,6 +17,11 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from harvest.i18n import _, language
 
 
+def listed(items: Iterable[str]) -> str:
+    """Items as a list reads in the reader's language: ``jd, taobao`` (``jd、taobao`` in Chinese)."""
+    return _(", ").join(items)
+
+
 def _key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().casefold()
 
@@ -74,6 +79,10 @@ class Names(Collection[str]):
         if quoted:
             return _('"{id}" ({name})').format(id=id_, name=self._first[id_])
         return _("{id} ({name})").format(id=id_, name=self._first[id_])
+
+    def listing(self) -> str:
+        """Every id with a name it goes by, as a message lists them: ``jd (京东), taobao (淘宝)``."""
+        return listed(self.label(i) for i in self)
 
     def hint(self, text: str) -> str:
         """``did you mean "puer-tea" (云南普洱茶)? `` for the id or name closest to `text` (each id

@@ -21,7 +21,7 @@ from harvest.i18n import _
 from harvest.load import addresses, git, inapp, inputs, models
 from harvest.load.links import check_link
 from harvest.load.models import Campaign, Product
-from harvest.load.names import Names
+from harvest.load.names import Names, listed
 from harvest.load.privacy import find_personal_data
 from harvest.load.sanity import control_character, date_in_window, visible, window_text
 from harvest.load.yamlfile import YamlDoc, dotted, parse_yaml
@@ -55,9 +55,9 @@ class Records:
 
     def campaign_products(self, campaign_id: str) -> list[str]:
         """The campaign's own list, joined with the products that name the campaign."""
-        listed = set(self.campaigns[campaign_id].products)
-        listed.update(pid for pid, p in self.products.items() if campaign_id in p.campaigns)
-        return sorted(listed)
+        ids = set(self.campaigns[campaign_id].products)
+        ids.update(pid for pid, p in self.products.items() if campaign_id in p.campaigns)
+        return sorted(ids)
 
 
 def load_channels(
@@ -160,7 +160,7 @@ def _pydantic_problems(err: ValidationError, path: str, doc: YamlDoc, model: typ
                     path,
                     line,
                     field,
-                    _("one of the known fields: {fields}").format(fields=", ".join(known)),
+                    _("one of the known fields: {fields}").format(fields=listed(known)),
                     _('an unknown field "{field}"').format(field=loc[-1]),
                     Names.of("field", known).hint(str(loc[-1])) + _("check the spelling, or remove the line"),
                 )
@@ -525,7 +525,7 @@ def _product_names(doc: YamlDoc, rel: str, channels: Names, categories: Names) -
         else:
             out.append(Problem(rel, doc.line(("category",)), "category",
                                _("a category of mkdocs.yml (extra.categories): {choices}")
-                               .format(choices=", ".join(categories.label(c) for c in categories)),
+                               .format(choices=categories.listing()),
                                shown(category), categories.hint(category)
                                + _("use one of those, or add the category under extra.categories in mkdocs.yml")))
     for i, buy in _items(data, "purchase"):
@@ -538,7 +538,7 @@ def _product_names(doc: YamlDoc, rel: str, channels: Names, categories: Names) -
             continue
         out.append(Problem(rel, doc.line(("purchase", i, "channel")), f"purchase[{i}].channel",
                            _("a channel declared in mkdocs.yml: {choices}")
-                           .format(choices=", ".join(channels.label(c) for c in channels)),
+                           .format(choices=channels.listing()),
                            shown(cid), channels.hint(cid)
                            + _("use one of those, or declare the channel under extra.channels in mkdocs.yml")))
     return out, {p.field for p in out}
@@ -616,7 +616,7 @@ def _check_image(image: str, docs_dir: Path) -> str | inputs.Refused | None:
     if pure.is_absolute() or ".." in pure.parts or "\\" in image or ":" in image:
         return _("a path inside content/, like images/orange.jpg (no /, .. or drive letters at the start)")
     if pure.suffix.lower() not in IMAGE_TYPES:
-        return _("a picture file ending in {endings}").format(endings=", ".join(IMAGE_TYPES))
+        return _("a picture file ending in {endings}").format(endings=listed(IMAGE_TYPES))
     target = (docs_dir / image).resolve()
     if not target.is_relative_to(docs_dir.resolve()) or not target.is_file():
         return _("a picture that exists inside content/")

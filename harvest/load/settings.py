@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from harvest.i18n import _
 from harvest.load import models
+from harvest.load.names import listed
 from harvest.problems import Problem, shown
 from harvest.vocabulary import CATEGORIES
 
@@ -76,11 +77,11 @@ def read_admin(extra: Mapping[str, Any] | None, path: str = "mkdocs.yml") -> tup
         return Admin(None, categories), problems
     known = {"backend", "repo", "branch", "base_url", "api_root", "app_id", "auth_endpoint"}
     for key in sorted(set(map(str, raw)) - known):
-        problems.append(Problem(path, None, f"extra.admin.{key}", _("one of {choices}").format(choices=", ".join(sorted(known))),
+        problems.append(Problem(path, None, f"extra.admin.{key}", _("one of {choices}").format(choices=listed(sorted(known))),
                                 _('an unknown setting "{key}"').format(key=key), _("check the spelling, or remove it")))
     backend, repo = raw.get("backend"), raw.get("repo")
     if backend not in BACKENDS:
-        problems.append(Problem(path, None, "extra.admin.backend", _("one of {choices}").format(choices=", ".join(BACKENDS)),
+        problems.append(Problem(path, None, "extra.admin.backend", _("one of {choices}").format(choices=listed(BACKENDS)),
                                 shown(backend), _("say which forge holds the site's repository")))
     if not isinstance(repo, str) or not re.fullmatch(REPO_PATTERN, repo):
         problems.append(Problem(path, None, "extra.admin.repo", _("the repository as owner/name"), shown(repo),
