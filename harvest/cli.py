@@ -433,10 +433,10 @@ def schemas(check_only: bool) -> None:
 
 def _in_app_report(extra: Any) -> None:
     """Per channel, which in-app browsers open the shop, guide the reader or offer a copy."""
-    from harvest.load.inapp import REPORT_TITLE, policy_summary
+    from harvest.load.inapp import policy_summary, report_title
     from harvest.load.records import load_channels
 
-    click.echo(REPORT_TITLE)
+    click.echo(report_title())
     for channel in load_channels(extra)[0].values():
         click.echo(policy_summary(channel.id, channel.label, channel.in_app))
 

@@ -11,34 +11,36 @@ from __future__ import annotations
 
 import posixpath
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from harvest.i18n import _
 from harvest.load.sanity import address_key
 from harvest.problems import Problem, shown
 
 # The first part of every path the build (with the theme and its search) writes, and what
-# writes it. tests/test_addresses.py checks that every built file is covered.
-OWNED: dict[str, str] = {
-    "products": "the product pages, made from products/*.yml",
-    "go": "the buy-link redirects that printed QR codes lead to, made from purchase: in products/*.yml",
-    "qr": "the QR code pictures, made from products/*.yml",
-    "01": "the GS1 Digital Link pages (01/<GTIN-14>/), made from gtin: in products/*.yml",
-    "places": "the place pages, made from origin: in products/*.yml",
-    "campaigns": "the campaign pages, made from campaigns/*.yml",
-    "ledgers": "the ledger pages and files, made from ledgers/*.csv",
-    "transparency": "the transparency page, made from the ledgers",
-    "labels": "the printable labels and posters, made from products/*.yml",
-    "data": "the open data files (data/products.json …), made from the records",
-    "schemas": "the record schemas, made from harvest/load/models.py",
-    "img": "the resized pictures, made from the pictures in content/images/",
-    "assets": "the theme's styles and scripts (theme/)",
-    "search": "the search index, made by the search plugin",
-    "admin": "the editors' forms (Decap CMS), made from harvest/load/models.py and extra.admin",
-    "sitemap.xml": "the sitemap, made by MkDocs",
-    "sitemap.xml.gz": "the sitemap, made by MkDocs",
-    "404.html": "the page-not-found page of the theme",
-    "404": "the page-not-found page of the theme",
+# writes it, in the reader's language. tests/test_addresses.py checks that every built file
+# is covered.
+OWNED: dict[str, Callable[[], str]] = {
+    "products": lambda: _("the product pages, made from products/*.yml"),
+    "go": lambda: _("the buy-link redirects that printed QR codes lead to, made from purchase: in products/*.yml"),
+    "qr": lambda: _("the QR code pictures, made from products/*.yml"),
+    "01": lambda: _("the GS1 Digital Link pages (01/<GTIN-14>/), made from gtin: in products/*.yml"),
+    "places": lambda: _("the place pages, made from origin: in products/*.yml"),
+    "campaigns": lambda: _("the campaign pages, made from campaigns/*.yml"),
+    "ledgers": lambda: _("the ledger pages and files, made from ledgers/*.csv"),
+    "transparency": lambda: _("the transparency page, made from the ledgers"),
+    "labels": lambda: _("the printable labels and posters, made from products/*.yml"),
+    "data": lambda: _("the open data files (data/products.json …), made from the records"),
+    "schemas": lambda: _("the record schemas, made from harvest/load/models.py"),
+    "img": lambda: _("the resized pictures, made from the pictures in content/images/"),
+    "assets": lambda: _("the theme's styles and scripts (theme/)"),
+    "search": lambda: _("the search index, made by the search plugin"),
+    "admin": lambda: _("the editors' forms (Decap CMS), made from harvest/load/models.py and extra.admin"),
+    "sitemap.xml": lambda: _("the sitemap, made by MkDocs"),
+    "sitemap.xml.gz": lambda: _("the sitemap, made by MkDocs"),
+    "404.html": lambda: _("the page-not-found page of the theme"),
+    "404": lambda: _("the page-not-found page of the theme"),
 }
 
 # An id that would take the place of a folder's own index page (products/index.md …).
@@ -96,30 +98,26 @@ def gtin_key(gtin: str) -> str:
     return gtin.zfill(14)
 
 
-# How to fix a clash, by what clashes; {where} is the other file and line, {text} its spelling.
-FIX_GTIN = ("each product has its own code (leading zeros do not make another one): check the code on the"
-            " package, and correct this one or the one in {where}")
-FIX_NAME = ('write it exactly as {where} does ("{text}"), or, if they are different, make the names differ'
-            " by more than punctuation, spaces, width or case")
-FIX_PICTURE = ('rename one of the two pictures ({where} uses "{text}"): their resized copies would be'
-               " published under one name")
-
-
 def clashes(claims: Iterable[Claim], what: str, fix: str, same_text_clashes: bool = False) -> list[Problem]:
     """Problems for claims on one key: always when `same_text_clashes` (a product code is one
-    product's), else only when written differently (two products may share a county)."""
+    product's), else only when written differently (two products may share a county). `what`
+    names the thing claimed ("a county name"); `fix` says how to fix a clash, with {where}
+    (the other file and line) and {text} (its spelling)."""
     first: dict[str, Claim] = {}
     out: list[Problem] = []
     for claim in sorted(claims, key=lambda c: (c.path, c.line or 0, c.field)):
         if not claim.key:
-            out.append(Problem(claim.path, claim.line, claim.field, f"{what} with letters or digits in it",
-                               shown(claim.text), "write the name as it is officially written"))
+            out.append(Problem(claim.path, claim.line, claim.field,
+                               _("{what} with letters or digits in it").format(what=what),
+                               shown(claim.text), _("write the name as it is officially written")))
             continue
         seen = first.setdefault(claim.key, claim)
         if seen is claim or (seen.text == claim.text and not same_text_clashes):
             continue
-        where = f"{seen.path}, line {seen.line}" if seen.line else seen.path
-        out.append(Problem(claim.path, claim.line, claim.field, f"{what} of its own (it is published under one"
-                           f" address with {where})", f"{shown(claim.text)}, the same as {shown(seen.text)}",
+        where = _("{path}, line {line}").format(path=seen.path, line=seen.line) if seen.line else seen.path
+        out.append(Problem(claim.path, claim.line, claim.field,
+                           _("{what} of its own (it is published under one address with {where})")
+                           .format(what=what, where=where),
+                           _("{text}, the same as {other}").format(text=shown(claim.text), other=shown(seen.text)),
                            fix.format(where=where, text=seen.text)))
     return out

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from harvest.i18n import _
 from harvest.load.addresses import OWNED, gtin_key, owned_part
 from harvest.load.privacy import page_problems
 from harvest.load.records import Records
@@ -67,13 +68,15 @@ def _taken(path: str, rel: str, owned: str, records: Records) -> Problem:
                   if p.gtin and gtin_key(p.gtin) == stem]
     else:
         makers = []
-    made = "".join(f"; this path is made from {m}" for m in makers)
-    where = f"the folder {owned}/" if len(parts) > 1 else f"the name {owned}"
-    fix = "the build's own pages cannot be replaced: move the file out of that folder, or rename it"
+    what = _("the folder {owned}/").format(owned=owned) if len(parts) > 1 else _("the name {owned}").format(owned=owned)
+    got = _("{path} under {where}, which the build writes: {what}").format(path=shown(rel), where=what,
+                                                                         what=OWNED[owned]())
+    fix = _("the build's own pages cannot be replaced: move the file out of that folder, or rename it")
     if makers:
-        fix += f"; to change what the build makes there, edit {' and '.join(makers)}"
-    return Problem(path, None, "", "a page at a path the build does not make itself",
-                   f"{shown(rel)} under {where}, which the build writes: {OWNED[owned]}{made}", fix)
+        made = _(" and ").join(makers)
+        got = _("{found}; this path is made from {files}").format(found=got, files=made)
+        fix = _("{fix}; to change what the build makes there, edit {files}").format(fix=fix, files=made)
+    return Problem(path, None, "", _("a page at a path the build does not make itself"), got, fix)
 
 
 def _page_text(file: Path, path: str) -> list[Problem]:
@@ -85,7 +88,7 @@ def _page_text(file: Path, path: str) -> list[Problem]:
         code = control_character(line, allow="\t")
         if code:
             column = line.index(chr(int(code[2:], 16))) + 1
-            return [Problem(path, number, "", "text without control or invisible characters",
-                            f"the character {code}", "delete it (it was pasted with the text and cannot be seen)",
-                            column=column)]
+            return [Problem(path, number, "", _("text without control or invisible characters"),
+                            _("the character {code}").format(code=code),
+                            _("delete it (it was pasted with the text and cannot be seen)"), column=column)]
     return page_problems(path, text)

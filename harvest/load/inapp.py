@@ -9,10 +9,11 @@ channel does not name is `open`. The browser tells which app it is in from its u
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
+from harvest.i18n import _
+from harvest.load.names import Names, listed
 from harvest.problems import Problem, shown
 
 # The in-app browsers the pages recognise, with the names readers know them by.
@@ -34,27 +35,24 @@ def parse_in_app(raw: Any, field: str, path: str) -> tuple[dict[str, str], list[
     if raw is None:
         return {}, []
     if not isinstance(raw, Mapping):
-        return {}, [Problem(path, None, field, "a group like {wechat: guide, qq: guide}", shown(raw),
-                            f"write it like\n      {EXAMPLE}")]
+        return {}, [Problem(path, None, field, _("a group like {example}").format(example="{wechat: guide, qq: guide}"),
+                            shown(raw), _("write it like\n      {example}").format(example=EXAMPLE))]
     policy: dict[str, str] = {}
     problems: list[Problem] = []
     for app, choice in raw.items():
         if app not in APPS:
-            problems.append(Problem(path, None, f"{field}.{app}", "one of the apps: " + ", ".join(APPS), shown(app),
-                                    _did_you_mean(str(app)) + "use one of those names,"
-                                    " or remove the line (other apps open the shop)"))
+            problems.append(Problem(path, None, f"{field}.{app}",
+                                    _("one of the apps: {choices}").format(choices=listed(APPS)), shown(app),
+                                    Names.of("app", APPS).hint(str(app)) + _("use one of those names,"
+                                                                " or remove the line (other apps open the shop)")))
         elif choice not in CHOICES:
-            problems.append(Problem(path, None, f"{field}.{app}", "one of: " + ", ".join(CHOICES), shown(choice),
-                                    "open goes to the shop, guide shows how to open it in a browser,"
-                                    " copy offers the link or share code to copy"))
+            problems.append(Problem(path, None, f"{field}.{app}",
+                                    _("one of: {choices}").format(choices=listed(CHOICES)), shown(choice),
+                                    _("open goes to the shop, guide shows how to open it in a browser,"
+                                      " copy offers the link or share code to copy")))
         elif choice != "open":
             policy[app] = choice
     return dict(sorted(policy.items(), key=lambda kv: list(APPS).index(kv[0]))), problems
-
-
-def _did_you_mean(app: str) -> str:
-    close = difflib.get_close_matches(app, list(APPS), n=1)
-    return f'did you mean "{close[0]}"? ' if close else ""
 
 
 def policy_attr(policy: Mapping[str, str]) -> str:
@@ -65,14 +63,17 @@ def policy_attr(policy: Mapping[str, str]) -> str:
 def policy_summary(cid: str, label: str, policy: Mapping[str, str]) -> str:
     """One line of the build's report: which in-app browsers open, guide or copy for a channel."""
     if not policy:
-        return f"  {cid} ({label}): open in every app"
+        return _("  {id} ({label}): open in every app").format(id=cid, label=label)
     by_choice: dict[str, list[str]] = {c: [] for c in CHOICES}
     for app in APPS:
         by_choice[policy.get(app, "open")].append(app)
-    return f"  {cid} ({label}): " + "; ".join(f"{c}: {', '.join(apps)}" for c, apps in by_choice.items() if apps)
+    choices = "; ".join(f"{c}: {', '.join(apps)}" for c, apps in by_choice.items() if apps)
+    return _("  {id} ({label}): {choices}").format(id=cid, label=label, choices=choices)
 
 
-REPORT_TITLE = "In-app browsers (mkdocs.yml, extra.channels: in_app), what each buy link does:"
+def report_title() -> str:
+    """The first line of the build's report on in-app browsers (`policy_summary` gives the others)."""
+    return _("In-app browsers (mkdocs.yml, extra.channels: in_app), what each buy link does:")
 
 
 def copies(policy: Mapping[str, str]) -> list[str]:

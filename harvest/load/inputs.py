@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image, ImageFile
 
+from harvest.i18n import _
 from harvest.problems import Problem, shown
 
 RECORD_BYTES = 256 * 1024  # a product or campaign record (a long one is 3 KB)
@@ -43,8 +44,14 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # a pipe named like a file must not hang the open
-_LINK = "a file or folder of its own (links are never followed, so that nothing outside the repository is published)"
-_UNLINK = "replace the link with a copy of the file (cp -L), or remove it"
+
+
+def _link() -> str:
+    return _("a file or folder of its own (links are never followed, so that nothing outside the repository is published)")
+
+
+def _unlink() -> str:
+    return _("replace the link with a copy of the file (cp -L), or remove it")
 
 
 class Refused(Exception):
@@ -63,32 +70,35 @@ def io_words(error: OSError) -> tuple[str, str]:
     """What went wrong, in plain words, and how to fix it, for an error of the system."""
     code = error.errno
     if code == errno.ENOSPC or code == errno.EDQUOT:
-        return "the disk is full", "free some space on the disk (or build elsewhere with --site-dir), then try again"
+        return _("the disk is full"), _("free some space on the disk (or build elsewhere with --site-dir), then try again")
     if code == errno.EROFS:
-        return "the disk or folder is read-only", "build on a disk you can write to (--site-dir), or make it writable"
+        return (_("the disk or folder is read-only"),
+                _("build on a disk you can write to (--site-dir), or make it writable"))
     if code in (errno.EACCES, errno.EPERM):
-        return "no permission", "give your user permission to read and write the file and its folder, then try again"
+        return _("no permission"), _("give your user permission to read and write the file and its folder, then try again")
     if code == errno.ENOENT:
-        return "the file or its folder vanished while it was being used", "try again (another program may have moved it)"
+        return (_("the file or its folder vanished while it was being used"),
+                _("try again (another program may have moved it)"))
     if code == errno.ELOOP:
-        return "a link", _UNLINK
+        return _("a link"), _unlink()
     if code == errno.EMFILE or code == errno.ENFILE:
-        return "too many open files", "close some programs and try again"
-    return f"an error of the system: {error.strerror or error}", "try again; if it happens again, tell the site's maintainer"
+        return _("too many open files"), _("close some programs and try again")
+    return (_("an error of the system: {error}").format(error=error.strerror or error),
+            _("try again; if it happens again, tell the site's maintainer"))
 
 
 def _refused_io(error: OSError) -> Refused:
     what, fix = io_words(error)
     if error.errno == errno.ELOOP:
-        return Refused(_LINK, "a link", fix)
-    return Refused("a file that can be read", f"it could not be read: {what}", fix)
+        return Refused(_link(), what, fix)
+    return Refused(_("a file that can be read"), _("it could not be read: {reason}").format(reason=what), fix)
 
 
 def _open(root: Path, rel: str) -> int:
     """A read-only descriptor of `root/rel`, following no link on the way."""
     parts = PurePosixPath(rel).parts
     if not parts or ".." in parts or PurePosixPath(rel).is_absolute():
-        raise Refused("a path inside the repository", shown(rel), "write the path without .. or / at the start")
+        raise Refused(_("a path inside the repository"), shown(rel), _("write the path without .. or / at the start"))
     if os.open not in os.supports_dir_fd or not _NOFOLLOW:  # Windows: no dir_fd; check, then open
         if any((root / Path(*parts[:n])).is_symlink() for n in range(1, len(parts) + 1)):
             raise OSError(errno.ELOOP, "a link", str(root / rel))
@@ -119,7 +129,7 @@ def read_bytes(root: Path, rel: str, limit: int | None = None) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise Refused("a plain file", "a pipe, device or folder", "replace it with an ordinary file, or remove it")
+            raise Refused(_("a plain file"), _("a pipe, device or folder"), _("replace it with an ordinary file, or remove it"))
         if limit is not None and info.st_size > limit:
             raise too_big(info.st_size, limit)
         chunks, total = [], 0
@@ -138,8 +148,8 @@ def read_bytes(root: Path, rel: str, limit: int | None = None) -> bytes:
 def too_big(size: int, limit: int) -> Refused:
     """A file above its size limit."""
     return Refused(
-        f"a file of at most {_kb(limit)}", f"{_kb(size)}",
-        "split it into smaller files, or move large parts (pictures, tables) into files of their own",
+        _("a file of at most {size}").format(size=_kb(limit)), _kb(size),
+        _("split it into smaller files, or move large parts (pictures, tables) into files of their own"),
     )
 
 
@@ -154,8 +164,8 @@ def read_text(root: Path, rel: str, limit: int | None = None) -> str:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise Refused("text saved as UTF-8", f"bytes that are not UTF-8 (line {line})",
-                      'save the file as UTF-8 in your editor ("Save with encoding")') from None
+        raise Refused(_("text saved as UTF-8"), _("bytes that are not UTF-8 (line {line})").format(line=line),
+                      _('save the file as UTF-8 in your editor ("Save with encoding")')) from None
 
 
 def picture_size(root: Path, rel: str) -> tuple[int, int]:
@@ -166,16 +176,16 @@ def picture_size(root: Path, rel: str) -> tuple[int, int]:
     (every byte is still read), so that checking costs little.
     """
     data = read_bytes(root, rel, PICTURE_BYTES)
-    damaged = Refused("a JPEG, PNG or WebP picture that opens",
-                      "a damaged or truncated file, or not a picture",
-                      "open it in a picture editor and save it again as JPEG, or take the picture again")
+    damaged = Refused(_("a JPEG, PNG or WebP picture that opens"),
+                      _("a damaged or truncated file, or not a picture"),
+                      _("open it in a picture editor and save it again as JPEG, or take the picture again"))
     try:
         with warnings.catch_warnings(record=True), Image.open(io.BytesIO(data), formats=FORMATS) as im:
             # Pillow warns (recorded here, not shown) between PICTURE_PIXELS and twice that,
             # and raises DecompressionBombError above; the header is all it has read.
             width, height = im.size
             if width * height > PICTURE_PIXELS:
-                raise too_many_pixels(width * height, f"{width}×{height} pixels, ")
+                raise too_many_pixels(width * height, width, height)
             im.draft("RGB", (max(1, width // 8), max(1, height // 8)))
             im.load()
             return oriented(im, width, height)
@@ -192,12 +202,20 @@ def oriented(im: Image.Image, width: int, height: int) -> tuple[int, int]:
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
-def too_many_pixels(pixels: int, size: str = "") -> Refused:
-    """A picture above the pixel limit (0: Pillow's own check found it, without a count)."""
-    got = f"{size}{pixels / 1e6:,.0f} million pixels" if pixels else "a picture far too large"
+def too_many_pixels(pixels: int, width: int = 0, height: int = 0) -> Refused:
+    """A picture above the pixel limit (0: Pillow's own check found it, without a count), of
+    `width`×`height` pixels when known."""
+    if not pixels:
+        got = _("a picture far too large")
+    elif width:
+        got = _("{width}×{height} pixels, {millions} million pixels").format(
+            width=width, height=height, millions=f"{pixels / 1e6:,.0f}")
+    else:
+        got = _("{millions} million pixels").format(millions=f"{pixels / 1e6:,.0f}")
     return Refused(
-        f"a picture of at most {PICTURE_PIXELS // 1_000_000} million pixels (like 8000×8000)", got,
-        "save a smaller copy (any picture editor's Resize, 2000 pixels wide is plenty: the site shows at most 800)",
+        _("a picture of at most {millions} million pixels (like 8000×8000)").format(millions=PICTURE_PIXELS // 1_000_000),
+        got,
+        _("save a smaller copy (any picture editor's Resize, 2000 pixels wide is plenty: the site shows at most 800)"),
     )
 
 
@@ -244,8 +262,8 @@ def _scan(root: Path, folder: Path, limits: Mapping[str, int]) -> Iterator[Probl
                 elif entry.is_dir(follow_symlinks=False):
                     todo.append(path)
                 elif not entry.is_file(follow_symlinks=False):
-                    yield Refused("a plain file", "a pipe, device or socket",
-                                  "replace it with an ordinary file, or remove it").problem(_where(root, path))
+                    yield Refused(_("a plain file"), _("a pipe, device or socket"),
+                                  _("replace it with an ordinary file, or remove it")).problem(_where(root, path))
                 else:
                     limit = limits.get(path.suffix.lower())
                     size = entry.stat(follow_symlinks=False).st_size
@@ -260,18 +278,20 @@ def link_problem(root: Path, path: Path) -> Problem:
     try:
         target = shown(os.readlink(path))
     except OSError:
-        target = "somewhere"
-    return Problem(_where(root, path), None, "", _LINK, f"a link to {target}", _UNLINK)
+        target = _("somewhere")
+    return Problem(_where(root, path), None, "", _link(), _("a link to {target}").format(target=target), _unlink())
 
 
 def inside(root: Path, path: Path, what: str, setting: str) -> Problem | None:
-    """A folder the config names (`setting`) must be inside the repository."""
+    """A folder the config names (`setting`) must be inside the repository; `what` names the
+    folder in the reader's language (`_("the pages folder")`)."""
     try:
         path.resolve().relative_to(root.resolve())
         return None
     except (ValueError, OSError):
-        return Problem("mkdocs.yml", None, setting, f"{what} inside the repository",
-                       shown(path.as_posix()), f"point {setting} at a folder inside the repository")
+        return Problem("mkdocs.yml", None, setting, _("{what} inside the repository").format(what=what),
+                       shown(path.as_posix()),
+                       _("point {setting} at a folder inside the repository").format(setting=setting))
 
 
 def no_environment(root: Path, config_file: Path) -> list[Problem]:
@@ -283,8 +303,8 @@ def no_environment(root: Path, config_file: Path) -> list[Problem]:
     except Refused as e:
         return [e.problem(rel)]
     return [
-        Problem(rel, n, "", "values written out (the site reads nothing from environment variables)",
-                shown(line.strip()), "write the value itself instead of !ENV")
+        Problem(rel, n, "", _("values written out (the site reads nothing from environment variables)"),
+                shown(line.strip()), _("write the value itself instead of !ENV"))
         for n, line in enumerate(text.splitlines(), 1)
         if re.search(r"!ENV\b", line.split("#", 1)[0])
     ]

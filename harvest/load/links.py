@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import ada_url
 
+from harvest.i18n import _
 from harvest.load.sanity import control_character
 
 # What an editor typed between "https://" and the path: the host as the editor sees it.
@@ -59,45 +60,46 @@ def _apart(before: str, after: str) -> bool:
 def check_link(url: str, domains: Sequence[str], where: str) -> Verdict:
     """Check a purchase link against the channel's `domains`; `where` names them in messages
     (like `jd.com or 3.cn (channel "jd")`)."""
-    copy = f"copy the item's address from the shop's own page, like https://{domains[0]}/…"
-    never = "; links elsewhere are never published"
+    copy = _("copy the item's address from the shop's own page, like https://{domain}/…").format(domain=domains[0])
+    never = _("{fix}; links elsewhere are never published").format(fix=copy)
     # A tab or an invisible character inside a link is not a share message around it.
     controls = bool(control_character(url)) or any(ord(c) < 32 or ord(c) == 127 for c in url)
     inside = _LINK_IN_TEXT.search(url)
     if (not controls and inside is not None and inside.group(0) != url
             and _apart(url[:inside.start()][-1:], url[inside.end():][:1])):
         link = inside.group(0).rstrip(".,;:!?'()")
-        return Verdict(None, "the link alone, without the text a shop app's share message puts around it",
-                       f"keep only the link:\n      {link}")
+        return Verdict(None, _("the link alone, without the text a shop app's share message puts around it"),
+                       _("keep only the link:\n      {link}").format(link=link))
     if controls or any(c.isspace() for c in url):
-        return Verdict(None, "a link without spaces or control characters",
-                       "retype the link, or " + copy + " (an invisible character was pasted with it)")
+        return Verdict(None, _("a link without spaces or control characters"),
+                       _("retype the link, or {fix} (an invisible character was pasted with it)").format(fix=copy))
     if "\\" in url:
-        return Verdict(None, "a link without backslashes (\\): browsers read them as /, so the link"
-                       " leads somewhere other than it seems", copy + never)
+        return Verdict(None, _("a link without backslashes (\\): browsers read them as /, so the link"
+                               " leads somewhere other than it seems"), never)
     try:
         parsed = ada_url.URL(url)
     except ValueError:
-        return Verdict(None, "a well-formed link", copy)
+        return Verdict(None, _("a well-formed link"), copy)
     typed = _TYPED.match(url)
     if parsed.protocol != "https:" or typed is None:
-        return Verdict(None, "a link that starts with https://", copy + never)
+        return Verdict(None, _("a link that starts with https://"), never)
     typed_host = typed.group(1)
     if "@" in typed_host or parsed.username or parsed.password:
-        return Verdict(None, "a link without a user name or @ before the host", copy + never)
+        return Verdict(None, _("a link without a user name or @ before the host"), never)
     if ":" in typed_host or parsed.port:
-        return Verdict(None, "a link without a port number (like :8080) after the host", copy)
+        return Verdict(None, _("a link without a port number (like :8080) after the host"), copy)
     if "%" in typed_host:
-        return Verdict(None, "a host written in plain letters, without % codes", copy + never)
+        return Verdict(None, _("a host written in plain letters, without % codes"), never)
     host = parsed.hostname
     if not on_domains(host, domains):
-        return Verdict(None, "a link on " + where, copy + never)
+        return Verdict(None, _("a link on {where}").format(where=where), never)
     if typed_host.lower() != host:
-        return Verdict(None, "a host written as browsers read it",
-                       f'write the link exactly as\n      {parsed.href}\n      (browsers read the host as "{host}")')
+        return Verdict(None, _("a host written as browsers read it"),
+                       _('write the link exactly as\n      {href}\n      (browsers read the host as "{host}")')
+                       .format(href=parsed.href, host=host))
     path = url[typed.end():].split("?", 1)[0].split("#", 1)[0]
     if _ENCODED_SEPARATOR.search(path):
-        return Verdict(None, "a path without %2e, %2f or %5c (encoded dots and slashes)", copy)
+        return Verdict(None, _("a path without %2e, %2f or %5c (encoded dots and slashes)"), copy)
     return Verdict(parsed.href)
 
 

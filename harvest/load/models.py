@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 # An id (of a product, campaign, channel; a file's name): lowercase letters, digits, single dashes.
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
@@ -49,14 +50,14 @@ def gtin_check_digit_ok(gtin: str) -> bool:
 
 def _gtin(value: str) -> str:
     if not gtin_check_digit_ok(value):
-        raise ValueError("gtin_check_digit")
+        raise PydanticCustomError("gtin_check_digit", "the last digit is not the GS1 check digit")
     return value
 
 
 def _two_places(value: Decimal) -> Decimal:
     exponent = value.as_tuple().exponent
     if not isinstance(exponent, int) or exponent < -2:
-        raise ValueError("two_places")
+        raise PydanticCustomError("two_places", "more than 2 decimal places")
     return value
 
 

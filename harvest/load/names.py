@@ -14,6 +14,13 @@ import difflib
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping
 
+from harvest.i18n import _, language
+
+
+def listed(items: Iterable[str]) -> str:
+    """Items as a list reads in the reader's language: ``jd, taobao`` (``jd、taobao`` in Chinese)."""
+    return _(", ").join(items)
+
 
 def _key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().casefold()
@@ -30,7 +37,7 @@ class Names(Collection[str]):
         self.ids = frozenset(names)
         self._named: dict[str, set[str]] = {}  # a name's key -> the ids that go by it
         self._first: dict[str, str] = {}  # an id -> the first name it was given (a label)
-        self._hints: dict[str, str] = {}  # about 4 ms each among 2,000 names: told once
+        self._hints: dict[tuple[str, str], str] = {}  # about 4 ms each among 2,000 names: told once
         for id_, given in sorted(names.items()):
             for name in (id_, *given):
                 key = _key(name)
@@ -67,15 +74,23 @@ class Names(Collection[str]):
     def label(self, id_: str, quoted: bool = False) -> str:
         """An id with a name it goes by, as a list or a hint shows it: ``puer-tea (云南普洱茶)``,
         or ``"puer-tea" (云南普洱茶)`` when `quoted`."""
-        shown = f'"{id_}"' if quoted else id_
-        return f"{shown} ({self._first[id_]})" if id_ in self._first else shown
+        if id_ not in self._first:
+            return _('"{id}"').format(id=id_) if quoted else id_
+        if quoted:
+            return _('"{id}" ({name})').format(id=id_, name=self._first[id_])
+        return _("{id} ({name})").format(id=id_, name=self._first[id_])
+
+    def listing(self) -> str:
+        """Every id with a name it goes by, as a message lists them: ``jd (京东), taobao (淘宝)``."""
+        return listed(self.label(i) for i in self)
 
     def hint(self, text: str) -> str:
         """``did you mean "puer-tea" (云南普洱茶)? `` for the id or name closest to `text` (each id
         of a name that several go by); empty when nothing is close."""
-        if text not in self._hints:  # an export repeats one unknown name in every row
-            self._hints[text] = self._hint(text)
-        return self._hints[text]
+        key = (language(), text)
+        if key not in self._hints:  # an export repeats one unknown name in every row
+            self._hints[key] = self._hint(text)
+        return self._hints[key]
 
     def _hint(self, text: str) -> str:
         found = self.matches(text)
@@ -85,4 +100,4 @@ class Names(Collection[str]):
             found = sorted(self._named[close[0]]) if close else []
         if not found:
             return ""
-        return "did you mean " + " or ".join(self.label(i, quoted=True) for i in found) + "? "
+        return _("did you mean {choices}? ").format(choices=_(" or ").join(self.label(i, quoted=True) for i in found))

@@ -28,6 +28,7 @@ import re
 import unicodedata
 from datetime import date
 
+from harvest.i18n import _
 from harvest.problems import Problem
 
 # E-mail: a local part and a domain of letters and digits of any script (after NFKC), the
@@ -50,11 +51,23 @@ _REGIONS = frozenset(
     "61 62 63 64 65 71 81 82 83 91".split()
 )
 
-EMAIL = "an e-mail address"
-MOBILE = "a mainland mobile number"
-LANDLINE = "a landline phone number"
-ID_CARD = "an ID-card number"
-BANK_CARD = "a bank-card number"
+# The kinds, as `_digits_kind` names them; `kind_words` says them to a reader.
+EMAIL = "email"
+MOBILE = "mobile"
+LANDLINE = "landline"
+ID_CARD = "id-card"
+BANK_CARD = "bank-card"
+
+
+def kind_words(kind: str) -> str:
+    """A kind of personal data in plain words, in the reader's language: "a mainland mobile number"."""
+    return {
+        EMAIL: _("an e-mail address"),
+        MOBILE: _("a mainland mobile number"),
+        LANDLINE: _("a landline phone number"),
+        ID_CARD: _("an ID-card number"),
+        BANK_CARD: _("a bank-card number"),
+    }[kind]
 
 
 def luhn_ok(digits: str) -> bool:
@@ -71,18 +84,18 @@ def luhn_ok(digits: str) -> bool:
 
 
 def find_personal_data(text: str) -> str | None:
-    """The kind of personal data `text` holds, in plain words, or None.
+    """The kind of personal data `text` holds, in plain words (in the reader's language), or None.
 
     Example: ``find_personal_data("电话 138-0013-8000")`` is ``"a mainland mobile number"``;
     ``find_personal_data("HL2019-000123")`` is None.
     """
     found = personal_data(text)
-    return found[0] if found else None
+    return kind_words(found[0]) if found else None
 
 
 def personal_data(text: str) -> tuple[str, str] | None:
-    """The kind of personal data `text` holds and the part of the (normalised) text that
-    is it, or None. `find_personal_data` without the part."""
+    """The kind of personal data `text` holds (`EMAIL`, `MOBILE` …) and the part of the
+    (normalised) text that is it, or None."""
     plain = _normalised(text)
     if "@" in plain:
         match = _EMAIL.search(plain)
@@ -101,11 +114,11 @@ def page_problems(path: str, text: str) -> list[Problem]:
     for number, line in enumerate(text.splitlines(), 1):
         found = personal_data(line)
         if found:
-            out.append(Problem(path, number, "", "no personal data on a public page",
-                               f"what looks like {found[0]}: {found[1]}",
-                               "remove it; name a cooperative or an office instead of a person's "
-                               "contact details (a number counts however it is written: with "
-                               "spaces, dots or dashes, or in full-width digits)"))
+            out.append(Problem(path, number, "", _("no personal data on a public page"),
+                               _("what looks like {kind}: {text}").format(kind=kind_words(found[0]), text=found[1]),
+                               _("remove it; name a cooperative or an office instead of a person's "
+                                 "contact details (a number counts however it is written: with "
+                                 "spaces, dots or dashes, or in full-width digits)")))
     return out
 
 

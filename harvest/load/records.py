@@ -7,7 +7,6 @@ the records together with every problem found, each with file, line and field.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,10 +17,11 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
+from harvest.i18n import _
 from harvest.load import addresses, git, inapp, inputs, models
 from harvest.load.links import check_link
 from harvest.load.models import Campaign, Product
-from harvest.load.names import Names
+from harvest.load.names import Names, listed
 from harvest.load.privacy import find_personal_data
 from harvest.load.sanity import control_character, date_in_window, visible, window_text
 from harvest.load.yamlfile import YamlDoc, dotted, parse_yaml
@@ -55,9 +55,9 @@ class Records:
 
     def campaign_products(self, campaign_id: str) -> list[str]:
         """The campaign's own list, joined with the products that name the campaign."""
-        listed = set(self.campaigns[campaign_id].products)
-        listed.update(pid for pid, p in self.products.items() if campaign_id in p.campaigns)
-        return sorted(listed)
+        ids = set(self.campaigns[campaign_id].products)
+        ids.update(pid for pid, p in self.products.items() if campaign_id in p.campaigns)
+        return sorted(ids)
 
 
 def load_channels(
@@ -73,9 +73,9 @@ def load_channels(
                 path,
                 None,
                 "extra.channels",
-                "a list of purchase channels under `extra:`",
+                _("a list of purchase channels under `extra:`"),
                 shown(raw),
-                f"add under `extra:` for example\n      {example}",
+                _("add under `extra:` for example\n      {example}").format(example=example),
             )
         ]
     channels: dict[str, Channel] = {}
@@ -94,9 +94,9 @@ def load_channels(
                     path,
                     None,
                     field,
-                    "a channel id (lowercase letters, digits, dashes) with a label and a list of lowercase domains",
+                    _("a channel id (lowercase letters, digits, dashes) with a label and a list of lowercase domains"),
                     shown(spec),
-                    f"write it like\n      {example}",
+                    _("write it like\n      {example}").format(example=example),
                 )
             )
             continue
@@ -128,7 +128,7 @@ def category_names(categories: Mapping[str, str] | None = None) -> Names:
 
 def _hint_for(field: str) -> str:
     example = models.EXAMPLES.get(field)
-    return f"write it like\n      {example}" if example else "see the example record in README.md"
+    return _("write it like\n      {example}").format(example=example) if example else _("see the example record in README.md")
 
 
 def _pydantic_problems(err: ValidationError, path: str, doc: YamlDoc, model: type[BaseModel]) -> list[Problem]:
@@ -148,23 +148,21 @@ def _pydantic_problems(err: ValidationError, path: str, doc: YamlDoc, model: typ
                     path,
                     line,
                     field,
-                    f'a field "{name}"',
-                    "no such field",
-                    f"add the line\n      {models.EXAMPLES.get(name, name + ': …')}",
+                    _('a field "{name}"').format(name=name),
+                    _("no such field"),
+                    _("add the line\n      {example}").format(example=models.EXAMPLES.get(name, name + ": …")),
                 )
             )
         elif kind == "extra_forbidden":
             known = _known_fields(model, loc[:-1])
-            close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-            fix = f'did you mean "{close[0]}"? ' if close else ""
             out.append(
                 Problem(
                     path,
                     line,
                     field,
-                    "one of the known fields: " + ", ".join(known),
-                    f'an unknown field "{loc[-1]}"',
-                    fix + "check the spelling, or remove the line",
+                    _("one of the known fields: {fields}").format(fields=listed(known)),
+                    _('an unknown field "{field}"').format(field=loc[-1]),
+                    Names.of("field", known).hint(str(loc[-1])) + _("check the spelling, or remove the line"),
                 )
             )
         else:
@@ -197,38 +195,43 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 
 
 def _expected(kind: str, name: str, e: Any) -> str:
+    """What a field should hold, by the kind of pydantic's error (`e`, for the field `name`)."""
     ctx = e.get("ctx") or {}
-    msg = str(e.get("msg", ""))
-    if "gtin_check_digit" in msg:
-        return "a GTIN whose last digit is its GS1 check digit"
-    if "two_places" in msg:
-        return "an amount with at most 2 decimal places, like 39.90"
+    if kind == "gtin_check_digit":
+        return _("a GTIN whose last digit is its GS1 check digit")
+    if kind == "two_places":
+        return _("an amount with at most 2 decimal places, like 39.90")
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         if pattern == models.SLUG_PATTERN:
-            return "an id of lowercase letters, digits and single dashes, like baojing-oranges-2019"
+            return _("an id of lowercase letters, digits and single dashes, like baojing-oranges-2019")
         if pattern == models.LINE_PATTERN:
-            return "plain text on one line, without < or > (markup is not allowed)"
+            return _("plain text on one line, without < or > (markup is not allowed)")
         if pattern == models.GTIN_PATTERN:
-            return "a GTIN of 8, 12, 13 or 14 digits, in quotes"
+            return _("a GTIN of 8, 12, 13 or 14 digits, in quotes")
         if pattern == models.SHARE_CODE_PATTERN:
-            return "the code alone, like ￥AbCdEfGh123￥: letters and digits between the app's marks, no link or text"
-        return "a 3-letter currency code in capitals, like CNY"
+            return _("the code alone, like ￥AbCdEfGh123￥: letters and digits between the app's marks, no link or text")
+        return _("a 3-letter currency code in capitals, like CNY")
     if kind == "string_too_long":
-        return f"at most {ctx.get('max_length')} characters"
-    if kind in ("string_too_short", "too_short"):
-        return "at least one item" if kind == "too_short" else "some text"
-    if kind in ("string_type",):
-        return "text" + (' in quotes, like "06901234567892"' if name == "gtin" else "")
+        return _("at most {count} characters").format(count=ctx.get("max_length"))
+    if kind == "too_short":
+        return _("at least one item")
+    if kind == "string_too_short":
+        return _("some text")
+    if kind == "string_type":
+        return _('text in quotes, like "06901234567892"') if name == "gtin" else _("text")
     if kind.startswith("date"):
-        return "a date written YYYY-MM-DD, like 2019-02-12"
-    if kind.startswith("decimal") or kind in ("greater_than", "finite_number"):
-        return "a number greater than 0, like 39.90" if kind == "greater_than" else "a number like 39.90"
-    if kind in ("list_type",):
-        return "a list, like [a, b]"
+        return _("a date written YYYY-MM-DD, like 2019-02-12")
+    if kind == "greater_than":
+        return _("a number greater than 0, like 39.90")
+    if kind.startswith("decimal") or kind == "finite_number":
+        return _("a number like 39.90")
+    if kind == "list_type":
+        return _("a list, like [a, b]")
     if kind in ("model_type", "dict_type"):
-        return "a group of fields"
-    return msg
+        return _("a group of fields")
+    # A kind the models do not make today: pydantic's own words (in English) say what it is.
+    return _("a value of the right kind ({detail})").format(detail=e.get("msg", kind))
 
 
 def _strings(value: Any, path: tuple[Any, ...] = ()) -> Iterable[tuple[tuple[Any, ...], str]]:
@@ -267,9 +270,9 @@ def _privacy(doc: YamlDoc, path: str) -> list[Problem]:
                     path,
                     doc.line(loc),
                     dotted(loc),
-                    "no personal data on a public page",
-                    f"what looks like {kind}",
-                    "remove it; name a cooperative or an office instead of a person's contact details",
+                    _("no personal data on a public page"),
+                    _("what looks like {kind}").format(kind=kind),
+                    _("remove it; name a cooperative or an office instead of a person's contact details"),
                 )
             )
     return out
@@ -290,7 +293,8 @@ def _load(
         rel = file.relative_to(root).as_posix()
         if file.suffix == ".yaml":
             problems.append(
-                Problem(rel, None, "", "a file name ending in .yml", file.name, f"rename it to {file.stem}.yml")
+                Problem(rel, None, "", _("a file name ending in .yml"), file.name,
+                        _("rename it to {name}").format(name=f"{file.stem}.yml"))
             )
             continue
         if file.suffix != ".yml":
@@ -301,16 +305,16 @@ def _load(
                     rel,
                     None,
                     "",
-                    "a file name that is an id: lowercase letters,"
-                    " digits and single dashes, at most 64, like baojing-navel-orange.yml",
+                    _("a file name that is an id: lowercase letters,"
+                      " digits and single dashes, at most 64, like baojing-navel-orange.yml"),
                     shown(file.name),
-                    "rename the file",
+                    _("rename the file"),
                 )
             )
             continue
         if file.stem in addresses.RESERVED_IDS:
-            problems.append(Problem(rel, None, "", f"an id other than {file.stem} ({folder.name}/{file.stem}/ is"
-                                    f" the list of all {folder.name})", shown(file.name), "rename the file"))
+            problems.append(Problem(rel, None, "", _("an id other than {id} ({folder}/{id}/ is the list of all {folder})")
+                                    .format(id=file.stem, folder=folder.name), shown(file.name), _("rename the file")))
             continue
         try:
             data = inputs.read_bytes(root, rel, inputs.RECORD_BYTES)
@@ -326,9 +330,9 @@ def _load(
                     rel,
                     line,
                     "",
-                    "text saved as UTF-8",
-                    "bytes that are not UTF-8",
-                    'save the file as UTF-8 in your editor ("Save with encoding")',
+                    _("text saved as UTF-8"),
+                    _("bytes that are not UTF-8"),
+                    _('save the file as UTF-8 in your editor ("Save with encoding")'),
                 )
             )
             continue
@@ -344,9 +348,9 @@ def _load(
                     rel,
                     1,
                     "",
-                    "fields written as `key: value`",
+                    _("fields written as `key: value`"),
                     shown(doc.data),
-                    "start from `python build.py new product <id>`",
+                    _("start from `{command}`").format(command=f"python build.py new {folder.name[:-1]} <id>"),
                 )
             )
             continue
@@ -387,17 +391,19 @@ def load_records(
     problems += _address_clashes(products.values())
     campaign_names = Names("campaign", {k: [c.name] if c else [] for k, (c, _, _) in campaigns.items()})
     product_hints = Names("product", {k: [p.name] if p else [] for k, (p, _, _) in products.items()})
+    unknown: set[Problem] = set()  # ids in a record's list that no file has
     for pid, (product, doc, rel) in products.items():
-        more, hrefs = _cross_check_product(doc, rel, root, docs_dir, channels, campaign_names)
-        problems += more + _dates(product, doc, rel, today)
+        more, hrefs = _cross_check_product(doc, rel, root, docs_dir, channels)
+        missing = _unknown_ids(rel, doc, "campaigns", campaign_names)
+        unknown.update(missing)
+        problems += more + missing + _dates(product, doc, rel, today)
         if product is not None:
             products[pid] = (_with_links(product, hrefs), doc, rel)
     for campaign, doc, rel in campaigns.values():
         problems += _dates(campaign, doc, rel, today)
-        # Read from the file as written, so that a name (测试脐橙) gets its hint even though
-        # it is no id; the model's "an id of lowercase letters" for it is then not told.
-        problems += [_unknown_id(rel, doc, "products", i, pid, product_hints)
-                     for i, pid in _items(doc.data, "products") if isinstance(pid, str) and pid not in products]
+        missing = _unknown_ids(rel, doc, "products", product_hints)
+        unknown.update(missing)
+        problems += missing
         if campaign is None:
             continue
         if campaign.end is not None and campaign.end < campaign.start:
@@ -406,9 +412,9 @@ def load_records(
                     rel,
                     doc.line(("end",)),
                     "end",
-                    f"a date not before start ({campaign.start})",
+                    _("a date not before start ({start})").format(start=campaign.start),
                     str(campaign.end),
-                    "correct the start or the end date",
+                    _("correct the start or the end date"),
                 )
             )
     files = {f"products/{k}": v[2] for k, v in products.items()}
@@ -418,14 +424,14 @@ def load_records(
         campaigns={k: campaigns[k][0] for k in sorted(campaigns) if campaigns[k][0] is not None},
         files=files,
     )
-    return records, _one_per_id(problems)
+    return records, _one_per_id(problems, unknown)
 
 
-def _one_per_id(problems: list[Problem]) -> list[Problem]:
+def _one_per_id(problems: list[Problem], unknown: set[Problem]) -> list[Problem]:
     """An unknown id in a list (`campaigns[0]`, `products[2]`) is told once, with its hint,
     not also as a malformed id."""
-    unknown = {(p.path, p.field) for p in problems if p.expected.startswith(_UNKNOWN)}
-    return [p for p in problems if p.expected.startswith(_UNKNOWN) or (p.path, p.field) not in unknown]
+    places = {(p.path, p.field) for p in unknown}
+    return [p for p in problems if p in unknown or (p.path, p.field) not in places]
 
 
 def _with_links(product: Product, hrefs: Mapping[int, str]) -> Product | None:
@@ -442,9 +448,9 @@ def _invisible(doc: YamlDoc, path: str) -> list[Problem]:
     for loc, text in _strings(doc.data):
         code = control_character(text)
         if code and not (loc and loc[-1] == "url"):  # links have their own check and message
-            out.append(Problem(path, doc.line(loc), dotted(loc), "text without control or invisible characters",
-                               f"the character {code} in {shown(visible(text))}",
-                               "retype the text (the character was pasted with it and cannot be seen)"))
+            out.append(Problem(path, doc.line(loc), dotted(loc), _("text without control or invisible characters"),
+                               _("the character {code} in {text}").format(code=code, text=shown(visible(text))),
+                               _("retype the text (the character was pasted with it and cannot be seen)")))
     return out
 
 
@@ -456,7 +462,7 @@ def _dates(record: Product | Campaign | None, doc: YamlDoc, path: str, today: da
     if isinstance(record, Campaign):
         found += [(("start",), record.start)] + ([(("end",), record.end)] if record.end else [])
     return [
-        Problem(path, doc.line(loc), dotted(loc), window_text(today), str(value), "check the year")
+        Problem(path, doc.line(loc), dotted(loc), window_text(today), str(value), _("check the year"))
         for loc, value in found
         if not date_in_window(value, today)
     ]
@@ -482,21 +488,28 @@ def _address_clashes(products: Iterable[tuple[Product | None, YamlDoc, str]]) ->
                                         doc.line(("origin", "county")), "origin.county"))
         pictures += [addresses.Claim(addresses.picture_key(src), src, rel, doc.line(("images", i)), f"images[{i}]")
                      for i, src in enumerate(product.images)]
-    return (addresses.clashes(gtins, "a product code (GTIN)", addresses.FIX_GTIN, same_text_clashes=True)
-            + addresses.clashes(provinces, "a province name", addresses.FIX_NAME)
-            + addresses.clashes(counties, "a county name", addresses.FIX_NAME)
-            + addresses.clashes(pictures, "a picture name", addresses.FIX_PICTURE))
+    # How to fix a clash; {where} is the other file and line, {text} its spelling.
+    fix_name = _('write it exactly as {where} does ("{text}"), or, if they are different, make the names differ'
+                 " by more than punctuation, spaces, width or case")
+    return (addresses.clashes(gtins, _("a product code (GTIN)"),
+                              _("each product has its own code (leading zeros do not make another one): check the"
+                                " code on the package, and correct this one or the one in {where}"),
+                              same_text_clashes=True)
+            + addresses.clashes(provinces, _("a province name"), fix_name)
+            + addresses.clashes(counties, _("a county name"), fix_name)
+            + addresses.clashes(pictures, _("a picture name"),
+                                _('rename one of the two pictures ({where} uses "{text}"): their resized copies would'
+                                  " be published under one name")))
 
 
-_UNKNOWN = "the id of a "
-
-
-def _unknown_id(rel: str, doc: YamlDoc, kind: str, i: int, value: str, known: Iterable[str]) -> Problem:
-    """A record names a product or campaign (`kind`) that has no file in its folder."""
-    return Problem(
-        rel, doc.line((kind, i)), f"{kind}[{i}]", f"{_UNKNOWN}{kind[:-1]} in {kind}/", shown(value),
-        Names.of(kind[:-1], known).hint(value) + f"add {kind}/{value}.yml or fix the id",
-    )
+def _unknown_ids(rel: str, doc: YamlDoc, kind: str, known: Names) -> list[Problem]:
+    """Each product or campaign (`kind`: "products", "campaigns") a record's list of that name
+    holds that has no file in its folder. Read from the file as written, so that a name
+    (测试脐橙) gets its hint even though it is no id."""
+    expected = _("the id of a product in products/") if kind == "products" else _("the id of a campaign in campaigns/")
+    return [Problem(rel, doc.line((kind, i)), f"{kind}[{i}]", expected, shown(value),
+                    known.hint(value) + _("add {file} or fix the id").format(file=f"{kind}/{value}.yml"))
+            for i, value in _items(doc.data, kind) if isinstance(value, str) and value not in known]
 
 
 def _product_names(doc: YamlDoc, rel: str, channels: Names, categories: Names) -> tuple[list[Problem], set[str]]:
@@ -511,10 +524,10 @@ def _product_names(doc: YamlDoc, rel: str, channels: Names, categories: Names) -
             data["category"] = found
         else:
             out.append(Problem(rel, doc.line(("category",)), "category",
-                               "a category of mkdocs.yml (extra.categories): "
-                               + ", ".join(categories.label(c) for c in categories),
+                               _("a category of mkdocs.yml (extra.categories): {choices}")
+                               .format(choices=categories.listing()),
                                shown(category), categories.hint(category)
-                               + "use one of those, or add the category under extra.categories in mkdocs.yml"))
+                               + _("use one of those, or add the category under extra.categories in mkdocs.yml")))
     for i, buy in _items(data, "purchase"):
         cid = buy.get("channel") if isinstance(buy, dict) else None
         if not isinstance(cid, str):
@@ -524,9 +537,10 @@ def _product_names(doc: YamlDoc, rel: str, channels: Names, categories: Names) -
             buy["channel"] = found
             continue
         out.append(Problem(rel, doc.line(("purchase", i, "channel")), f"purchase[{i}].channel",
-                           "a channel declared in mkdocs.yml: " + ", ".join(channels.label(c) for c in channels),
+                           _("a channel declared in mkdocs.yml: {choices}")
+                           .format(choices=channels.listing()),
                            shown(cid), channels.hint(cid)
-                           + "use one of those, or declare the channel under extra.channels in mkdocs.yml"))
+                           + _("use one of those, or declare the channel under extra.channels in mkdocs.yml")))
     return out, {p.field for p in out}
 
 
@@ -541,7 +555,6 @@ def _cross_check_product(
     root: Path,
     docs_dir: Path,
     channels: Mapping[str, Channel],
-    campaigns: Names,
 ) -> tuple[list[Problem], dict[int, str]]:
     """Checks that need other files. They read the raw record, so that they run (and report)
     even when the record has other mistakes: every problem is told in one go. Also returns
@@ -562,22 +575,20 @@ def _cross_check_product(
                     rel,
                     doc.line(("purchase", i, "channel")),
                     f"purchase[{i}].channel",
-                    "each channel once per product",
+                    _("each channel once per product"),
                     shown(cid),
-                    "keep one link per channel (each gets its own QR code)",
+                    _("keep one link per channel (each gets its own QR code)"),
                 )
             )
         elif isinstance(url, str):
-            verdict = check_link(url, channel.domains, " or ".join(channel.domains) + f' (channel "{channel.id}")')
+            where = _('{domains} (channel "{channel}")').format(domains=_(" or ").join(channel.domains), channel=channel.id)
+            verdict = check_link(url, channel.domains, where)
             if verdict.href is None:
                 out.append(Problem(rel, doc.line(("purchase", i, "url")), f"purchase[{i}].url",
                                    verdict.expected, shown(visible(url)), verdict.fix))
             else:
                 hrefs[i] = verdict.href
         seen_channels.add(cid)
-    for i, cid in _items(doc.data, "campaigns"):
-        if isinstance(cid, str) and cid not in campaigns:
-            out.append(_unknown_id(rel, doc, "campaigns", i, cid, campaigns))
     for i, image in _items(doc.data, "images"):
         bad = _check_image(image, docs_dir) if isinstance(image, str) else None
         if isinstance(bad, inputs.Refused):
@@ -590,8 +601,8 @@ def _cross_check_product(
                     f"images[{i}]",
                     bad,
                     shown(image),
-                    f"put the picture in {docs_dir.relative_to(root).as_posix()}/images/"
-                    " and write its path like images/baojing-orange.jpg",
+                    _("put the picture in {folder}/images/ and write its path like images/baojing-orange.jpg")
+                    .format(folder=docs_dir.relative_to(root).as_posix()),
                 )
             )
     return out, hrefs
@@ -603,15 +614,15 @@ IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".webp")
 def _check_image(image: str, docs_dir: Path) -> str | inputs.Refused | None:
     pure = PurePosixPath(image)
     if pure.is_absolute() or ".." in pure.parts or "\\" in image or ":" in image:
-        return "a path inside content/, like images/orange.jpg (no /, .. or drive letters at the start)"
+        return _("a path inside content/, like images/orange.jpg (no /, .. or drive letters at the start)")
     if pure.suffix.lower() not in IMAGE_TYPES:
-        return "a picture file ending in " + ", ".join(IMAGE_TYPES)
+        return _("a picture file ending in {endings}").format(endings=listed(IMAGE_TYPES))
     target = (docs_dir / image).resolve()
     if not target.is_relative_to(docs_dir.resolve()) or not target.is_file():
-        return "a picture that exists inside content/"
+        return _("a picture that exists inside content/")
     try:
         inputs.picture_size(docs_dir, image)  # no link followed, pixels bounded, every byte decoded
     except inputs.Refused as e:
-        e.got = f"{shown(image)}: {e.got}"
+        e.got = _("{file}: {reason}").format(file=shown(image), reason=e.got)
         return e
     return None

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nh3
 
+from harvest.i18n import _
 from harvest.problems import Problem
 
 TAGS = frozenset(
@@ -98,16 +99,14 @@ def check_files(docs_dir: Path, root: Path) -> list[Problem]:
         if file.suffix.lower() not in ACTIVE_FILES or not (file.is_file() or file.is_symlink()):
             continue
         rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else file.as_posix()
-        svg = file.suffix.lower() in (".svg", ".svgz")
-        problems.append(
-            Problem(
-                rel,
-                None,
-                "",
-                "a picture in PNG, JPEG or WebP" if svg else "pages written in Markdown (.md)",
-                "an SVG picture, which can carry scripts" if svg else f"a {file.suffix.lower()} file, which can carry scripts",
-                "convert the picture to PNG or JPEG and link that instead" if svg
-                else "write the page in Markdown (.md), or remove the file",
-            )
-        )
+        suffix = file.suffix.lower()
+        if suffix in (".svg", ".svgz"):
+            problem = Problem(rel, None, "", _("a picture in PNG, JPEG or WebP"),
+                              _("an SVG picture, which can carry scripts"),
+                              _("convert the picture to PNG or JPEG and link that instead"))
+        else:
+            problem = Problem(rel, None, "", _("pages written in Markdown (.md)"),
+                              _("a {suffix} file, which can carry scripts").format(suffix=suffix),
+                              _("write the page in Markdown (.md), or remove the file"))
+        problems.append(problem)
     return problems

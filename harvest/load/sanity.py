@@ -11,6 +11,8 @@ import re
 import unicodedata
 from datetime import date
 
+from harvest.i18n import _
+
 # C0 and C1 controls (tab, line feed and carriage return are the file's own business),
 # zero-width and direction-changing characters (they make text read differently from how it
 # is stored), and the byte-order mark inside text.
@@ -51,7 +53,7 @@ def date_in_window(value: date, today: date) -> bool:
 
 def window_text(today: date) -> str:
     """The plausible window, as error messages say it."""
-    return f"a date from {EARLIEST.isoformat()} to {latest(today).isoformat()}"
+    return _("a date from {earliest} to {latest}").format(earliest=EARLIEST.isoformat(), latest=latest(today).isoformat())
 
 
 _SEPARATORS = re.compile(r"[\s\-_.,;:·・、，。；：'\"`()\[\]{}（）【】「」『』《》〈〉/\\|]+")

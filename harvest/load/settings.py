@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from harvest.i18n import _
 from harvest.load import models
+from harvest.load.names import listed
 from harvest.problems import Problem, shown
 from harvest.vocabulary import CATEGORIES
 
@@ -62,41 +64,42 @@ def read_admin(extra: Mapping[str, Any] | None, path: str = "mkdocs.yml") -> tup
         ):
             categories = {str(k): str(v) for k, v in raw_categories.items()}
         else:
-            problems.append(Problem(path, None, "extra.categories", "categories with their Chinese labels",
-                                    shown(raw_categories), "write it like\n      categories: {fruit: 水果, tea: 茶叶}"))
+            problems.append(Problem(path, None, "extra.categories", _("categories with their Chinese labels"),
+                                    shown(raw_categories), _("write it like\n      {example}").format(
+                                        example="categories: {fruit: 水果, tea: 茶叶}")))
     raw = extra.get("admin")
     if raw is None:
         return Admin(None, categories), problems
     example = "admin: {backend: github, repo: county-office/harvest-site, branch: main, base_url: https://oauth.example.org}"
     if not isinstance(raw, Mapping):
-        problems.append(Problem(path, None, "extra.admin", "the forge settings of the forms", shown(raw),
-                                f"write it like\n      {example}"))
+        problems.append(Problem(path, None, "extra.admin", _("the forge settings of the forms"), shown(raw),
+                                _("write it like\n      {example}").format(example=example)))
         return Admin(None, categories), problems
     known = {"backend", "repo", "branch", "base_url", "api_root", "app_id", "auth_endpoint"}
     for key in sorted(set(map(str, raw)) - known):
-        problems.append(Problem(path, None, f"extra.admin.{key}", "one of " + ", ".join(sorted(known)),
-                                f'an unknown setting "{key}"', "check the spelling, or remove it"))
+        problems.append(Problem(path, None, f"extra.admin.{key}", _("one of {choices}").format(choices=listed(sorted(known))),
+                                _('an unknown setting "{key}"').format(key=key), _("check the spelling, or remove it")))
     backend, repo = raw.get("backend"), raw.get("repo")
     if backend not in BACKENDS:
-        problems.append(Problem(path, None, "extra.admin.backend", "one of " + ", ".join(BACKENDS), shown(backend),
-                                "say which forge holds the site's repository"))
+        problems.append(Problem(path, None, "extra.admin.backend", _("one of {choices}").format(choices=listed(BACKENDS)),
+                                shown(backend), _("say which forge holds the site's repository")))
     if not isinstance(repo, str) or not re.fullmatch(REPO_PATTERN, repo):
-        problems.append(Problem(path, None, "extra.admin.repo", "the repository as owner/name", shown(repo),
-                                "write it like\n      repo: county-office/harvest-site"))
+        problems.append(Problem(path, None, "extra.admin.repo", _("the repository as owner/name"), shown(repo),
+                                _("write it like\n      {example}").format(example="repo: county-office/harvest-site")))
     for key in ("base_url", "api_root", "auth_endpoint"):
         value = raw.get(key)
         if value is not None and (not isinstance(value, str) or urlsplit(value).scheme != "https"
                                   or not urlsplit(value).hostname):
-            problems.append(Problem(path, None, f"extra.admin.{key}", "an address starting with https://",
-                                    shown(value), "copy the address from the forge's settings"))
+            problems.append(Problem(path, None, f"extra.admin.{key}", _("an address starting with https://"),
+                                    shown(value), _("copy the address from the forge's settings")))
     for key in ("branch", "app_id"):
         value = raw.get(key)
         if value is not None and (not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_./-]+", value)):
-            problems.append(Problem(path, None, f"extra.admin.{key}", "letters, digits, dots, dashes",
-                                    shown(value), "copy it from the forge"))
+            problems.append(Problem(path, None, f"extra.admin.{key}", _("letters, digits, dots, dashes"),
+                                    shown(value), _("copy it from the forge")))
     if backend in ("gitea", "forgejo") and not raw.get("app_id"):
-        problems.append(Problem(path, None, "extra.admin.app_id", f"the OAuth application's client id ({backend})",
-                                "nothing", "create an OAuth2 application on the forge (see README.md) and copy its id"))
+        problems.append(Problem(path, None, "extra.admin.app_id", _("the OAuth application's client id ({backend})").format(backend=backend), shown(None),
+                                _("create an OAuth2 application on the forge (see README.md) and copy its id")))
     if problems:
         return Admin(None, categories), problems
     forge = Forge(backend=str(backend), repo=str(repo), branch=raw.get("branch") or "main", base_url=raw.get("base_url"),

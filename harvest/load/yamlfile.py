@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from harvest.i18n import _
 from harvest.problems import Problem, shown
 
 Path_ = tuple[str | int, ...]
@@ -57,7 +58,8 @@ class _LongNumber(yaml.MarkedYAMLError):
 
 def _short(node: yaml.Node) -> None:
     if len(str(node.value)) > MAX_NUMBER_CHARS:
-        raise _LongNumber(problem=f"a number of {len(str(node.value))} characters", problem_mark=node.start_mark)
+        raise _LongNumber(problem=_("a number of {count} characters").format(count=len(str(node.value))),
+                          problem_mark=node.start_mark)
 
 
 def _int(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
@@ -142,8 +144,9 @@ def _shape(text: str, path: str) -> list[Problem]:
             elif isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return [Problem(path, line, "", f"fields and lists at most {MAX_DEPTH} levels inside each other",
-                                    "deeper nesting", "write the record like the example in README.md")]
+                    return [Problem(path, line, "",
+                                    _("fields and lists at most {depth} levels inside each other").format(depth=MAX_DEPTH),
+                                    _("deeper nesting"), _("write the record like the example in README.md"))]
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:
@@ -151,9 +154,9 @@ def _shape(text: str, path: str) -> list[Problem]:
     finally:
         loader.dispose()
     return [
-        Problem(path, line, "", "plain values (YAML anchors & and aliases * are not used in records)",
-                "anchors and aliases: " + " ".join(names[:4]) + (" …" if len(names) > 4 else ""),
-                "write each value out in full where it is needed, and remove the & and * names")
+        Problem(path, line, "", _("plain values (YAML anchors & and aliases * are not used in records)"),
+                _("anchors and aliases: {names}").format(names=" ".join(names[:4]) + (" …" if len(names) > 4 else "")),
+                _("write each value out in full where it is needed, and remove the & and * names"))
         for line, names in named.items()
     ]
 
@@ -178,10 +181,40 @@ def _full_width(text: str, path: str, every: bool = True) -> list[Problem]:
     for number, line in enumerate(text.splitlines(), 1):
         for pattern, typed, wanted in _FULL_WIDTH if every else _FULL_WIDTH[:2]:
             if pattern.match(line):
-                out.append(Problem(path, number, "", f"YAML's own marks, typed half-width: {wanted}",
-                                   f"{typed} in {shown(line.strip())}", f"{typed}, 请改为{wanted}"))
+                out.append(Problem(path, number, "", _("YAML's own marks, typed half-width: {wanted}").format(wanted=wanted),
+                                   _("{typed} in {line}").format(typed=typed, line=shown(line.strip())),
+                                   _("{typed}, 请改为{wanted}").format(typed=typed, wanted=wanted)))
                 break
     return out
+
+
+def _syntax_error(context: str | None, problem: str | None) -> str:
+    """A YAML syntax error in plain words, by what the parser (LibYAML or PyYAML, in English)
+    says of it; the parser's own words when it is none of the usual mistakes."""
+    said = problem or ""
+    if "tab" in said or "'\\t'" in said:
+        return _("a tab used for indenting (indent with spaces)")
+    if said.startswith("mapping values are not allowed"):
+        return _("a colon where no field can start (text with a colon needs quotes, or the line is indented wrongly)")
+    if said.startswith("could not find expected ':'"):
+        return _("a field name without its colon")
+    if "expected ',' or '}'" in said:
+        return _("a { without its closing }, or a comma missing between its values")
+    if "expected ',' or ']'" in said:
+        return _("a [ without its closing ], or a comma missing between its items")
+    if said.startswith("expected <block end>, but found") and ("']'" in said or "'}'" in said):
+        return _("a closing bracket ] or } without its opening one")
+    if said.startswith(("did not find expected key", "did not find expected '-'", "expected <block end>")):
+        return _("a line indented differently from the lines around it")
+    if said.startswith(("did not find expected node content", "expected the node content")):
+        return _("a value missing, or a character that cannot start one (put the text in quotes)")
+    if said.startswith("found unexpected end of stream"):
+        return _("a quote that is never closed")
+    if said.startswith("found unknown escape character"):
+        return _('a backslash (\\) inside double quotes: use single quotes around the text')
+    if said.startswith("found character") and "cannot start any token" in said:
+        return _("a character that cannot start a value (put the text in quotes)")
+    return " ".join(x for x in (context, problem) if x)
 
 
 def parse_yaml(text: str, path: str) -> tuple[YamlDoc | None, list[Problem]]:
@@ -202,29 +235,30 @@ def parse_yaml(text: str, path: str) -> tuple[YamlDoc | None, list[Problem]]:
         data = loader.construct_document(node)
     except _LongNumber as e:
         line = e.problem_mark.line + 1 if e.problem_mark else None
-        return None, [Problem(path, line, "", f"a number of at most {MAX_NUMBER_CHARS} characters, like 39.90",
-                              str(e.problem), "check the number: a digit key held down, or text meant to be in quotes")]
+        return None, [Problem(path, line, "",
+                              _("a number of at most {count} characters, like 39.90").format(count=MAX_NUMBER_CHARS),
+                              str(e.problem), _("check the number: a digit key held down, or text meant to be in quotes"))]
     except yaml.MarkedYAMLError as e:
         marks = _full_width(text, path)
         if marks:
             return None, marks
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
-        what = " ".join(x for x in (e.context, e.problem) if x)
+        what = _syntax_error(e.context, e.problem)
         return None, [
             Problem(
                 path,
                 line,
                 "",
-                "valid YAML (each field on its own line as `key: value`, lists as `- item` or"
-                " [a, b], text with a colon or # in quotes)",
-                f"a YAML syntax error: {what}",
-                "look at this line and the one before it: a missing space after a colon, a"
-                " tab used for indenting, an unclosed quote or bracket are the usual causes",
+                _("valid YAML (each field on its own line as `key: value`, lists as `- item` or"
+                  " [a, b], text with a colon or # in quotes)"),
+                _("a YAML syntax error: {error}").format(error=what),
+                _("look at this line and the one before it: a missing space after a colon, a"
+                  " tab used for indenting, an unclosed quote or bracket are the usual causes"),
             )
         ]
     except yaml.YAMLError as e:
-        return None, [Problem(path, None, "", "valid YAML", str(e), "fix the YAML syntax")]
+        return None, [Problem(path, None, "", _("valid YAML"), str(e), _("fix the YAML syntax"))]
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}
@@ -235,9 +269,9 @@ def parse_yaml(text: str, path: str) -> tuple[YamlDoc | None, list[Problem]]:
             path,
             lines[d],
             dotted(d),
-            "each field once",
-            f'"{d[-1]}" a second time (YAML would silently keep only the last one)',
-            "remove one of the two lines, keeping the value you mean",
+            _("each field once"),
+            _('"{field}" a second time (YAML would silently keep only the last one)').format(field=d[-1]),
+            _("remove one of the two lines, keeping the value you mean"),
         )
         for d in dupes
     ]
