@@ -68,7 +68,7 @@ def assert_told(text: str, place: str, *phrases: str) -> None:
     pytest.param([DONATION.replace("匿名", "=SUM(A1)")], "第 2 行，第 11 列，字段「party」：",
                  ["不会被表格软件当成公式的文字", "去掉开头的 ="], id="formula"),
     pytest.param([DONATION.replace("匿名", "匿\u200b名")], "第 2 行，第 11 列，字段「party」：",
-                 ["不含控制字符或看不见的字符", "删掉看不见的字符"], id="invisible character"),
+                 ["不带控制字符或隐形字符", "删掉看不见的字符"], id="invisible character"),
     pytest.param([DONATION, DONATION.replace("1,", "2,", 1).replace("HL2019-000001", "hl2019 000001")],
                  "第 3 行，第 12 列，字段「reference」：",
                  ["第 2 行已用过", "算同一个凭证号", "只有大小写、空格或横线不同的凭证号算同一个"], id="receipt"),
