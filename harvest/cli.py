@@ -330,10 +330,11 @@ def serve(config_file: Path, dev_addr: str) -> None:
         fail(str(e))
 
 
-def _loopback(value: str) -> tuple[str, int]:
+def _loopback(value: str, option: str) -> tuple[str, int]:
     host, _colon, port = value.rpartition(":")
     if host not in ("127.0.0.1", "localhost") or not port.isdigit():
-        raise click.BadParameter(_("'{value}': use an address on this computer only, like 127.0.0.1:8000").format(value=value))
+        raise click.BadParameter(_("'{value}': use an address on this computer only, like 127.0.0.1:8000").format(value=value),
+                                 param_hint=option)
     return "127.0.0.1", int(port)
 
 
@@ -362,8 +363,8 @@ def edit(config_file: Path, dev_addr: str, cms_addr: str) -> None:
 
     from harvest.commands.edit_backend import Workspace, make_server
 
-    preview_host, preview_port = _loopback(dev_addr)
-    cms_host, cms_port = _loopback(cms_addr)
+    preview_host, preview_port = _loopback(dev_addr, "--dev-addr")
+    cms_host, cms_port = _loopback(cms_addr, "--cms-addr")
     _logging(False)
     try:
         config = _config(config_file)
