@@ -39,14 +39,15 @@ if TYPE_CHECKING:
 
 
 
-# Click looks its texts up from variables (`_(message)`): they are marked for the catalogs in
-# CLICK_TEXTS below, so `_()` in the code keeps taking literals only.
-_click_gettext = _
+# A text kept in a variable (click's own texts, listed in CLICK_TEXTS below; a constant marked
+# with N_() where it is defined) is translated through this name where it is shown, so that
+# `_()` in the code takes literals only (the catalogs are extracted from those).
+_gettext = _
 
 
 def _click_ngettext(singular: str, plural: str, n: int) -> str:
     """Click's plural messages, as two messages of our catalogs (Chinese has no plural)."""
-    return _click_gettext(singular if n == 1 else plural)
+    return _gettext(singular if n == 1 else plural)
 
 
 # Click's own words (Usage:, Options:, "Missing argument"…) are looked up through a module-level
@@ -54,7 +55,7 @@ def _click_ngettext(singular: str, plural: str, n: int) -> str:
 # an editor can meet with these commands are listed (`CLICK_TEXTS`, so that tools/messages.py
 # extracts them). The language is fixed per process, so the decorators below may call `_()`.
 for _module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
-    _module._ = _click_gettext  # type: ignore[attr-defined]
+    _module._ = _gettext  # type: ignore[attr-defined]
 for _module in (click.core, click.exceptions, click.parser, click.types):
     _module.ngettext = _click_ngettext  # type: ignore[attr-defined]
 
@@ -516,7 +517,7 @@ def _in_app_report(extra: Any) -> None:
     from harvest.load.inapp import REPORT_TITLE, policy_summary
     from harvest.load.records import load_channels
 
-    click.echo(REPORT_TITLE)
+    click.echo(_gettext(REPORT_TITLE))
     for channel in load_channels(extra)[0].values():
         click.echo(policy_summary(channel.id, channel.label, channel.in_app))
 

@@ -226,12 +226,12 @@ def _record_section(kind: str, old: dict[str, dict[str, Any] | None], new: dict[
         elif a != b:
             counts["changed"] += 1
             lines.append(_("- **Changed** {record}: {changes}").format(record=label(rid, b),
-                                                                        changes="; ".join(_field_changes(a, b))))
+                                                                        changes=_("; ").join(_field_changes(a, b))))
             if kind == "products":
                 gone = {p["channel"] for p in a["purchase"]} - {p["channel"] for p in b["purchase"]}
                 if gone:
                     notes.append(_("Product `{id}` no longer sells on {channels}: printed QR codes of those buy links "
-                                   "will lead to a missing page.").format(id=rid, channels=", ".join(sorted(gone))))
+                                   "will lead to a missing page.").format(id=rid, channels=_(", ").join(sorted(gone))))
     for what in ("added", "removed", "changed"):
         if counts[what]:
             summary.append(_records_counted(kind, what, counts[what]))
@@ -340,7 +340,7 @@ def _ledger_clause(lid: str, before: Figures | None, after: Figures | None, appe
         now = money(totals["balance"], currency)
         parts.append(_("balance {before} → {after}").format(before=money(was, currency), after=now)
                      if was is not None and not new else _("balance {amount}").format(amount=now))
-    return ", ".join(parts)
+    return _(", ").join(parts)
 
 
 def _reseal(lid: str, line: int, ref: str, restore: bool) -> str:
@@ -404,9 +404,9 @@ def _ledger_section(lid: str, old: LedgerState | None, new: LedgerState | None, 
                       "or moved; a mistake is corrected by a new entry whose reference is `seq:N`. "
                       "It touches entries ({seqs}) that only this change seals: the build does not stop it, but "
                       "readers who saved an earlier checkpoint, the witnesses and the monitors will.")
-        alarms.append(alarm.format(id=lid, changes="; ".join(history.said), seqs=_seqs(hit), ref=ref))
+        alarms.append(alarm.format(id=lid, changes=_("; ").join(history.said), seqs=_seqs(hit), ref=ref))
         clause = [_("ledger {id}: HISTORY REWRITTEN").format(id=lid)]
-        out.append(_("Existing entries changed: {changes}.").format(changes="; ".join(history.said)))
+        out.append(_("Existing entries changed: {changes}.").format(changes=_("; ").join(history.said)))
         for was, now in history.edits[:10]:
             out += ["", _("- was: `{line}`").format(line=_code(was)), _("- now: `{line}`").format(line=_code(now))]
     before = compute_figures(old.entries) if old and old.entries is not None else None
@@ -416,7 +416,7 @@ def _ledger_section(lid: str, old: LedgerState | None, new: LedgerState | None, 
         added = new.lines[len(new.lines) - history.appended :]
         kinds = Counter(kind for kind in map(_kind, added) if kind is not None)
         order = {k: i for i, k in enumerate(KINDS)}
-        what = ", ".join(_kinds_counted(k, n)
+        what = _(", ").join(_kinds_counted(k, n)
                          for k, n in sorted(kinds.items(), key=lambda kv: (order.get(kv[0], 9), kv[0])))
         first = len(new.lines) - history.appended + 1
         n = history.appended
@@ -459,7 +459,7 @@ def _ledger_section(lid: str, old: LedgerState | None, new: LedgerState | None, 
             sealed_touched.append(lid)
             clause.append((_("SEALED HEAD REMOVED") if clause else _("ledger {id}: SEALED HEAD REMOVED")).format(id=lid))
     if clause:
-        summary.append(clause[0] + "".join(", " + c for c in clause[1:]))
+        summary.append(_(", ").join(clause))
     return out + ([""] if out[-1] else [])
 
 
@@ -499,7 +499,7 @@ def change_report(old: State, new: State, ref: str, refused: Sequence[Problem] =
     if not summary and not alarms:
         return "\n".join([*out, _("No change to products, campaigns or ledgers since `{ref}`.").format(ref=ref), ""])
     tail = [_("SEALED HISTORY TOUCHED")] if sealed_touched else ([_("no sealed entry touched")] if ledgers_changed else [])
-    out += [_("Compared with `{ref}`: {summary}.").format(ref=ref, summary="; ".join(summary + tail)), ""]
+    out += [_("Compared with `{ref}`: {summary}.").format(ref=ref, summary=_("; ").join(summary + tail)), ""]
     for alarm in alarms:
         out += ["> [!CAUTION]", f"> {alarm}", ""]
     for note in notes:
