@@ -37,8 +37,6 @@ if TYPE_CHECKING:
     from harvest.problems import Problem
     from harvest.site import Site
 
-
-
 # A text kept in a variable (click's own texts, listed in CLICK_TEXTS below; a constant marked
 # with N_() where it is defined) is translated through this name where it is shown, so that
 # `_()` in the code takes literals only (the catalogs are extracted from those).
@@ -58,7 +56,6 @@ for _module in (click.core, click.decorators, click.exceptions, click.formatting
     _module._ = _gettext  # type: ignore[attr-defined]
 for _module in (click.core, click.exceptions, click.parser, click.types):
     _module.ngettext = _click_ngettext  # type: ignore[attr-defined]
-
 
 
 def _columns(x: str) -> int:
@@ -84,7 +81,9 @@ click._textwrap._truncate_visible = _within
 
 
 class _Formatter(click.HelpFormatter):
-    def write_heading(self, heading: str) -> None:  # "Options:" / "选项："
+    """Click's help pages, with headings punctuated in the language of the text ("选项：")."""
+
+    def write_heading(self, heading: str) -> None:
         self.write(" " * self.current_indent + _("{heading}:").format(heading=heading) + "\n")
 
 
