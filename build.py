@@ -20,8 +20,10 @@ try:
 except ModuleNotFoundError as missing:  # run outside .venv: one line, no traceback
     if missing.name is None or missing.name.startswith("harvest"):
         raise
-    sys.exit(f"缺少 Python 库 {missing.name}：请先运行 make site，再用 .venv/bin/python build.py …  "
-             f"(missing library {missing.name}: run `make site` once, then `.venv/bin/python build.py …`)")
+    from harvest.i18n import _  # the standard library only, so it speaks outside .venv too
+
+    sys.exit(_("missing library {name}: run `make site` once, then `.venv/bin/python build.py …`")
+             .format(name=missing.name))
 
 if __name__ == "__main__":
     main(HERE)

@@ -14,18 +14,104 @@ import contextlib
 import logging
 import os
 import sys
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
+import click._compat
+import click._textwrap
+import click.core
+import click.decorators
+import click.exceptions
+import click.formatting
+import click.parser
+import click.types
 
 from harvest import PROJECT
+from harvest.i18n import N_, _
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
     from harvest.problems import Problem
     from harvest.site import Site
+
+# A text kept in a variable (click's own texts, listed in CLICK_TEXTS below; a constant marked
+# with N_() where it is defined) is translated through this name where it is shown, so that
+# `_()` in the code takes literals only (the catalogs are extracted from those).
+_gettext = _
+
+
+def _click_ngettext(singular: str, plural: str, n: int) -> str:
+    """Click's plural messages, as two messages of our catalogs (Chinese has no plural)."""
+    return _gettext(singular if n == 1 else plural)
+
+
+# Click's own words (Usage:, Options:, "Missing argument"…) are looked up through a module-level
+# `_` (and `ngettext`) in each of its modules: they are pointed at our catalogs, where the texts
+# an editor can meet with these commands are listed (`CLICK_TEXTS`, so that tools/messages.py
+# extracts them). The language is fixed per process, so the decorators below may call `_()`.
+for _module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
+    _module._ = _gettext  # type: ignore[attr-defined]
+for _module in (click.core, click.exceptions, click.parser, click.types):
+    _module.ngettext = _click_ngettext  # type: ignore[attr-defined]
+
+
+def _columns(x: str) -> int:
+    """How many terminal columns `x` takes: a Chinese character takes two (click counts one)."""
+    text = click._compat.strip_ansi(x)
+    return len(text) + sum(unicodedata.east_asian_width(c) in "WF" for c in text)
+
+
+def _within(text: str, n: int) -> str:
+    """The longest start of `text` that fits in `n` columns (at least one character, so wrapping moves on)."""
+    used = 0
+    for i, c in enumerate(text):
+        used += 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        if used > n:
+            return text[: max(i, 1)]
+    return text
+
+
+# Click wraps the help to the terminal by counting characters; Chinese text would run twice
+# as wide, so it measures columns instead (click routes every measure through these two).
+click.formatting.term_len = click._textwrap.term_len = _columns
+click._textwrap._truncate_visible = _within
+
+
+class _Formatter(click.HelpFormatter):
+    """Click's help pages, with headings punctuated in the language of the text ("选项：")."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(" " * self.current_indent + _("{heading}:").format(heading=heading) + "\n")
+
+
+click.Context.formatter_class = _Formatter
+
+CLICK_TEXTS = (
+    # click.formatting, click.core, click.decorators: the help pages
+    N_("Usage:"), N_("Options"), N_("Commands"), N_("Positional arguments"), N_("Show this message and exit."),
+    N_("default: {default}"), N_("required"), N_("(dynamic)"), N_("env var: {var}"), N_("Aborted!"),
+    N_("Missing command."),
+    N_("Got unexpected extra argument ({args})"), N_("Got unexpected extra arguments ({args})"),
+    # click.exceptions: a command typed wrong
+    N_("Error: {message}"), N_("Try '{command} {option}' for help."),
+    N_("Invalid value: {message}"), N_("Invalid value for {param_hint}: {message}"),
+    N_("Missing argument"), N_("Missing option"), N_("Missing parameter"), N_("Missing {param_type}"),
+    N_("Missing parameter: {param_name}"), N_("No such option {name!r}."), N_("No such command {name!r}."),
+    N_("Did you mean {possibility}?"), N_("(Did you mean one of: {possibilities}?)"),
+    N_("unknown error"), N_("Could not open file {filename!r}: {message}"),
+    # click.parser
+    N_("Option {name!r} does not take a value."), N_("Option {name!r} requires an argument."),
+    N_("Option {name!r} requires {nargs} arguments."),
+    # click.types: the files, folders and numbers given to the options
+    N_("{value!r} is not a valid {number_type}."), N_("{value} is not in the range {range}."),
+    N_("file"), N_("directory"), N_("path"),
+    N_("{name} {filename!r} does not exist."), N_("{name} {filename!r} is a file."),
+    N_("{name} {filename!r} is a directory."), N_("{name} {filename!r} is not readable."),
+    N_("{name} {filename!r} is not writable."), N_("{name} {filename!r} is not executable."),
+)
 
 # The site's folder: where build.py is (a county office's site repository, with its own
 # mkdocs.yml and schemas/), set by `main`; the package's own folder otherwise.
@@ -36,9 +122,9 @@ class _Plain(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         text = record.getMessage()
         if record.levelno >= logging.ERROR:
-            return f"ERROR: {text.removeprefix('harvest: ')}"
+            return _("ERROR: {message}").format(message=text.removeprefix("harvest: "))
         if record.levelno >= logging.WARNING:
-            return f"WARNING: {text.removeprefix('harvest: ')}"
+            return _("WARNING: {message}").format(message=text.removeprefix("harvest: "))
         return text
 
 
@@ -77,10 +163,10 @@ def fail(message: str) -> NoReturn:
 
 
 def fail_with(problems: list[Problem], outcome: str) -> NoReturn:
-    """Stop with every problem, then what became of the work (`outcome`), and exit status 1."""
+    """Stop with every problem, then what became of the work (`outcome`, a whole sentence), and exit status 1."""
     from harvest.problems import report
 
-    fail(report(problems).replace("the site was not built and site/ was left as it was", outcome))
+    fail(report(problems, outcome))
 
 
 class _Commands(click.Group):
@@ -91,12 +177,10 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except OSError as e:
-            fail(_io_message(e, "Stopped; run `git status` to see whether a file was changed."))
+            fail(_io_message(e, _("Stopped; run `git status` to see whether a file was changed.")))
 
 
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-def cli() -> None:
-    """Harvest Ledger: product story pages and public ledgers of farm-assistance campaigns.
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]}, help=_("""Harvest Ledger: product story pages and public ledgers of farm-assistance campaigns.
 
     \b
     Examples:
@@ -106,13 +190,14 @@ def cli() -> None:
       python build.py new product wanrong-apple  # start a new product record
 
     Set HARVEST_ENGINE=properdocs to build with ProperDocs instead of MkDocs (see README.md).
-    """
+    """))
+def cli() -> None:
     if os.environ.get("HARVEST_ENGINE", "").lower() == "properdocs":
         # From here on every `import mkdocs…` (ours, the hook's, Material's) loads ProperDocs.
         try:
             import properdocs.replacement  # noqa: F401
         except ImportError:
-            fail("HARVEST_ENGINE=properdocs, but ProperDocs is not installed: .venv/bin/pip install properdocs")
+            fail(_("HARVEST_ENGINE=properdocs, but ProperDocs is not installed: .venv/bin/pip install properdocs"))
 
 
 config_option = click.option(
@@ -121,24 +206,11 @@ config_option = click.option(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=lambda: ROOT / "mkdocs.yml",
     show_default="mkdocs.yml",
-    help="The site configuration.",
+    help=_("The site configuration."),
 )
 
 
-@cli.command()
-@config_option
-@click.option(
-    "-d",
-    "--site-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Where to put the built site (default: site/ beside mkdocs.yml).",
-)
-@click.option("-v", "--verbose", is_flag=True, help="Show every step MkDocs takes.")
-@click.option("--previous-site", default=None, metavar="URL_OR_FOLDER",
-              help="The live site: refuse to replace it with a site whose ledgers are not consistent with it.")
-def build(config_file: Path, site_dir: Path | None, verbose: bool, previous_site: str | None) -> None:
-    """Check everything, then build the site into site/.
+@cli.command(help=_("""Check everything, then build the site into site/.
 
     The site is built in a temporary folder and swapped in only when the build succeeds,
     so a mistake never leaves a broken or half-built site/: the last good one stays.
@@ -148,7 +220,19 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool, previous_site
       python build.py build
       python build.py build --site-dir public
       python build.py build --previous-site https://harvest-ledger.example.org/
-    """
+    """))
+@config_option
+@click.option(
+    "-d",
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=_("Where to put the built site (default: site/ beside mkdocs.yml)."),
+)
+@click.option("-v", "--verbose", is_flag=True, help=_("Show every step MkDocs takes."))
+@click.option("--previous-site", default=None, metavar="URL_OR_FOLDER",
+              help=_("The live site: refuse to replace it with a site whose ledgers are not consistent with it."))
+def build(config_file: Path, site_dir: Path | None, verbose: bool, previous_site: str | None) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
@@ -160,9 +244,10 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool, previous_site
     repo = config_file.parent.resolve()
     inputs = [repo / name for name in ("content", "products", "campaigns", "ledgers", "theme")]
     if repo.is_relative_to(target) or any(target.is_relative_to(folder) for folder in inputs):
-        fail(f"--site-dir {site_dir}: the built site replaces that whole folder, so it must be a folder of its own"
-             " (like site or public), not the repository, a folder above it, or one of its input folders.")
-    kept = f"The site was not built; {target.name}/ was left as it was."
+        fail(_("--site-dir {site_dir}: the built site replaces that whole folder, so it must be a folder of its own"
+               " (like site or public), not the repository, a folder above it, or one of its input folders.")
+             .format(site_dir=site_dir))
+    kept = _("The site was not built; {folder}/ was left as it was.").format(folder=target.name)
     staged: dict[str, str] = {}  # the temporary folder, as messages name it
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -180,12 +265,12 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool, previous_site
 
                 refused = check_previous(Source(tmp), Source(previous_site))
                 if refused:
-                    fail(f"The new site is not consistent with the live site {previous_site}; {target.name}/ was left "
-                         "as it was:\n" + "\n".join(f"  - {x}" for x in refused))
+                    fail(_("The new site is not consistent with the live site {site}; {folder}/ was left as it was:")
+                         .format(site=previous_site, folder=target.name) + "".join(f"\n  - {x}" for x in refused))
             swap.swap(tmp, target)
     except OSError as e:
         fail(_io_message(e, kept, staged))
-    click.echo(f"Built the site into {target}")
+    click.echo(_("Built the site into {folder}").format(folder=target))
     _in_app_report(config.extra)
 
 
@@ -195,19 +280,16 @@ def _io_message(error: OSError, outcome: str, shown_as: dict[str, str] | None = 
     from harvest.load.inputs import io_words
     from harvest.problems import Problem
 
-    where = os.fsdecode(error.filename) if error.filename is not None else "a file"
+    where = os.fsdecode(error.filename) if error.filename is not None else _("a file")
     for long, short in (shown_as or {}).items():
         where = where.replace(long, short)
     with contextlib.suppress(ValueError):
         where = Path(where).relative_to(Path.cwd()).as_posix().removeprefix(".") or where
     what, fix = io_words(error)
-    return f"{Problem(where, None, '', 'a file that can be written and read', what, fix)}\n{outcome}"
+    return f"{Problem(where, None, '', _('a file that can be written and read'), what, fix)}\n{outcome}"
 
 
-@cli.command()
-@config_option
-def check(config_file: Path) -> None:
-    """Check every record, story and ledger without building.
+@cli.command(help=_("""Check every record, story and ledger without building.
 
     Prints every problem found, each with its file, line and field, and how to fix it.
     Exits with status 1 when there is any problem.
@@ -215,20 +297,16 @@ def check(config_file: Path) -> None:
     \b
     Example:
       python build.py check
-    """
-    site = _site_or_fail(config_file, outcome="nothing was built")
-    n = site.records
-    click.echo(
-        f"All good: {len(n.products)} products, {len(n.campaigns)} campaigns, "
-        f"{len(site.books)} ledgers checked."
-    )
-
-
-@cli.command()
+    """))
 @config_option
-@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
-def serve(config_file: Path, dev_addr: str) -> None:
-    """Preview the site on this computer, rebuilding when a file changes.
+def check(config_file: Path) -> None:
+    site = _site_or_fail(config_file, outcome=_("nothing was built."))
+    n = site.records
+    click.echo(_("All good: {products} products, {campaigns} campaigns, {ledgers} ledgers checked.").format(
+        products=len(n.products), campaigns=len(n.campaigns), ledgers=len(site.books)))
+
+
+@cli.command(help=_("""Preview the site on this computer, rebuilding when a file changes.
 
     Changes under products/, campaigns/, ledgers/ and content/ are picked up at once.
     Mistakes are shown here and, in place of every page, in the browser until they are
@@ -237,7 +315,10 @@ def serve(config_file: Path, dev_addr: str) -> None:
     \b
     Example:
       python build.py serve            # then open http://127.0.0.1:8000/
-    """
+    """))
+@config_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help=_("Address to serve on."))
+def serve(config_file: Path, dev_addr: str) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import Abort
 
@@ -249,19 +330,15 @@ def serve(config_file: Path, dev_addr: str) -> None:
         fail(str(e))
 
 
-def _loopback(value: str) -> tuple[str, int]:
-    host, _, port = value.rpartition(":")
+def _loopback(value: str, option: str) -> tuple[str, int]:
+    host, _colon, port = value.rpartition(":")
     if host not in ("127.0.0.1", "localhost") or not port.isdigit():
-        raise click.BadParameter(f"'{value}': use an address on this computer only, like 127.0.0.1:8000")
+        raise click.BadParameter(_("'{value}': use an address on this computer only, like 127.0.0.1:8000").format(value=value),
+                                 param_hint=option)
     return "127.0.0.1", int(port)
 
 
-@cli.command()
-@config_option
-@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Where the site preview is served.")
-@click.option("--cms-addr", default="127.0.0.1:8081", show_default=True, help="Where the forms are served.")
-def edit(config_file: Path, dev_addr: str, cms_addr: str) -> None:
-    """Edit products, stories and campaigns with forms in the browser, on this computer.
+@cli.command(help=_("""Edit products, stories and campaigns with forms in the browser, on this computer.
 
     Starts the site preview and the content manager (Decap CMS in local mode), both on
     127.0.0.1 only: nothing is reachable from other computers and no account is needed.
@@ -273,7 +350,11 @@ def edit(config_file: Path, dev_addr: str, cms_addr: str) -> None:
     \b
     Example:
       python build.py edit            # then open http://127.0.0.1:8081/admin/
-    """
+    """))
+@config_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help=_("Where the site preview is served."))
+@click.option("--cms-addr", default="127.0.0.1:8081", show_default=True, help=_("Where the forms are served."))
+def edit(config_file: Path, dev_addr: str, cms_addr: str) -> None:
     import threading
     from urllib.parse import urlsplit
 
@@ -282,8 +363,8 @@ def edit(config_file: Path, dev_addr: str, cms_addr: str) -> None:
 
     from harvest.commands.edit_backend import Workspace, make_server
 
-    preview_host, preview_port = _loopback(dev_addr)
-    cms_host, cms_port = _loopback(cms_addr)
+    preview_host, preview_port = _loopback(dev_addr, "--dev-addr")
+    cms_host, cms_port = _loopback(cms_addr, "--cms-addr")
     _logging(False)
     try:
         config = _config(config_file)
@@ -297,12 +378,13 @@ def edit(config_file: Path, dev_addr: str, cms_addr: str) -> None:
     try:
         server = make_server(workspace, site_url=config.site_url or preview, port=cms_port, preview_url=preview)
     except OSError as e:
-        fail(f"Cannot serve the forms on {cms_host}:{cms_port} ({e.strerror}); "
-             "is `build.py edit` already running? Use --cms-addr 127.0.0.1:<another port>.")
+        fail(_("Cannot serve the forms on {address} ({reason}); is `build.py edit` already running? "
+               "Use --cms-addr 127.0.0.1:<another port>.").format(address=f"{cms_host}:{cms_port}", reason=e.strerror))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     forms = f"http://{cms_host}:{server.server_address[1]}/admin/"
-    click.echo(f"网站预览：{preview}\n内容管理（表单）：{forms}\n按 Ctrl-C 停止。", err=True)
+    click.echo(_("Site preview: {preview}\nContent manager (forms): {forms}\nPress Ctrl-C to stop.")
+               .format(preview=preview, forms=forms), err=True)
     watch = [root / d for d in ("products", "campaigns", "ledgers", config.docs_dir) if (root / d).is_dir()]
     try:
         while True:
@@ -312,7 +394,8 @@ def edit(config_file: Path, dev_addr: str, cms_addr: str) -> None:
                 break  # Ctrl-C: MkDocs has stopped the preview
             except Abort:
                 # The forms keep running: a mistake can be corrected in them, then the preview starts.
-                click.echo("预览暂时无法生成：请改正上面的问题（也可以在表单里改），保存后预览会自动重试。", err=True)
+                click.echo(_("The preview cannot be built for now: fix the problems above (in the forms too, if you "
+                             "like); once they are saved, the preview tries again by itself."), err=True)
                 _wait_for_change(watch)
     except KeyboardInterrupt:
         pass
@@ -320,7 +403,7 @@ def edit(config_file: Path, dev_addr: str, cms_addr: str) -> None:
         server.shutdown()
         server.server_close()
         thread.join()
-    click.echo("已停止。", err=True)
+    click.echo(_("Stopped."), err=True)
 
 
 def _wait_for_change(folders: list[Path]) -> None:
@@ -335,25 +418,25 @@ def _wait_for_change(folders: list[Path]) -> None:
         time.sleep(1)
 
 
-@cli.group()
-def new() -> None:
-    """Start a new record from a commented example.
+@cli.group(help=_("""Start a new record from a commented example.
 
     \b
     Examples:
       python build.py new product wanrong-apple
       python build.py new campaign wanrong-apples-2020
-    """
+    """))
+def new() -> None:
+    """`build.py new`: its commands are below."""
 
 
 def _new_file(root: Path, rel: str, text: str) -> None:
     path = root / rel
     if os.path.lexists(path):
-        fail(f"{rel} already exists; choose another id or edit that file.")
+        fail(_("{file} already exists; choose another id or edit that file.").format(file=rel))
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as out:  # "x": never through a link made meanwhile
         out.write(text)
-    click.echo(f"Wrote {rel}")
+    click.echo(_("Wrote {file}").format(file=rel))
 
 
 def _slug(value: str) -> str:
@@ -361,49 +444,44 @@ def _slug(value: str) -> str:
 
     if not is_slug(value):
         raise click.BadParameter(
-            f"'{value}' is not an id: use lowercase letters, digits and single dashes, like wanrong-apple"
+            _("'{value}' is not an id: use lowercase letters, digits and single dashes, like wanrong-apple").format(value=value)
         )
     return value
 
 
-@new.command("product")
-@click.argument("product_id", callback=lambda ctx, param, v: _slug(v))
-@config_option
-def new_product(product_id: str, config_file: Path) -> None:
-    """Write products/<id>.yml and content/stories/<id>.md to start from.
+@new.command("product", help=_("""Write products/<id>.yml and content/stories/<id>.md to start from.
 
     \b
     Example:
       python build.py new product wanrong-apple
-    """
-    from harvest.commands.scaffold import STORY, product_record
+    """))
+@click.argument("product_id", callback=lambda ctx, param, v: _slug(v))
+@config_option
+def new_product(product_id: str, config_file: Path) -> None:
+    from harvest.commands.scaffold import product_record, story
 
     root = config_file.parent
     _new_file(root, f"products/{product_id}.yml", product_record(product_id))
-    _new_file(root, f"content/stories/{product_id}.md", STORY)
-    click.echo("Fill in the fields, then run: python build.py check")
+    _new_file(root, f"content/stories/{product_id}.md", story())
+    click.echo(_("Fill in the fields, then run: python build.py check"))
 
 
-@new.command("campaign")
-@click.argument("campaign_id", callback=lambda ctx, param, v: _slug(v))
-@config_option
-def new_campaign(campaign_id: str, config_file: Path) -> None:
-    """Write campaigns/<id>.yml to start from.
+@new.command("campaign", help=_("""Write campaigns/<id>.yml to start from.
 
     \b
     Example:
       python build.py new campaign wanrong-apples-2020
-    """
+    """))
+@click.argument("campaign_id", callback=lambda ctx, param, v: _slug(v))
+@config_option
+def new_campaign(campaign_id: str, config_file: Path) -> None:
     from harvest.commands.scaffold import campaign_record
 
     _new_file(config_file.parent, f"campaigns/{campaign_id}.yml", campaign_record(campaign_id))
-    click.echo("Fill in the fields, then run: python build.py check")
+    click.echo(_("Fill in the fields, then run: python build.py check"))
 
 
-@cli.command()
-@click.option("--check", "check_only", is_flag=True, help="Only say whether the files are up to date (exit 1 if not).")
-def schemas(check_only: bool) -> None:
-    """Write schemas/product.schema.json and schemas/campaign.schema.json from harvest/load/models.py.
+@cli.command(help=_("""Write schemas/product.schema.json and schemas/campaign.schema.json from harvest/load/models.py.
 
     Editors' tools (VS Code with the YAML extension) read these files to underline mistakes
     in records as you type. Run this after changing the record rules in harvest/load/models.py.
@@ -412,7 +490,9 @@ def schemas(check_only: bool) -> None:
     Example:
       python build.py schemas
       python build.py schemas --check
-    """
+    """))
+@click.option("--check", "check_only", is_flag=True, help=_("Only say whether the files are up to date (exit 1 if not)."))
+def schemas(check_only: bool) -> None:
     from harvest.load.schemas import schema_texts
 
     stale = []
@@ -424,11 +504,11 @@ def schemas(check_only: bool) -> None:
         if not check_only:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-            click.echo(f"Wrote {rel}")
+            click.echo(_("Wrote {file}").format(file=rel))
     if check_only and stale:
-        fail(f"Out of date: {', '.join(stale)}; run: python build.py schemas")
+        fail(_("Out of date: {files}; run: python build.py schemas").format(files=", ".join(stale)))
     if not stale:
-        click.echo("The schemas are up to date.")
+        click.echo(_("The schemas are up to date."))
 
 
 def _in_app_report(extra: Any) -> None:
@@ -441,8 +521,9 @@ def _in_app_report(extra: Any) -> None:
         click.echo(policy_summary(channel.id, channel.label, channel.in_app))
 
 
-def _site_or_fail(config_file: Path, outcome: str = "nothing was changed") -> Site:
-    """Load and check the whole site, or print every problem and exit 1."""
+def _site_or_fail(config_file: Path, outcome: str | None = None) -> Site:
+    """Load and check the whole site, or print every problem and exit 1, then `outcome` (by default,
+    that nothing was changed)."""
     from mkdocs.exceptions import ConfigurationError
 
     from harvest.site import load_site
@@ -456,7 +537,7 @@ def _site_or_fail(config_file: Path, outcome: str = "nothing was changed") -> Si
     site, problems = load_site(config_file.parent.resolve(), Path(config.docs_dir), config.site_url, config.extra,
                                config_file=config_file, theme_dir=Path(theme_dir) if theme_dir else None)
     if problems or site is None:
-        fail_with(problems, outcome)
+        fail_with(problems, outcome or _("nothing was changed."))
     return site
 
 
@@ -468,20 +549,15 @@ def _campaign_or_fail(site: Site, typed: str, ledger: bool = False) -> str:
     known = Names("campaign", {cid: [c.name] for cid, c in site.records.campaigns.items()})
     found = known.resolve(typed)
     if found is None:
-        fail(f'There is no campaign "{typed}": {known.hint(typed)}check the id, or add campaigns/{typed}.yml '
-             "first (python build.py new campaign <id>).")
+        fail(_('There is no campaign "{typed}": {hint}check the id, or add campaigns/{typed}.yml first '
+               "(python build.py new campaign <id>).").format(typed=typed, hint=known.hint(typed)))
     if ledger and found not in site.books:
-        fail(f'There is no ledger ledgers/{found}.csv for a campaign "{found}": '
-             f"import one first (python build.py import {found} <file>).")
+        fail(_('There is no ledger ledgers/{id}.csv for a campaign "{id}": '
+               "import one first (python build.py import {id} <file>).").format(id=found))
     return found
 
 
-@cli.command("import")
-@click.argument("campaign_id")
-@click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@config_option
-def import_(campaign_id: str, export: Path, config_file: Path) -> None:
-    """Append the entries of a spreadsheet export to ledgers/<campaign-id>.csv.
+@cli.command("import", help=_("""Append the entries of a spreadsheet export to ledgers/<campaign-id>.csv.
 
     EXPORT is a CSV file saved from a spreadsheet or exported by a county office or a
     platform: UTF-8, UTF-16, GBK or GB18030; English or Chinese column names (日期, 类型,
@@ -494,11 +570,15 @@ def import_(campaign_id: str, export: Path, config_file: Path) -> None:
     \b
     Example:
       python build.py import wanrong-apples-2020 ~/Downloads/直播销售明细.csv
-    """
+    """))
+@click.argument("campaign_id")
+@click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@config_option
+def import_(campaign_id: str, export: Path, config_file: Path) -> None:
     from harvest.ledger.importer import import_export, summary
     from harvest.load.records import channel_names, product_names
 
-    unchanged = "nothing was appended; the ledger is unchanged"
+    unchanged = _("nothing was appended; the ledger is unchanged.")
     site = _site_or_fail(config_file, outcome=unchanged)  # checked as the build checks it; never through a link
     campaign_id = _campaign_or_fail(site, campaign_id)
     result, problems = import_export(
@@ -511,12 +591,7 @@ def import_(campaign_id: str, export: Path, config_file: Path) -> None:
     click.echo(summary(result))
 
 
-@cli.command()
-@click.argument("campaign_id")
-@click.option("--date", "day", default=None, help="The date of the seal, YYYY-MM-DD (default: today).")
-@config_option
-def seal(campaign_id: str, day: str | None, config_file: Path) -> None:
-    """Seal the ledger as it is now: append its size and Merkle root to ledgers/<id>.checkpoints.
+@cli.command(help=_("""Seal the ledger as it is now: append its size and Merkle root to ledgers/<id>.checkpoints.
 
     From then on, every build checks that the sealed entries are still there, unchanged and
     in the same order; an edited, deleted or reordered sealed entry stops the build. Commit
@@ -525,7 +600,11 @@ def seal(campaign_id: str, day: str | None, config_file: Path) -> None:
     \b
     Example:
       python build.py seal baojing-oranges-2019
-    """
+    """))
+@click.argument("campaign_id")
+@click.option("--date", "day", default=None, help=_("The date of the seal, YYYY-MM-DD (default: today)."))
+@config_option
+def seal(campaign_id: str, day: str | None, config_file: Path) -> None:
     import datetime
 
     from harvest.proofs.checkpoint import seal_line
@@ -536,24 +615,19 @@ def seal(campaign_id: str, day: str | None, config_file: Path) -> None:
     try:
         when = datetime.date.fromisoformat(day) if day else datetime.date.today()
     except ValueError:
-        fail(f'--date takes a date written YYYY-MM-DD, like 2026-01-31, not "{day}".')
+        fail(_('--date takes a date written YYYY-MM-DD, like 2026-01-31, not "{day}".').format(day=day))
     size = book.tree.size
     if book.heads and book.heads[-1].size == size:
-        click.echo(f"Nothing to seal: the last seal already covers all {size} entries.")
+        click.echo(_("Nothing to seal: the last seal already covers all {size} entries.").format(size=size))
         return
     path = site.root / "ledgers" / f"{campaign_id}.checkpoints"
     with path.open("a", encoding="utf-8", newline="\n") as out:
         out.write(seal_line(size, book.tree.root(), when))
-    click.echo(f"Sealed the first {size} entries of ledgers/{campaign_id}.csv (root {book.root_hex}).\n"
-               f"Commit ledgers/{campaign_id}.checkpoints with the ledger.")
+    click.echo(_("Sealed the first {size} entries of ledgers/{id}.csv (root {root}).\n"
+                 "Commit ledgers/{id}.checkpoints with the ledger.").format(size=size, id=campaign_id, root=book.root_hex))
 
 
-@cli.command()
-@click.argument("campaign_id")
-@click.argument("receipt")
-@config_option
-def proof(campaign_id: str, receipt: str, config_file: Path) -> None:
-    """Print the proof that a donation is in a campaign's ledger (c2sp.org/tlog-proof@v1).
+@cli.command(help=_("""Print the proof that a donation is in a campaign's ledger (c2sp.org/tlog-proof@v1).
 
     The proof holds the entry's index, the hashes that lead from it to the Merkle root, and
     the ledger's checkpoint. Anyone can check it without trusting this site.
@@ -561,7 +635,11 @@ def proof(campaign_id: str, receipt: str, config_file: Path) -> None:
     \b
     Example:
       python build.py proof baojing-oranges-2019 BJ2019-0001
-    """
+    """))
+@click.argument("campaign_id")
+@click.argument("receipt")
+@config_option
+def proof(campaign_id: str, receipt: str, config_file: Path) -> None:
     from harvest.proofs import published
     from harvest.proofs.checkpoint import checkpoint_note, parse_tlog_proof
     from harvest.proofs.verify import check_receipt_proof, proof_for_receipt
@@ -569,7 +647,7 @@ def proof(campaign_id: str, receipt: str, config_file: Path) -> None:
     site = _site_or_fail(config_file)
     campaign_id = _campaign_or_fail(site, campaign_id, ledger=True)
     book = site.books[campaign_id]
-    cosigned = [row for _, _, row in published.witnessed(site, campaign_id, book).valid]
+    cosigned = [row for _size, _body, row in published.witnessed(site, campaign_id, book).valid]
     note = checkpoint_note(published.origin_of(site, campaign_id), book.tree.size, book.tree.root(),
                            published.signer_of(site, campaign_id), cosigned)
     try:
@@ -581,23 +659,10 @@ def proof(campaign_id: str, receipt: str, config_file: Path) -> None:
         reason = str(e).strip("'\"")
         fail(reason[:1].upper() + reason[1:])
     except ValueError as e:  # the ledger and its checkpoint disagree
-        fail(f"No proof was made: {e}.")
+        fail(_("No proof was made: {reason}.").format(reason=e))
 
 
-@cli.command()
-@click.argument("site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--key", "verifier_keys", multiple=True,
-              help="A ledger's verifier key to trust instead of the keys the site publishes (repeatable).")
-@click.option("--witness", "witnesses", multiple=True,
-              help="A witness verifier key to count instead of the site's own list (repeatable).")
-@click.option("--quorum", type=click.IntRange(min=0), default=None,
-              help="How many witnesses must have cosigned each head (default: the site's quorum).")
-@click.option("--allow-unsigned", is_flag=True, help="Accept unsigned ledgers (a local preview build).")
-@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="A checkpoint you saved earlier: prove the ledger only grew since.")
-def verify(site_dir: Path, verifier_keys: tuple[str, ...], witnesses: tuple[str, ...], quorum: int | None,
-           allow_unsigned: bool, previous: Path | None) -> None:
-    """Check a built or downloaded site: every ledger against its signed checkpoints and proofs.
+@cli.command(help=_("""Check a built or downloaded site: every ledger against its signed checkpoints and proofs.
 
     Recomputes each published ledger's Merkle root from its CSV; checks each checkpoint's
     signature with the keys the site publishes (or --key), that a quorum of the site's
@@ -610,7 +675,19 @@ def verify(site_dir: Path, verifier_keys: tuple[str, ...], witnesses: tuple[str,
       python build.py verify site
       python build.py verify downloaded-site --previous saved-checkpoint.txt
       python build.py verify site --allow-unsigned --quorum 0     # a local preview
-    """
+    """))
+@click.argument("site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--key", "verifier_keys", multiple=True,
+              help=_("A ledger's verifier key to trust instead of the keys the site publishes (repeatable)."))
+@click.option("--witness", "witnesses", multiple=True,
+              help=_("A witness verifier key to count instead of the site's own list (repeatable)."))
+@click.option("--quorum", type=click.IntRange(min=0), default=None,
+              help=_("How many witnesses must have cosigned each head (default: the site's quorum)."))
+@click.option("--allow-unsigned", is_flag=True, help=_("Accept unsigned ledgers (a local preview build)."))
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help=_("A checkpoint you saved earlier: prove the ledger only grew since."))
+def verify(site_dir: Path, verifier_keys: tuple[str, ...], witnesses: tuple[str, ...], quorum: int | None,
+           allow_unsigned: bool, previous: Path | None) -> None:
     from harvest.proofs.verify import Trust, verify_site
 
     trust = Trust(verifier_keys or None, witnesses or None, quorum, allow_unsigned)
@@ -620,14 +697,11 @@ def verify(site_dir: Path, verifier_keys: tuple[str, ...], witnesses: tuple[str,
     for line in lines:
         click.echo(line)
     if failure:
-        fail(f"NOT VERIFIED: {failure}")
-    click.echo("All checks passed.")
+        fail(_("NOT VERIFIED: {failure}").format(failure=failure))
+    click.echo(_("All checks passed."))
 
 
-@cli.command()
-@config_option
-def keygen(config_file: Path) -> None:
-    """Make the site's secret key for signing the ledgers' checkpoints.
+@cli.command(help=_("""Make the site's secret key for signing the ledgers' checkpoints.
 
     Keep the signer key secret: store it as the CI secret HARVEST_SIGNING_KEY (never in the
     repository). Each ledger signs with its own key derived from it and named after the
@@ -636,17 +710,18 @@ def keygen(config_file: Path) -> None:
     \b
     Example:
       python build.py keygen
-    """
+    """))
+@config_option
+def keygen(config_file: Path) -> None:
     from harvest.proofs.checkpoint import generate_signer, key_name
 
     config = _config(config_file)
     signer, verifier = generate_signer(key_name(config.site_url or "https://example.org/"))
-    click.echo(f"Signer key (secret, for HARVEST_SIGNING_KEY):\n  {signer}\nVerifier key (public):\n  {verifier}")
+    click.echo(_("Signer key (secret, for HARVEST_SIGNING_KEY):\n  {signer}\nVerifier key (public):\n  {verifier}")
+               .format(signer=signer, verifier=verifier))
 
 
-@cli.group()
-def witness() -> None:
-    """Be a witness: cosign a site's ledger heads after checking they only grew.
+@cli.group(help=_("""Be a witness: cosign a site's ledger heads after checking they only grew.
 
     A witness (a partner platform, a foundation, a university) runs `cosign` on a schedule,
     keeps its state folder, and sends the cosignatures to the site by pull request.
@@ -655,45 +730,37 @@ def witness() -> None:
     Examples:
       python build.py witness keygen witness.example.edu --out witness.key
       python build.py witness cosign https://harvest-ledger.example.org/ --key witness.key --state state
-    """
+    """))
+def witness() -> None:
+    """`build.py witness`: its commands are below."""
 
 
-@witness.command("keygen")
-@click.argument("name")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Where to write the secret key (made readable only by you).")
-def witness_keygen(name: str, out: Path) -> None:
-    """Make a witness key: write the secret key to --out, print the verifier key to swap.
+@witness.command("keygen", help=_("""Make a witness key: write the secret key to --out, print the verifier key to swap.
 
     \b
     Example:
       python build.py witness keygen witness.example.edu --out witness.key
-    """
+    """))
+@click.argument("name")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help=_("Where to write the secret key (made readable only by you)."))
+def witness_keygen(name: str, out: Path) -> None:
     from harvest.proofs.cosignature import witness_keygen as keygen
 
     if out.exists():
-        fail(f"{out} already exists; a witness key is never overwritten. Choose another file.")
+        fail(_("{file} already exists; a witness key is never overwritten. Choose another file.").format(file=out))
     try:
         signer, verifier = keygen(name)
     except ValueError as e:
-        fail(f"The witness name is not usable: {e}.")
+        fail(_("The witness name is not usable: {reason}.").format(reason=e))
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as file:
         file.write(signer + "\n")
-    click.echo(f"Wrote the secret key to {out} (keep it secret). The verifier key, for the sites' mkdocs.yml:\n{verifier}")
+    click.echo(_("Wrote the secret key to {file} (keep it secret). The verifier key, for the sites' mkdocs.yml:\n"
+                 "{verifier}").format(file=out, verifier=verifier))
 
 
-@witness.command("cosign")
-@click.argument("site")
-@click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
-              help="The witness's secret key file (from witness keygen).")
-@click.option("--state", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="The witness's state folder: the log keys and heads it saw. Keep it (commit it).")
-@click.option("--write-to", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="A checkout of the site's repository: update its ledgers/<id>.cosignatures.")
-@click.option("--time", "when", type=int, default=None, hidden=True, help="Cosign at this POSIX time (tests).")
-def witness_cosign(site: str, key_file: Path, state: Path, write_to: Path | None, when: int | None) -> None:
-    """Check every ledger of SITE (a built folder or its address) and cosign its current head.
+@witness.command("cosign", help=_("""Check every ledger of SITE (a built folder or its address) and cosign its current head.
 
     The log's signature is checked with the key recorded the first time the witness saw it;
     the new head must be consistent with the last one cosigned. On any failure nothing is
@@ -702,7 +769,16 @@ def witness_cosign(site: str, key_file: Path, state: Path, write_to: Path | None
     \b
     Example:
       python build.py witness cosign https://harvest-ledger.example.org/ --key witness.key --state state
-    """
+    """))
+@click.argument("site")
+@click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help=_("The witness's secret key file (from witness keygen)."))
+@click.option("--state", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help=_("The witness's state folder: the log keys and heads it saw. Keep it (commit it)."))
+@click.option("--write-to", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=_("A checkout of the site's repository: update its ledgers/<id>.cosignatures."))
+@click.option("--time", "when", type=int, default=None, hidden=True, help=_("Cosign at this POSIX time (tests)."))
+def witness_cosign(site: str, key_file: Path, state: Path, write_to: Path | None, when: int | None) -> None:
     import time
 
     from harvest.proofs.cosignature import witness_verifier
@@ -713,32 +789,23 @@ def witness_cosign(site: str, key_file: Path, state: Path, write_to: Path | None
         signer = key_file.read_text("utf-8").strip()
         name = witness_verifier(signer).split("+", 1)[0]
     except (OSError, UnicodeDecodeError, ValueError) as e:
-        fail(f"{key_file} is not a witness key: {e}")
+        fail(_("{file} is not a witness key: {reason}").format(file=key_file, reason=e))
     try:
         outcome = cosign_site(Source(site), signer, state, int(time.time()) if when is None else when)
     except ValueError as e:
-        fail(f"The state folder {state} is broken: {e}")
+        fail(_("The state folder {folder} is broken: {reason}").format(folder=state, reason=e))
     if outcome.failures:
-        fail("REFUSED: nothing was cosigned.\n" + "\n".join(f"  - {x}" for x in outcome.failures))
+        fail(_("REFUSED: nothing was cosigned.") + "".join(f"\n  - {x}" for x in outcome.failures))
     for log_id, line in sorted(outcome.lines.items()):
         click.echo(f"ledgers/{log_id}.cosignatures: {line}")
     for said in outcome.said:
         click.echo(said, err=True)
     if write_to is not None:
         for path in write_cosignatures(write_to, outcome.lines, name):
-            click.echo(f"Wrote {path}", err=True)
+            click.echo(_("Wrote {file}").format(file=path), err=True)
 
 
-@cli.command()
-@click.argument("site")
-@click.option("--state", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="The monitor's state folder: the log keys and heads it saw last time. Keep it.")
-@click.option("--witness", "witnesses", multiple=True,
-              help="A witness verifier key to count instead of the site's own list (repeatable).")
-@click.option("--quorum", type=click.IntRange(min=0), default=None,
-              help="How many witnesses must cosign each head (default: the site's quorum).")
-def monitor(site: str, state: Path, witnesses: tuple[str, ...], quorum: int | None) -> None:
-    """Audit every ledger of SITE (a built folder or its address) and say what was appended.
+@cli.command(help=_("""Audit every ledger of SITE (a built folder or its address) and say what was appended.
 
     Checks each checkpoint's signature (with the key seen the first time), its witnesses,
     that it only grew since the last run, and every entry against the signed root (read
@@ -748,7 +815,15 @@ def monitor(site: str, state: Path, witnesses: tuple[str, ...], quorum: int | No
     \b
     Example:
       python build.py monitor https://harvest-ledger.example.org/ --state monitor-state
-    """
+    """))
+@click.argument("site")
+@click.option("--state", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help=_("The monitor's state folder: the log keys and heads it saw last time. Keep it."))
+@click.option("--witness", "witnesses", multiple=True,
+              help=_("A witness verifier key to count instead of the site's own list (repeatable)."))
+@click.option("--quorum", type=click.IntRange(min=0), default=None,
+              help=_("How many witnesses must cosign each head (default: the site's quorum)."))
+def monitor(site: str, state: Path, witnesses: tuple[str, ...], quorum: int | None) -> None:
     import time
 
     from harvest.proofs.logclient import Source
@@ -757,20 +832,14 @@ def monitor(site: str, state: Path, witnesses: tuple[str, ...], quorum: int | No
     try:
         outcome = monitor_site(Source(site), state, int(time.time()), witnesses=witnesses or None, quorum=quorum)
     except ValueError as e:
-        fail(f"The state folder {state} is broken: {e}")
+        fail(_("The state folder {folder} is broken: {reason}").format(folder=state, reason=e))
     for said in outcome.said:
         click.echo(said)
     if outcome.failures:
         fail("\n".join(outcome.failures))
 
 
-@cli.command()
-@click.argument("ref")
-@config_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the report to this file (the CI workflow posts it on the pull request).")
-def diff(ref: str, config_file: Path, output: Path | None) -> None:
-    """Say, in Markdown, what the changes since REF do to the public site.
+@cli.command(help=_("""Say, in Markdown, what the changes since REF do to the public site.
 
     Compares the products, campaigns and ledgers committed at REF (a branch, tag or commit)
     with the files in this folder: records added, removed or changed (and which fields),
@@ -782,7 +851,12 @@ def diff(ref: str, config_file: Path, output: Path | None) -> None:
     Examples:
       python build.py diff origin/main
       python build.py diff HEAD~3 --output change-report.md
-    """
+    """))
+@click.argument("ref")
+@config_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=_("Also write the report to this file (the CI workflow posts it on the pull request)."))
+def diff(ref: str, config_file: Path, output: Path | None) -> None:
     from harvest.commands.diff import change_report, read_state, read_state_at
     from harvest.load.records import load_channels
     from harvest.site import check_inputs, load_site
@@ -793,11 +867,11 @@ def diff(ref: str, config_file: Path, output: Path | None) -> None:
     theme_dir = Path(config.theme.custom_dir) if config.theme.custom_dir else None
     linked = check_inputs(root, Path(config.docs_dir), config_file, theme_dir)  # refused here as by check and build
     if linked:
-        fail_with(linked, "no report was made")
+        fail_with(linked, _("no report was made."))
     # The one loader, as `check` and `build` run it: the report says what they will refuse.
-    _, refused = load_site(root, Path(config.docs_dir), config.site_url, config.extra,
+    _site, refused = load_site(root, Path(config.docs_dir), config.site_url, config.extra,
                            config_file=config_file, theme_dir=theme_dir)
-    channels, _ = load_channels(config.extra)  # a broken channel list is `build.py check`'s to report
+    channels, _broken = load_channels(config.extra)  # a broken channel list is `build.py check`'s to report
     old, error = read_state_at(root, ref, channels)
     if old is None:
         fail(error)

@@ -21,6 +21,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
+from harvest.i18n import _
 from harvest.ledger.figures import KINDS, Figures, compute_figures
 from harvest.ledger.format import INDEX, Entry, entry_lines, split_line
 from harvest.ledger.parse import parse_ledger
@@ -32,8 +33,6 @@ from harvest.proofs.checkpoint import SealedHead, read_checkpoints
 from harvest.proofs.merkle import MerkleTree
 from harvest.vocabulary import money
 
-PLURAL = {"donation": "donations", "sale": "sales", "disbursement": "disbursements", "expense": "expenses",
-          "balance": "balance"}
 _FOLDERS = ("products", "campaigns", "ledgers")
 
 
@@ -60,7 +59,7 @@ class State:
 
 def read_state(root: Path, channels: Mapping[str, Channel]) -> State:
     """The records and ledgers under `root`, loaded as the build loads them."""
-    records, _ = load_records(root, root / "content", channels)  # mistakes are `build.py check`'s job
+    records, _mistakes = load_records(root, root / "content", channels)  # mistakes are `build.py check`'s job
     dumps: dict[str, dict[str, dict[str, Any] | None]] = {}
     for kind, valid in (("products", records.products), ("campaigns", records.campaigns)):
         dumps[kind] = {
@@ -73,7 +72,7 @@ def read_state(root: Path, channels: Mapping[str, Channel]) -> State:
             data = inputs.read_bytes(root, f"ledgers/{file.name}")  # a link is `build.py check`'s to refuse
         except inputs.Refused:
             continue
-        ledger, _ = parse_ledger(data, f"ledgers/{file.name}", file.stem,
+        ledger, _mistakes = parse_ledger(data, f"ledgers/{file.name}", file.stem,
                                  products=records.files_of("products"), channels=set(channels))
         sealed = file.with_suffix(".checkpoints")
         try:
@@ -90,10 +89,11 @@ def read_state_at(root: Path, ref: str, channels: Mapping[str, Channel]) -> tupl
     """The records and ledgers of `root` as committed at `ref`; None and a plain message when git
     cannot give them."""
     if git.git(root, "rev-parse", "--is-inside-work-tree") is None:
-        return None, f"{root} is not in a git repository (or git is not installed), so there is nothing to compare."
+        return None, _("{root} is not in a git repository (or git is not installed), so there is nothing to "
+                       "compare.").format(root=root)
     if git.git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}") is None:
-        return None, (f'git knows no commit called "{ref}". Use a branch, tag or commit, like origin/main '
-                      "(run `git fetch origin` first when it is a branch of the shared repository).")
+        return None, _('git knows no commit called "{ref}". Use a branch, tag or commit, like origin/main '
+                       "(run `git fetch origin` first when it is a branch of the shared repository).").format(ref=ref)
     prefix = (git.git(root, "rev-parse", "--show-prefix") or b"").decode().strip()
     listing = git.git(root, "ls-tree", "-r", "-z", "--full-name", "--name-only", ref, "--", *_FOLDERS) or b""
     names = [n.decode() for n in listing.split(b"\0") if n]
@@ -128,7 +128,7 @@ def _seqs(numbers: list[int]) -> str:
             runs[-1][1] = n
         else:
             runs.append([n, n])
-    return "seq " + ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in runs)
+    return _("seq {numbers}").format(numbers=", ".join(f"{a}–{b}" if a != b else str(a) for a, b in runs))
 
 
 def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -170,19 +170,33 @@ def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         if a == b:
             continue
         if a is None:
-            out.append(f"`{key}` added" + (f" ({_short(str(b))})" if _short(str(b)) else ""))
+            value = _short(str(b))
+            out.append(_("`{field}` added ({value})").format(field=key, value=value) if value
+                       else _("`{field}` added").format(field=key))
         elif b is None:
-            out.append(f"`{key}` removed")
+            out.append(_("`{field}` removed").format(field=key))
         elif _short(a) and _short(b):
             out.append(f"`{key}` {_short(a)} → {_short(b)}")
         else:
-            out.append(f"`{key}` (text changed)")
+            out.append(_("`{field}` (text changed)").format(field=key))
     return out
+
+
+def _records_counted(kind: str, what: str, n: int) -> str:
+    """"1 product added", "2 campaigns changed"… (each a whole message: Chinese orders the words otherwise)."""
+    one, many = {
+        ("products", "added"): (_("{n} product added"), _("{n} products added")),
+        ("products", "removed"): (_("{n} product removed"), _("{n} products removed")),
+        ("products", "changed"): (_("{n} product changed"), _("{n} products changed")),
+        ("campaigns", "added"): (_("{n} campaign added"), _("{n} campaigns added")),
+        ("campaigns", "removed"): (_("{n} campaign removed"), _("{n} campaigns removed")),
+        ("campaigns", "changed"): (_("{n} campaign changed"), _("{n} campaigns changed")),
+    }[kind, what]
+    return (one if n == 1 else many).format(n=n)
 
 
 def _record_section(kind: str, old: dict[str, dict[str, Any] | None], new: dict[str, dict[str, Any] | None],
                     summary: list[str], notes: list[str]) -> list[str]:
-    singular = kind[:-1]
     lines: list[str] = []
     counts = Counter[str]()
 
@@ -194,32 +208,35 @@ def _record_section(kind: str, old: dict[str, dict[str, Any] | None], new: dict[
         a, b = old.get(rid), new.get(rid)
         if rid not in old:
             counts["added"] += 1
-            lines.append(f"- **Added** {label(rid, b)}" + ("" if b else " — it has mistakes; run `python build.py check`"))
+            lines.append(_("- **Added** {record}").format(record=label(rid, b)) if b else
+                         _("- **Added** {record} — it has mistakes; run `python build.py check`").format(record=label(rid, b)))
         elif rid not in new:
             counts["removed"] += 1
-            lines.append(f"- **Removed** {label(rid, a)}")
+            lines.append(_("- **Removed** {record}").format(record=label(rid, a)))
             if kind == "products":
-                notes.append(f"Product `{rid}` is removed: printed QR codes of its page and buy links will lead "
-                             "to a missing page.")
+                notes.append(_("Product `{id}` is removed: printed QR codes of its page and buy links will lead "
+                               "to a missing page.").format(id=rid))
         elif b is None:
             counts["changed"] += 1
-            lines.append(f"- **Changed** {label(rid, a)} — it now has mistakes; run `python build.py check`")
+            lines.append(_("- **Changed** {record} — it now has mistakes; run `python build.py check`")
+                         .format(record=label(rid, a)))
         elif a is None:
             counts["changed"] += 1
-            lines.append(f"- **Changed** {label(rid, b)} — fixed (it had mistakes before)")
+            lines.append(_("- **Changed** {record} — fixed (it had mistakes before)").format(record=label(rid, b)))
         elif a != b:
             counts["changed"] += 1
-            lines.append(f"- **Changed** {label(rid, b)}: " + "; ".join(_field_changes(a, b)))
+            lines.append(_("- **Changed** {record}: {changes}").format(record=label(rid, b),
+                                                                        changes=_("; ").join(_field_changes(a, b))))
             if kind == "products":
                 gone = {p["channel"] for p in a["purchase"]} - {p["channel"] for p in b["purchase"]}
                 if gone:
-                    notes.append(f"Product `{rid}` no longer sells on {', '.join(sorted(gone))}: printed QR codes "
-                                 "of those buy links will lead to a missing page.")
+                    notes.append(_("Product `{id}` no longer sells on {channels}: printed QR codes of those buy links "
+                                   "will lead to a missing page.").format(id=rid, channels=_(", ").join(sorted(gone))))
     for what in ("added", "removed", "changed"):
         if counts[what]:
-            n = counts[what]
-            summary.append(f"{n} {singular}{'s' if n != 1 else ''} {what}")
-    return [f"### {kind.capitalize()}", "", *lines, ""] if lines else []
+            summary.append(_records_counted(kind, what, counts[what]))
+    heading = _("### Products") if kind == "products" else _("### Campaigns")
+    return [heading, "", *lines, ""] if lines else []
 
 
 def _in_order(a: list[bytes], b: list[bytes]) -> bool:
@@ -253,7 +270,7 @@ def _history(old: list[bytes], new: list[bytes]) -> _History:
     if not Counter(a) - Counter(b) and not _in_order(a, b):
         moved = [p + i + 1 for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y]
         touched += moved
-        said.append(f"entries were put in another order ({_seqs(moved)})")
+        said.append(_("entries were put in another order ({seqs})").format(seqs=_seqs(moved)))
     else:
         for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
             olds = list(range(p + i1 + 1, p + i2 + 1))
@@ -261,24 +278,45 @@ def _history(old: list[bytes], new: list[bytes]) -> _History:
                 touched += olds
                 if tag == "replace" and i2 - i1 == j2 - j1:
                     edits += zip(old[p + i1 : p + i2], new[p + j1 : p + j2], strict=True)
-                said.append(f"{_seqs(olds)} {'edited' if tag == 'replace' else 'deleted'}")
+                said.append((_("{seqs} edited") if tag == "replace" else _("{seqs} deleted")).format(seqs=_seqs(olds)))
             elif tag == "insert" and i1 < len(a):
                 touched.append(p + i1 + 1)
-                said.append(f"{j2 - j1} entr{'y' if j2 - j1 == 1 else 'ies'} inserted before old seq {p + i1 + 1}")
+                inserted = _("{n} entry inserted before old seq {seq}") if j2 - j1 == 1 else \
+                    _("{n} entries inserted before old seq {seq}")
+                said.append(inserted.format(n=j2 - j1, seq=p + i1 + 1))
         if not said:
             touched += list(range(p + 1, len(old) + 1))
-            said.append(f"{_seqs(touched)} renumbered")
+            said.append(_("{seqs} renumbered").format(seqs=_seqs(touched)))
     return _History(0, touched, said, edits)
+
+
+def _kind_names() -> dict[str, str]:
+    """What each figure of a ledger is called in the report."""
+    return {"donation": _("donations"), "sale": _("sales"), "disbursement": _("disbursements"),
+            "expense": _("expenses"), "balance": _("balance")}
+
+
+def _kinds_counted(kind: str, n: int) -> str:
+    """"1 donation", "3 sales"…; an unknown type as it is written."""
+    texts = {
+        "donation": (_("{n} donation"), _("{n} donations")), "sale": (_("{n} sale"), _("{n} sales")),
+        "disbursement": (_("{n} disbursement"), _("{n} disbursements")),
+        "expense": (_("{n} expense"), _("{n} expenses")),
+    }
+    if kind not in texts:
+        return f"{n} {kind}"
+    return texts[kind][n != 1].format(n=n)
 
 
 def _figures_table(before: Figures | None, after: Figures) -> list[str]:
     out = []
+    names = _kind_names()
     for currency, totals in after.totals.items():
         old = before.totals.get(currency, {}) if before else {}
-        out += [f"| {currency} | before | after | change |", "| --- | ---: | ---: | ---: |"]
+        out += [_("| {currency} | before | after | change |").format(currency=currency), "| --- | ---: | ---: | ---: |"]
         for kind in KINDS:
             a, b = old.get(kind, Decimal(0)), totals[kind]
-            name = f"**{PLURAL[kind]}**" if kind == "balance" else PLURAL[kind]
+            name = f"**{names[kind]}**" if kind == "balance" else names[kind]
             change = money(b - a, currency, True) if b != a else "—"
             out.append(f"| {name} | {money(a, currency)} | {money(b, currency)} | {change} |")
         out.append("")
@@ -286,66 +324,91 @@ def _figures_table(before: Figures | None, after: Figures) -> list[str]:
 
 
 def _ledger_clause(lid: str, before: Figures | None, after: Figures | None, appended: int, new: bool) -> str:
-    n = f"{appended} entr{'y' if appended == 1 else 'ies'}"
-    parts = [f"ledger {lid}: " + (f"new, {n}" if new else f"{n} appended")]
+    if new:
+        first = _("ledger {id}: new, {n} entry") if appended == 1 else _("ledger {id}: new, {n} entries")
+    else:
+        first = _("ledger {id}: {n} entry appended") if appended == 1 else _("ledger {id}: {n} entries appended")
+    parts = [first.format(id=lid, n=appended)]
+    names = _kind_names()
     for currency, totals in (after.totals.items() if after else []):
         old = before.totals.get(currency, {}) if before else {}
         for kind in KINDS[:-1]:
             delta = totals[kind] - old.get(kind, Decimal(0))
             if delta:
-                parts.append(f"{PLURAL[kind]} {money(delta, currency, not new)}")
+                parts.append(f"{names[kind]} {money(delta, currency, not new)}")
         was = old.get("balance")
         now = money(totals["balance"], currency)
-        parts.append(f"balance {money(was, currency)} → {now}" if was is not None and not new else f"balance {now}")
-    return ", ".join(parts)
+        parts.append(_("balance {before} → {after}").format(before=money(was, currency), after=now)
+                     if was is not None and not new else _("balance {amount}").format(amount=now))
+    return _(", ").join(parts)
 
 
 def _reseal(lid: str, line: int, ref: str, restore: bool) -> str:
     """The steps that make a sealed head this change added match again, in an order the tools accept."""
-    first = (f"Put the sealed entries back as they were at `{ref}` and append a correction instead (see above); "
-             "if this head still does not match then, d" if restore else "D")
-    return (f"{first}elete line {line} of `ledgers/{lid}.checkpoints` (this change added it: a seal is only "
-            f"written by `python build.py seal`), then run `python build.py check` and, once it passes, "
-            f"`python build.py seal {lid}`.")
+    if restore:
+        steps = _("Put the sealed entries back as they were at `{ref}` and append a correction instead (see above); "
+                  "if this head still does not match then, delete line {line} of `ledgers/{id}.checkpoints` (this "
+                  "change added it: a seal is only written by `python build.py seal`), then run `python build.py "
+                  "check` and, once it passes, `python build.py seal {id}`.")
+    else:
+        steps = _("Delete line {line} of `ledgers/{id}.checkpoints` (this change added it: a seal is only written by "
+                  "`python build.py seal`), then run `python build.py check` and, once it passes, "
+                  "`python build.py seal {id}`.")
+    return steps.format(ref=ref, line=line, id=lid)
 
 
 def _ledger_section(lid: str, old: LedgerState | None, new: LedgerState | None, ref: str,
-                    summary: list[str], alarms: list[str]) -> list[str]:
-    out = [f"### Ledger `{lid}`", ""]
+                    summary: list[str], alarms: list[str], sealed_touched: list[str]) -> list[str]:
+    """The report's section on one ledger; adds to `summary` and `alarms`, and to `sealed_touched`
+    each change that touches sealed history."""
+    out = [_("### Ledger `{id}`").format(id=lid), ""]
     if new is None:
         n = len(old.heads) if old else 0
-        sealed_note = f" It had {n} sealed head{'s' if n != 1 else ''}." if n else ""
-        alarms.append(f"**LEDGER DELETED: `ledgers/{lid}.csv`** — a published ledger must stay; its entries, "
-                      "receipts and sealed heads disappear from the site." + sealed_note)
-        summary.append(f"ledger {lid}: DELETED")
-        return out + ["The ledger file is removed.", ""]
+        if n == 0:
+            alarm = _("**LEDGER DELETED: `ledgers/{id}.csv`** — a published ledger must stay; its entries, "
+                      "receipts and sealed heads disappear from the site.")
+        elif n == 1:
+            alarm = _("**LEDGER DELETED: `ledgers/{id}.csv`** — a published ledger must stay; its entries, "
+                      "receipts and sealed heads disappear from the site. It had {n} sealed head.")
+        else:
+            alarm = _("**LEDGER DELETED: `ledgers/{id}.csv`** — a published ledger must stay; its entries, "
+                      "receipts and sealed heads disappear from the site. It had {n} sealed heads.")
+        alarms.append(alarm.format(id=lid, n=n))
+        if n:
+            sealed_touched.append(lid)
+        summary.append(_("ledger {id}: DELETED").format(id=lid))
+        return out + [_("The ledger file is removed."), ""]
     heads_before = {(h.size, h.root) for h in old.heads} if old else set()
     clause: list[str] = []
     sealed = max((h.size for h in [*(old.heads if old else []), *new.heads]), default=0)
     history = _history(old.lines, new.lines) if old else _History(len(new.lines), [], [], [])
     if old and old.header != new.header:
-        alarms.append(f"**HEADER CHANGED in ledger `{lid}`** — the header line must stay exactly as it was.")
+        alarms.append(_("**HEADER CHANGED in ledger `{id}`** — the header line must stay exactly as it was.").format(id=lid))
     hit = sorted(s for s in history.touched if s <= sealed)
     committed = max((h.size for h in old.heads), default=0) if old else 0
     # Sealed entries changed since `ref`: nothing is sealed, built or published until they are put back.
     restore = bool(hit) and hit[0] <= committed
     if history.said:
-        alarm = (f"**HISTORY REWRITTEN in ledger `{lid}`**: " + "; ".join(history.said) + ". "
-                 "Published entries are never edited, deleted or moved; a mistake is corrected by a new "
-                 "entry whose reference is `seq:N`.")
+        alarm = _("**HISTORY REWRITTEN in ledger `{id}`**: {changes}. Published entries are never edited, deleted "
+                  "or moved; a mistake is corrected by a new entry whose reference is `seq:N`.")
         if restore:
-            alarm += (f" **THIS TOUCHES SEALED ENTRIES ({_seqs(hit)})**, sealed at `{ref}`: the build refuses it, "
-                      f"whatever the seals file says now. Put those entries back as they were "
-                      f"(`git show {ref}:ledgers/{lid}.csv` prints them), then correct a mistake by appending a correction at the end: "
+            alarm = _("**HISTORY REWRITTEN in ledger `{id}`**: {changes}. Published entries are never edited, deleted "
+                      "or moved; a mistake is corrected by a new entry whose reference is `seq:N`. "
+                      "**THIS TOUCHES SEALED ENTRIES ({seqs})**, sealed at `{ref}`: the build refuses it, whatever the "
+                      "seals file says now. Put those entries back as they were (`git show {ref}:ledgers/{id}.csv` "
+                      "prints them), then correct a mistake by appending a correction at the end: "
                       "`python build.py check` proposes the line.")
+            sealed_touched.append(lid)
         elif hit:
-            alarm += (f" It touches entries ({_seqs(hit)}) that only this change seals: the build does not stop it, "
-                      "but readers who saved an earlier checkpoint, the witnesses and the monitors will.")
-        alarms.append(alarm)
-        clause = [f"ledger {lid}: HISTORY REWRITTEN"]
-        out.append("Existing entries changed: " + "; ".join(history.said) + ".")
+            alarm = _("**HISTORY REWRITTEN in ledger `{id}`**: {changes}. Published entries are never edited, deleted "
+                      "or moved; a mistake is corrected by a new entry whose reference is `seq:N`. "
+                      "It touches entries ({seqs}) that only this change seals: the build does not stop it, but "
+                      "readers who saved an earlier checkpoint, the witnesses and the monitors will.")
+        alarms.append(alarm.format(id=lid, changes=_("; ").join(history.said), seqs=_seqs(hit), ref=ref))
+        clause = [_("ledger {id}: HISTORY REWRITTEN").format(id=lid)]
+        out.append(_("Existing entries changed: {changes}.").format(changes=_("; ").join(history.said)))
         for was, now in history.edits[:10]:
-            out += ["", f"- was: `{_code(was)}`", f"- now: `{_code(now)}`"]
+            out += ["", _("- was: `{line}`").format(line=_code(was)), _("- now: `{line}`").format(line=_code(now))]
     before = compute_figures(old.entries) if old and old.entries is not None else None
     after = compute_figures(new.entries) if new.entries is not None else None
     if not history.said and (history.appended or old is None):
@@ -353,41 +416,50 @@ def _ledger_section(lid: str, old: LedgerState | None, new: LedgerState | None, 
         added = new.lines[len(new.lines) - history.appended :]
         kinds = Counter(kind for kind in map(_kind, added) if kind is not None)
         order = {k: i for i, k in enumerate(KINDS)}
-        what = ", ".join(f"{n} {PLURAL.get(k, k) if n != 1 else k}"
+        what = _(", ").join(_kinds_counted(k, n)
                          for k, n in sorted(kinds.items(), key=lambda kv: (order.get(kv[0], 9), kv[0])))
         first = len(new.lines) - history.appended + 1
         n = history.appended
-        span = f"seq {first}–{len(new.lines)}" if n != 1 else f"seq {first}"
-        verb = "New ledger with" if old is None else "Appended"
-        out.append(f"{verb} {n} entr{'y' if n == 1 else 'ies'} ({span}): {what}.")
+        span = _("seq {numbers}").format(numbers=f"{first}–{len(new.lines)}" if n != 1 else first)
+        if old is None:
+            said = _("New ledger with {n} entry ({seqs}): {kinds}.") if n == 1 else \
+                _("New ledger with {n} entries ({seqs}): {kinds}.")
+        else:
+            said = _("Appended {n} entry ({seqs}): {kinds}.") if n == 1 else _("Appended {n} entries ({seqs}): {kinds}.")
+        out.append(said.format(n=n, seqs=span, kinds=what))
     out.append("")
     if after is None:
-        out += ["The ledger has mistakes, so its figures are not shown; run `python build.py check`.", ""]
+        out += [_("The ledger has mistakes, so its figures are not shown; run `python build.py check`."), ""]
     elif history.appended or history.said or old is None:
         if old is not None and before is None:
-            out += [f"(The ledger at `{ref}` had mistakes, so its figures count as zero.)", ""]
+            out += [_("(The ledger at `{ref}` had mistakes, so its figures count as zero.)").format(ref=ref), ""]
         out += _figures_table(before, after)
     tree = MerkleTree.from_leaves(new.lines) if new.heads else None
     for head in new.heads:
         if (head.size, head.root) in heads_before:
             continue
         matches = tree is not None and head.size <= tree.size and tree.root(head.size) == head.root
-        out.append(f"New sealed head: the first {head.size} entries, sealed {head.date.isoformat()}, "
-                   f"root `{head.root.hex()[:16]}…`" + ("." if matches else " — **it does not match the ledger**."))
-        clause.append(f"sealed at {head.size} entries" if clause else f"ledger {lid}: sealed at {head.size} entries")
+        said = _("New sealed head: the first {size} entries, sealed {date}, root `{root}…`.") if matches else \
+            _("New sealed head: the first {size} entries, sealed {date}, root `{root}…` — **it does not match the ledger**.")
+        out.append(said.format(size=head.size, date=head.date.isoformat(), root=head.root.hex()[:16]))
+        clause.append((_("sealed at {size} entries") if clause else _("ledger {id}: sealed at {size} entries"))
+                      .format(id=lid, size=head.size))
         if not matches:
-            alarms.append(f"**SEALED HEAD DOES NOT MATCH ledger `{lid}`** (line {head.line} of "
-                          f"`ledgers/{lid}.checkpoints`): the build will refuse it, and so will `python build.py seal` "
-                          "while it is there. " + _reseal(lid, head.line, ref, restore))
+            alarms.append(_("**SEALED HEAD DOES NOT MATCH ledger `{id}`** (line {line} of `ledgers/{id}.checkpoints`): "
+                            "the build will refuse it, and so will `python build.py seal` while it is there. {steps}")
+                          .format(id=lid, line=head.line, steps=_reseal(lid, head.line, ref, restore)))
+            sealed_touched.append(lid)
     kept = {(h.size, h.root) for h in new.heads}
     for head in old.heads if old else []:
         if (head.size, head.root) not in kept:
-            alarms.append(f"**SEALED HEAD REMOVED from `ledgers/{lid}.checkpoints`**: the head of {head.size} "
-                          f"entries sealed {head.date.isoformat()} is gone. Sealed heads are never edited or removed: "
-                          "the build refuses it (it compares the seals with every committed version).")
-            clause.append("SEALED HEAD REMOVED" if clause else f"ledger {lid}: SEALED HEAD REMOVED")
+            alarms.append(_("**SEALED HEAD REMOVED from `ledgers/{id}.checkpoints`**: the head of {size} entries sealed "
+                            "{date} is gone. Sealed heads are never edited or removed: the build refuses it (it compares "
+                            "the seals with every committed version).")
+                          .format(id=lid, size=head.size, date=head.date.isoformat()))
+            sealed_touched.append(lid)
+            clause.append((_("SEALED HEAD REMOVED") if clause else _("ledger {id}: SEALED HEAD REMOVED")).format(id=lid))
     if clause:
-        summary.append(clause[0] + "".join(", " + c for c in clause[1:]))
+        summary.append(_(", ").join(clause))
     return out + ([""] if out[-1] else [])
 
 
@@ -398,33 +470,36 @@ def change_report(old: State, new: State, ref: str, refused: Sequence[Problem] =
     it) finds in the working tree: the report says first that the build will refuse them."""
     summary: list[str] = []
     alarms: list[str] = []
+    sealed_touched: list[str] = []
     if refused:
-        summary.append(f"the build will refuse it ({len(refused)} problem{'s' if len(refused) != 1 else ''})")
-        listed = "\n".join(f"> - {_md(p.place)} expected {_md(p.expected)}; found {_md(p.got)}"
-                           for p in refused)
-        alarms.append("`python build.py check` and the build refuse this change as it is, and nothing is"
-                      f" published until it is fixed:\n{listed}")
+        summary.append((_("the build will refuse it ({n} problem)") if len(refused) == 1 else
+                        _("the build will refuse it ({n} problems)")).format(n=len(refused)))
+        listed = "\n".join(_("> - {place} expected {expected}; found {found}").format(
+            place=_md(p.place), expected=_md(p.expected), found=_md(p.got)) for p in refused)
+        alarms.append(_("`python build.py check` and the build refuse this change as it is, and nothing is"
+                        " published until it is fixed:\n{problems}").format(problems=listed))
     notes: list[str] = []
     body = _record_section("products", old.products, new.products, summary, notes)
     body += _record_section("campaigns", old.campaigns, new.campaigns, summary, notes)
+    ledgers_changed = False
     for lid in sorted(set(old.ledgers) | set(new.ledgers)):
         a, b = old.ledgers.get(lid), new.ledgers.get(lid)
         if a == b:
             continue
-        section = _ledger_section(lid, a, b, ref, summary, alarms)
+        section = _ledger_section(lid, a, b, ref, summary, alarms, sealed_touched)
         if any(section[2:]):  # more than the heading: something a reader would see changed
             body += section
+            ledgers_changed = True
     for path, what in new.taken:
-        summary.append(f"`{path}` takes a built page's place")
-        alarms.append(f"`{path}` is at a path the build makes ({_md(what)}): it would replace that page, and"
-                      " printed QR codes could lead wherever it says. `python build.py check` refuses it.")
-    out = ["## What this change does to the public site", ""]
+        summary.append(_("`{path}` takes a built page's place").format(path=path))
+        alarms.append(_("`{path}` is at a path the build makes ({what}): it would replace that page, and printed QR "
+                        "codes could lead wherever it says. `python build.py check` refuses it.")
+                      .format(path=path, what=_md(what)))
+    out = [_("## What this change does to the public site"), ""]
     if not summary and not alarms:
-        return "\n".join([*out, f"No change to products, campaigns or ledgers since `{ref}`.", ""])
-    touched = any("SEALED ENTRIES" in a or "SEALED HEAD" in a or " sealed head" in a for a in alarms)
-    ledgers_changed = any(line.startswith("### Ledger") for line in body)
-    tail = ["SEALED HISTORY TOUCHED"] if touched else (["no sealed entry touched"] if ledgers_changed else [])
-    out += [f"Compared with `{ref}`: " + "; ".join(summary + tail) + ".", ""]
+        return "\n".join([*out, _("No change to products, campaigns or ledgers since `{ref}`.").format(ref=ref), ""])
+    tail = [_("SEALED HISTORY TOUCHED")] if sealed_touched else ([_("no sealed entry touched")] if ledgers_changed else [])
+    out += [_("Compared with `{ref}`: {summary}.").format(ref=ref, summary=_("; ").join(summary + tail)), ""]
     for alarm in alarms:
         out += ["> [!CAUTION]", f"> {alarm}", ""]
     for note in notes:

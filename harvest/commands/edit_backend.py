@@ -38,6 +38,7 @@ import yaml
 from PIL import Image
 
 from harvest.commands.yamlpatch import patch_scalars
+from harvest.i18n import _
 from harvest.load.models import SLUG
 from harvest.load.records import IMAGE_TYPES, load_channels, load_records
 from harvest.load.settings import read_admin
@@ -83,14 +84,15 @@ class Workspace:
     def _inside(self, rel: str) -> Path:
         pure = PurePosixPath(rel)
         if not rel or "\\" in rel or "\x00" in rel or pure.is_absolute() or ".." in pure.parts:
-            raise Refused(f"{rel}: not a path inside the site's folder")
+            raise Refused(_("{path}: not a path inside the site's folder").format(path=rel))
         path = self.root
         for part in pure.parts:
             path = path / part
             if path.is_symlink():
-                raise Refused(f"{rel}: {path.relative_to(self.root).as_posix()} is a symbolic link; the forms do not follow links")
+                raise Refused(_("{path}: {link} is a symbolic link; the forms do not follow links")
+                              .format(path=rel, link=path.relative_to(self.root).as_posix()))
         if not path.resolve().is_relative_to(self.root):
-            raise Refused(f"{rel}: outside the site's folder")
+            raise Refused(_("{path}: outside the site's folder").format(path=rel))
         return path
 
     def file(self, rel: str) -> tuple[Path, str]:
@@ -98,15 +100,15 @@ class Workspace:
         for pattern, kind in self.kinds:
             if pattern.fullmatch(rel):
                 if kind == "picture" and PurePosixPath(rel).suffix.lower() not in IMAGE_TYPES:
-                    raise Refused(f"{rel}: pictures must end in " + ", ".join(IMAGE_TYPES))
+                    raise Refused(_("{path}: pictures must end in {suffixes}").format(path=rel, suffixes=", ".join(IMAGE_TYPES)))
                 return self._inside(rel), kind
-        raise Refused(f"{rel}: the forms edit only products/, campaigns/, {self.docs_rel}/stories/ and "
-                      f"{self.docs_rel}/images/ (ledgers change only through build.py import and seal)")
+        raise Refused(_("{path}: the forms edit only products/, campaigns/, {docs}/stories/ and {docs}/images/ "
+                        "(ledgers change only through build.py import and seal)").format(path=rel, docs=self.docs_rel))
 
     def folder(self, rel: str) -> Path:
         rel = rel.strip("/")
         if rel not in self.folders:
-            raise Refused(f"{rel}: not a folder the forms use")
+            raise Refused(_("{path}: not a folder the forms use").format(path=rel))
         return self._inside(rel)
 
     def listing(self, rel: str, extension: str) -> list[str]:
@@ -129,7 +131,7 @@ class Workspace:
     def media(self, rel: str) -> dict[str, Any]:
         path, kind = self.file(rel)
         if kind != "picture" or not path.is_file():
-            raise Refused(f"{rel}: no such picture")
+            raise Refused(_("{path}: no such picture").format(path=rel))
         raw = path.read_bytes()
         return {"id": hashlib.sha256(raw).hexdigest(), "content": base64.b64encode(raw).decode("ascii"),
                 "encoding": "base64", "path": rel, "name": path.name}
@@ -138,13 +140,13 @@ class Workspace:
 
     def picture_bytes(self, rel: str, content: str, encoding: str) -> bytes:
         if encoding != "base64":
-            raise Refused(f"{rel}: a picture must be sent as base64")
+            raise Refused(_("{path}: a picture must be sent as base64").format(path=rel))
         if len(content) > MAX_PICTURE_BYTES * 4 // 3 + 4:
-            raise Refused(f"{rel}: pictures may be at most {MAX_PICTURE_BYTES // 1024 // 1024} MB")
+            raise Refused(_("{path}: pictures may be at most {size} MB").format(path=rel, size=MAX_PICTURE_BYTES // 1024 // 1024))
         try:
             raw = base64.b64decode(content, validate=True)
         except (binascii.Error, ValueError):
-            raise Refused(f"{rel}: the picture did not arrive whole; try again") from None
+            raise Refused(_("{path}: the picture did not arrive whole; try again").format(path=rel)) from None
         suffix = PurePosixPath(rel).suffix.lower()
         try:
             with Image.open(io.BytesIO(raw)) as picture:
@@ -152,17 +154,19 @@ class Workspace:
                 width, height = picture.size
                 picture.verify()
         except (OSError, SyntaxError, Image.DecompressionBombError):
-            raise Refused(f"{rel}: not a JPEG, PNG or WebP picture that opens") from None
+            raise Refused(_("{path}: not a JPEG, PNG or WebP picture that opens").format(path=rel)) from None
         if suffix not in PICTURE_FORMATS.get(fmt, ()):
-            raise Refused(f"{rel}: the file is a {fmt or 'unknown'} picture, but its name ends in {suffix}")
+            raise Refused(_("{path}: the file is a {format} picture, but its name ends in {suffix}")
+                          .format(path=rel, format=fmt or _("unknown"), suffix=suffix))
         if width * height > MAX_PICTURE_PIXELS:
-            raise Refused(f"{rel}: {width}×{height} pixels is too large; make it smaller than 40 million pixels")
+            raise Refused(_("{path}: {width}×{height} pixels is too large; make it smaller than 40 million pixels")
+                          .format(path=rel, width=width, height=height))
         return raw
 
     def record_bytes(self, rel: str, raw: str, old: bytes | None) -> bytes:
         doc, problems = parse_yaml(raw.removeprefix("\ufeff"), rel)
         if doc is None or problems:
-            raise Refused(report(problems))
+            raise Refused(report(problems, _("nothing was saved.")))
         data = _without_empty(doc.data if isinstance(doc.data, dict) else {})
         if old is not None:
             patched = patch_scalars(old.decode("utf-8", errors="strict").removeprefix("\ufeff"), data)
@@ -196,11 +200,10 @@ class Workspace:
             if new:
                 for rel, content in old.items():
                     _put(paths[rel], content)
-                raise Refused(report(new).replace(
-                    "the site was not built and site/ was left as it was", "nothing was saved"))
+                raise Refused(report(new, _("nothing was saved.")))
         for rel, content in writes.items():
             if content is None or old[rel] != content:
-                self.log(("已删除 " if content is None else "已保存 ") + rel)
+                self.log((_("Deleted {file}") if content is None else _("Saved {file}")).format(file=rel))
 
     # --- the API -------------------------------------------------------------------------
 
@@ -224,7 +227,7 @@ class Workspace:
             asset = params.get("asset") or {}
             rel = str(asset.get("path", ""))
             if self.file(rel)[1] != "picture":
-                raise Refused(f"{rel}: pictures go into {self.docs_rel}/images/")
+                raise Refused(_("{path}: pictures go into {docs}/images/").format(path=rel, docs=self.docs_rel))
             self.apply({rel: self.picture_bytes(rel, str(asset.get("content", "")), str(asset.get("encoding", "")))},
                        "picture")
             return self.media(rel)
@@ -233,12 +236,12 @@ class Workspace:
         if action in ("deleteFile", "deleteFiles"):
             rels = [str(params.get("path", ""))] if action == "deleteFile" else [str(p) for p in params.get("paths", [])]
             if any(self.file(rel)[1] != "picture" for rel in rels):
-                raise Refused("The forms do not delete records or stories; ask the site's maintainer.")
+                raise Refused(_("The forms do not delete records or stories; ask the site's maintainer."))
             self.apply(dict.fromkeys(rels), "delete")
             return {"message": "deleted " + ", ".join(rels)}
         if action == "getDeployPreview":
             return None
-        raise Refused(f"Unknown action {action}")
+        raise Refused(_("Unknown action {action}").format(action=action))
 
     def persist_entry(self, params: Mapping[str, Any]) -> dict[str, str]:
         files = params.get("dataFiles") or [params.get("entry") or {}]
@@ -246,12 +249,12 @@ class Workspace:
         for asset in params.get("assets") or []:
             rel = str(asset.get("path", ""))
             if self.file(rel)[1] != "picture":
-                raise Refused(f"{rel}: pictures go into {self.docs_rel}/images/")
+                raise Refused(_("{path}: pictures go into {docs}/images/").format(path=rel, docs=self.docs_rel))
             writes[rel] = self.picture_bytes(rel, str(asset.get("content", "")), str(asset.get("encoding", "")))
         for data_file in files:
             rel = str(data_file.get("path", ""))
             if data_file.get("newPath") and data_file.get("newPath") != rel:
-                raise Refused(f"{rel}: a record keeps its id; make a new one instead of renaming")
+                raise Refused(_("{path}: a record keeps its id; make a new one instead of renaming").format(path=rel))
             path, kind = self.file(rel)
             raw = str(data_file.get("raw", ""))
             old = path.read_bytes() if path.is_file() else None
@@ -261,7 +264,7 @@ class Workspace:
                 text = raw.replace("\r\n", "\n")
                 writes[rel] = (text if text.endswith("\n") else text + "\n").encode("utf-8")
             else:
-                raise Refused(f"{rel}: not a record or a story")
+                raise Refused(_("{path}: not a record or a story").format(path=rel))
         self.apply(writes, "entry")
         return {"message": "entry persisted"}
 
@@ -332,7 +335,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         found = self.files.get(path + "index.html" if path.endswith("/") else path)
         if found is None:
-            self._send(404, "没有这个文件".encode(), "text/plain; charset=utf-8")
+            self._send(404, _("No such file").encode(), "text/plain; charset=utf-8")
             return
         self._send(200, *found)
 
@@ -344,7 +347,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_REQUEST_BYTES:
-            self._send(413, json.dumps({"error": "Too large: pictures may be at most 5 MB"}).encode(), "application/json")
+            self._send(413, json.dumps({"error": _("Too large: pictures may be at most 5 MB")}, ensure_ascii=False).encode(),
+                       "application/json")
             return
         try:
             body = json.loads(self.rfile.read(length) or b"{}")
@@ -353,7 +357,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._send(422, json.dumps({"error": str(e)}, ensure_ascii=False).encode(), "application/json")
             return
         except (ValueError, AttributeError, TypeError, UnicodeDecodeError) as e:
-            self._send(400, json.dumps({"error": f"Malformed request: {e}"}).encode(), "application/json")
+            self._send(400, json.dumps({"error": _("Malformed request: {reason}").format(reason=e)}, ensure_ascii=False)
+                       .encode(), "application/json")
             return
         self._send(200, json.dumps(result, ensure_ascii=False).encode(), "application/json")
 
