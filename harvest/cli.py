@@ -189,7 +189,7 @@ class _Commands(click.Group):
       python build.py serve                      # preview at http://127.0.0.1:8000/
       python build.py new product wanrong-apple  # start a new product record
 
-    Set HARVEST_ENGINE=properdocs to build with ProperDocs instead of MkDocs (see README.md).
+    Set HARVEST_ENGINE=properdocs to build with ProperDocs instead of MkDocs (see DEVELOPERS.md).
     """))
 def cli() -> None:
     if os.environ.get("HARVEST_ENGINE", "").lower() == "properdocs":

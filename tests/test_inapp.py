@@ -106,8 +106,8 @@ def test_the_build_reports_every_channels_policy(tiny: TinySite) -> None:
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     assert "  jd (京东): open in every app" in lines
-    assert "  taobao (淘宝): open: weibo, alipay, dingtalk; guide: wechat, qq; copy: douyin, kuaishou" in lines
-    assert ("  shop (测试商城): open: qq, kuaishou; guide: alipay, dingtalk, douyin; copy: wechat, weibo"
+    assert "  taobao (淘宝): open the shop (open): weibo, alipay, dingtalk; guide to the browser (guide): wechat, qq; offer the link to copy (copy): douyin, kuaishou" in lines
+    assert ("  shop (测试商城): open the shop (open): qq, kuaishou; guide to the browser (guide): alipay, dingtalk, douyin; offer the link to copy (copy): wechat, weibo"
             in lines)
 
 

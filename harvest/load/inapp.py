@@ -67,7 +67,9 @@ def policy_summary(cid: str, label: str, policy: Mapping[str, str]) -> str:
     by_choice: dict[str, list[str]] = {c: [] for c in CHOICES}
     for app in APPS:
         by_choice[policy.get(app, "open")].append(app)
-    choices = "; ".join(f"{c}: {', '.join(apps)}" for c, apps in by_choice.items() if apps)
+    said = {"open": _("open the shop ({choice}): {apps}"), "guide": _("guide to the browser ({choice}): {apps}"),
+            "copy": _("offer the link to copy ({choice}): {apps}")}
+    choices = _("; ").join(said[c].format(choice=c, apps=listed(apps)) for c, apps in by_choice.items() if apps)
     return _("  {id} ({label}): {choices}").format(id=cid, label=label, choices=choices)
 
 
