@@ -6,6 +6,7 @@ Loaded through hooks/harvest.py, the one file under `hooks:` in mkdocs.yml. Per-
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import weakref
@@ -62,6 +63,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                                config_file=Path(config.config_file_path), theme_dir=_theme_dir(config))
     if problems:
         _stop(problems)
+    if site is not None and _preview():
+        site = dataclasses.replace(site, preview=True)
     config.extra[_KEY] = site
     config.extra[_VIEWS] = {}
     config.extra["hl_csp"] = csp.policy((), _preview())  # the theme's meta, until on_post_page adds the hashes

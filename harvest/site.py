@@ -65,6 +65,9 @@ class Site:
     signer: str | None = None  # the Ed25519 signer key from HARVEST_SIGNING_KEY, never from the repository
     witnesses: Policy = Policy()  # the witnesses trusted to cosign, and the quorum (extra: witnesses:)
     admin: Admin | None = None  # the editors' forms at /admin/ (extra.admin, extra.categories)
+    # `serve`: MkDocs gives the site the preview's address, so the ledgers' origins differ from
+    # the ones the witnesses cosigned; the build says nothing of cosignatures it cannot use then.
+    preview: bool = False
 
     def category(self, slug: str) -> str:
         """A category as readers see it: its label in `extra.categories` or the defaults."""

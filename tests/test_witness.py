@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import stat
@@ -348,3 +349,24 @@ def test_a_hostile_listing_writes_nothing_outside_the_site_repository(witnessed_
     done = cosign_cmd(site, tmp, "w1", "--write-to", str(site.path))
     assert done.returncode == 1 and "is not allowed" in done.stderr
     assert not list(tmp.rglob("escaped*"))
+
+
+def test_the_preview_says_nothing_of_cosignatures_made_for_the_published_address(
+        witnessed_site: tuple[TinySite, Path], caplog: pytest.LogCaptureFixture) -> None:
+    """`serve` gives the site the preview's address, so no cosignature fits its ledgers' origins:
+    warning about each would only alarm the editor."""
+    import dataclasses
+
+    from harvest.proofs import published
+    from tests.test_ledger_pages import load
+
+    site, _ = witnessed_site
+    (site.path / "ledgers/test-campaign.cosignatures").write_text("— witness.gongyi-partner.example AAAA\n")
+    loaded = load(site)
+    book = loaded.books["test-campaign"]
+    with caplog.at_level(logging.WARNING):
+        published.log_files(dataclasses.replace(loaded, preview=True), "test-campaign", book)
+    assert "left out the cosignature" not in caplog.text
+    with caplog.at_level(logging.WARNING):
+        published.log_files(loaded, "test-campaign", book)
+    assert "left out the cosignature" in caplog.text

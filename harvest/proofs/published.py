@@ -48,6 +48,8 @@ class LogSource(Protocol):
     @property
     def witnesses(self) -> Policy: ...
     @property
+    def preview(self) -> bool: ...  # `serve`: the origins are the preview's, no cosignature fits
+    @property
     def books(self) -> Mapping[str, Book]: ...
 
 
@@ -114,7 +116,7 @@ def log_files(site: LogSource, cid: str, book: Book) -> dict[str, bytes]:
     """The checkpoint, history and proofs of one ledger: path under ``ledgers/<id>/`` → bytes."""
     origin, signer, tree = origin_of(site, cid), signer_of(site, cid), book.tree
     seen = witnessed(site, cid, book)
-    for row, why in seen.rejected:
+    for row, why in () if site.preview else seen.rejected:
         log.warning(_("ledgers/{id}.cosignatures: left out the cosignature {line}: {why}").format(
             id=cid, line=shown(row, limit=60), why=why))
     lines = [row for _, _, row in seen.valid]
