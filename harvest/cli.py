@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -118,9 +119,35 @@ CLICK_TEXTS = (
 ROOT = PROJECT
 
 
+# What MkDocs itself says while it builds and previews, told in the editor's language (the
+# other lines of MkDocs, seen with --verbose, stay as MkDocs writes them).
+_MKDOCS_SAYS = (
+    (re.compile(r"Building documentation\.\.\."), N_("Building the site…")),
+    (re.compile(r"Cleaning site directory"), N_("Emptying the site folder")),
+    (re.compile(r"Documentation built in (?P<seconds>[\d.]+) seconds"), N_("The site was built in {seconds} seconds.")),
+    (re.compile(r"Watching paths for changes: (?P<paths>.*)"), N_("Watching for changes in: {paths}")),
+    (re.compile(r"Serving on (?P<url>\S+)(?: and opening it in a browser)?"),
+     N_("Preview at {url} (open it in a browser; Ctrl+C stops it)")),
+    (re.compile(r"Detected file changes"), N_("A file changed")),
+    (re.compile(r"Reloading browsers"), N_("Reloading the pages in the browser")),
+    (re.compile(r"Browser connected: (?P<url>\S+)"), N_("A browser opened {url}")),
+    (re.compile(r"Shutting down\.\.\."), N_("Stopping…")),
+)
+_CLOCK = re.compile(r"(?P<clock>\[\d\d:\d\d:\d\d\] )?(?P<text>.*)", re.S)
+
+
+def _mkdocs_says(text: str) -> str:
+    """One of MkDocs' own lines in the editor's language (its clock kept), or the line as it was."""
+    clock, said = _CLOCK.fullmatch(text).group("clock", "text")  # type: ignore[union-attr]
+    for pattern, message in _MKDOCS_SAYS:
+        if found := pattern.fullmatch(said):
+            return (clock or "") + _gettext(message).format(**found.groupdict())
+    return text
+
+
 class _Plain(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        text = record.getMessage()
+        text = _mkdocs_says(record.getMessage())
         if record.levelno >= logging.ERROR:
             return _("ERROR: {message}").format(message=text.removeprefix("harvest: "))
         if record.levelno >= logging.WARNING:

@@ -205,3 +205,13 @@ def test_english_when_the_locale_asks(tiny: TinySite, monkeypatch: pytest.Monkey
         monkeypatch.delenv(name, raising=False)
     result: Result = tiny.run_plain("seal")
     assert result.code == 2 and "Error: Missing argument 'CAMPAIGN_ID'." in result.err and not CJK.search(result.err)
+
+
+def test_what_mkdocs_says_while_previewing_is_told_in_chinese() -> None:
+    from harvest.cli import _mkdocs_says
+
+    with use_language("zh_CN"):
+        assert _mkdocs_says("[06:17:43] Serving on http://127.0.0.1:8000/") == (
+            "[06:17:43] 预览地址：http://127.0.0.1:8000/（用浏览器打开；按 Ctrl+C 停止）")
+        assert _mkdocs_says("Documentation built in 7.09 seconds") == "网站生成好了，用了 7.09 秒。"
+        assert _mkdocs_says("Some other line MkDocs writes") == "Some other line MkDocs writes"
