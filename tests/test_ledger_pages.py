@@ -65,7 +65,7 @@ def test_a_short_unsigned_ledger_without_seals_or_witnesses(tiny: TinySite) -> N
     html = _page(load(tiny), "ledgers/test-campaign.md")
     assert "data-ledger-more" not in html and "更早的账目" not in html
     assert "<li>这个账本还没有封存。</li>" in html and 'href="consistency/' not in html
-    assert ('<li class="hl-unsigned" data-unsigned-preview><strong>未签名预览（unsigned preview）</strong>：'
+    assert ('<li class="hl-unsigned" data-unsigned-preview><strong>未签名预览</strong>：'
             "这次构建没有签名密钥，账本没有签名。正式发布的站点一定是签名的。</li>") in html
     assert "<li>本站没有设定见证方。</li>" in html
     # A sale links its product; a correction and the entry it corrects link each other.

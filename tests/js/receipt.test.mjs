@@ -61,7 +61,7 @@ for (const ledger of spec.ledgers) {
       assert.equal(result.line, c.line);
       assert.equal(result.entry.reference, c.reference || c.code.trim());
       assert.equal(result.code, c.reference || c.code.trim());
-      assert.match(result.message, /verified/);
+      assert.match(result.message, /^已验证：/);
       // Plain words first; the proof's terms only in result.technical (shown under 技术细节).
       assert.match(result.message, /：这条(捐赠|销售|拨付|支出)在账本里，账本自封存以来没有被改动/);
       assert.doesNotMatch(result.message, /默克尔|树头|RFC|[0-9a-f]{64}/);
@@ -70,7 +70,7 @@ for (const ledger of spec.ledgers) {
       assert.deepEqual(result.corrections.map((e) => [Number(e.seq), e.amount]), c.corrections || []);
       assert.equal(result.net, c.net);
       if (c.corrections) {
-        assert.match(result.message, new RegExp(`已被更正.*第 ${c.corrections[0][0]} 条.*净额（net）${c.net} CNY`));
+        assert.match(result.message, new RegExp(`已被更正.*第 ${c.corrections[0][0]} 条.*净额 ${c.net} CNY`));
       } else {
         assert.doesNotMatch(result.message, /更正/);
       }

@@ -444,14 +444,14 @@
     var fetchBytes = fetcher(baseUrl, options && options.fetch);
     code = String(code || "").trim();
     var key = normaliseReceipt(code);
-    if (!key) return { status: "unknown", code: code, message: "请输入收据编号（enter a receipt code）" };
+    if (!key) return { status: "unknown", code: code, message: "请输入收据编号" };
     try {
       var meta = JSON.parse(decode(await fetchBytes("receipts/index.json")));
       var digest = hex(await sha256(utf8(key)));
       var shard = JSON.parse(decode(await fetchBytes("receipts/" + digest.slice(0, meta.prefix) + ".json")));
       if (!Object.prototype.hasOwnProperty.call(shard, key)) {
         return { status: "unknown", code: code,
-          message: "未找到收据编号 " + code + "（unknown receipt code）：请核对收据上的字母和数字。" };
+          message: "未找到收据编号 " + code + "：请核对收据上的字母和数字。" };
       }
       var index = shard[key];
       var noteText = decode(await fetchBytes("checkpoint"));
@@ -460,7 +460,7 @@
         root: hex(checkpoint.root) };
       if (!(Number.isInteger(index) && index >= 0 && index < checkpoint.size)) {
         result.status = "not-verified";
-        result.message = "收据指向的条目不在已发布的账本中（NOT verified: the entry is not in the checkpoint）";
+        result.message = "收据指向的条目不在已发布的账本中";
         return result;
       }
       var prover = new Prover(fetchBytes, checkpoint);
@@ -471,28 +471,28 @@
       if (ok) result.code = result.entry.reference.trim();  // as the ledger writes it
       if (!ok) {
         result.status = "not-verified";
-        result.message = "未通过验证（NOT verified）：这条记录与已发布的检查点不一致，账本可能被改动过。";
+        result.message = "未通过验证：这条记录与已发布的检查点不一致，账本可能被改动过。";
         return result;
       }
       result.page = (baseUrl.endsWith("/") ? baseUrl : baseUrl + "/") + "#entries";
       result.corrections = await correctionsOf(index + 1, result.entry, prover, fetchBytes);
       if (!result.corrections) {
         result.status = "not-verified";
-        result.message = "未通过验证（NOT verified）：账本公布的这笔捐赠的更正记录与账本本身不一致。";
+        result.message = "未通过验证：账本公布的这笔捐赠的更正记录与账本本身不一致。";
         return result;
       }
       result = await vouched(result, noteText, checkpoint, fetchBytes, options);
       if (result.corrections.length && result.status !== "not-verified") {
         var e = result.entry;
         result.net = sumAmounts([e.amount].concat(result.corrections.map(function (c) { return c.amount; })));
-        result.message += "这笔" + noun(e) + " " + e.amount + " " + e.currency + " 已被更正（corrected）：" +
+        result.message += "这笔" + noun(e) + " " + e.amount + " " + e.currency + " 已被更正：" +
           result.corrections.map(function (c) { return "第 " + c.seq + " 条 " + c.amount + " " + c.currency; }).join("、") +
-          "；更正后净额（net）" + result.net + " " + e.currency + "。";
+          "；更正后净额 " + result.net + " " + e.currency + "。";
       }
       return result;
     } catch (error) {
       return { status: "error", code: code,
-        message: "无法完成验证（could not check）：" + (error && error.message ? error.message : String(error)) };
+        message: "无法完成验证：" + (error && error.message ? error.message : String(error)) };
     }
   }
 
@@ -507,7 +507,7 @@
     var policy = listing.witnesses || { keys: [], quorum: 0 };
     if (!log || !log.key) {
       result.status = "unsigned";
-      result.message = "已包含，但未签名（unsigned preview）：" + included + "；这是没有签名的预览站点，没有人为它作证。";
+      result.message = "已包含，但未签名：" + included + "；这是没有签名的预览站点，没有人为它作证。";
       result.technical += "；检查点没有签名。";
       return result;
     }
@@ -515,7 +515,7 @@
     result.witnesses = seen.witnesses;
     if (!seen.signed) {
       result.status = "not-verified";
-      result.message = "未通过验证（NOT verified）：账本的签名不对，它不是这个账本的签名密钥签的。";
+      result.message = "未通过验证：账本的签名不对，它不是这个账本的签名密钥签的。";
       result.technical += "；但检查点的签名不是 " + checkpoint.origin + " 的密钥签的。";
       return result;
     }
@@ -526,12 +526,12 @@
       "；" + seen.witnesses.length + " 个见证方联署了这个树头（需要 " + policy.quorum + " 个）" : "") + "。";
     if (seen.witnesses.length < policy.quorum) {
       result.status = "not-witnessed";
-      result.message = "已包含，但尚未见证（included, but not yet witnessed）：" + included + "，账本签名正确；但只有 " +
+      result.message = "已包含，但尚未见证：" + included + "，账本签名正确；但只有 " +
         seen.witnesses.length + " 个见证方核对过账本现在的样子（需要 " + policy.quorum + " 个）" + (names ? "：" + names : "") + "。";
       return result;
     }
     result.status = "verified";
-    result.message = "已验证（verified）：" + included + "，账本自封存以来没有被改动" +
+    result.message = "已验证：" + included + "，账本自封存以来没有被改动" +
       (names ? "；见证方 " + names + " 也核对过（" + seen.witnesses.length + " 个，要求 " + policy.quorum + " 个）" : "") + "。";
     return result;
   }
@@ -559,12 +559,12 @@
     list.className = "hl-receipt__entry";
     var corrections = result.corrections || [];
     var doc = output.ownerDocument;
-    [["序号 seq", e.seq], ["日期 date", e.date], ["类型 type", (TYPES[e.type] || e.type)],
-      ["金额 amount", e.amount + " " + e.currency],
-      ["更正 corrected by", corrections.length ? corrections : ""],
-      ["更正后净额 net amount", result.net === undefined ? "" : result.net + " " + e.currency],
-      [e.type === "donation" ? "捐赠方 party" : "对方 party", e.party],
-      ["收据编号 receipt", e.reference], ["备注 note", e.note]
+    [["序号", e.seq], ["日期", e.date], ["类型", (TYPES[e.type] || e.type)],
+      ["金额", e.amount + " " + e.currency],
+      ["更正", corrections.length ? corrections : ""],
+      ["更正后净额", result.net === undefined ? "" : result.net + " " + e.currency],
+      [e.type === "donation" ? "捐赠方" : "对方", e.party],
+      ["收据编号", e.reference], ["备注", e.note]
     ].forEach(function (row) {
       if (row[1] === "" || row[1] === undefined) return;
       add(list, "dt", row[0]);
@@ -605,7 +605,7 @@
       var input = form.querySelector('input[name="receipt"]');
       if (!output || !input) return;
       output.setAttribute("data-status", "checking");
-      output.textContent = "正在验证…（checking）";
+      output.textContent = "正在验证……";
       render(output, await checkReceipt(form.getAttribute("data-ledger") || "./", input.value));
     });
   }
