@@ -126,7 +126,7 @@ class Ledger:
     campaign: str
     path: str  # repository-relative, e.g. "ledgers/baojing-oranges-2019.csv"
     data: bytes
-    entries: tuple[Entry, ...]
+    entries: Sequence[Entry]  # a tuple; read again on demand when only the appended lines were checked (`resume`)
 
     def lines(self) -> list[bytes]:
         """Each entry line's bytes without its line end: the Merkle leaves (entry i is leaf i-1)."""
