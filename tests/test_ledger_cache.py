@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from harvest.ledger.format import HEADER
+from harvest.ledger.format import HEADER, TailLines, entry_lines
 from harvest.ledger.resume import LazyEntries
 from harvest.load.cache import Cache
 from harvest.load.models import Campaign
 from harvest.proofs.books import Book, load_book
 from harvest.proofs.merkle import MerkleTree
+from harvest.proofs.tiles import donation_corrections, file_corrections
 from tests.sitekit import TinySite
 
 PRODUCTS = {"wanrong-apple", "baojing-navel-orange"}
@@ -177,3 +178,18 @@ def test_an_extended_tree_is_the_tree_of_all_its_leaves(n: int, m: int) -> None:
     assert grown.levels == whole.levels and grown.size == n + m
     assert grown.root() == whole.root()
     assert MerkleTree.from_bytes(whole.to_bytes()).levels == whole.levels
+
+
+@pytest.mark.parametrize("data", [b"h\n", b"h\na\nb\nc\n", b"h\na\nb\nc", b"h\n\nb\n", ledger(300)])
+def test_tail_lines_are_the_entry_lines(data: bytes) -> None:
+    lines = entry_lines(data)
+    tail = TailLines(data, len(lines))
+    for a in range(-4, len(lines) + 2, 37 if len(lines) > 10 else 1):
+        for b in (*range(-3, 4), len(lines) - 1, len(lines), None):
+            assert tail[a:b] == lines[a:b], (a, b)
+    assert [tail[i] for i in range(len(lines))] == lines
+
+
+@pytest.mark.parametrize("data", [b"h\n", b"h\n1,a,seq:1", b"h\n1,x\n2,seq:1\n3,seq:2,seq:1\n", ledger(1500)])
+def test_corrections_found_in_the_bytes_are_those_of_the_lines(data: bytes) -> None:
+    assert file_corrections(data) == donation_corrections(entry_lines(data))

@@ -111,8 +111,7 @@ def write_receipt_files(writer: _Writer, receipts: Mapping[str, int], size: int)
 def write_correction_files(writer: _Writer, data: bytes, size: int) -> int:
     """The corrections of the donations (`tiles.correction_shards`)."""
     before = writer.count
-    lines = (line for group in line_groups(data) for line in group)
-    for name, content in tiles.correction_shards(tiles.donation_corrections(lines), size):
+    for name, content in tiles.correction_shards(tiles.file_corrections(data), size):
         writer.write(name, content)
     return writer.count - before
 
