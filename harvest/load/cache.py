@@ -64,6 +64,7 @@ class Cache:
     def __init__(self, root: Path | None) -> None:
         self.root = root
         self.counts = Counts()
+        self._folders: set[Path] = set()  # folders of kept files, made and found no link
 
     @classmethod
     def for_site(cls, site_root: Path, enabled: bool = True) -> Cache:
@@ -184,10 +185,12 @@ class Cache:
             return
         path = self._file(digest)
         try:
-            for folder in (self.root.parent, self.root, path.parent.parent, path.parent):
-                if folder.is_symlink():
-                    return
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in self._folders:  # checked and made once a build: ten thousand files
+                for folder in (self.root.parent, self.root, path.parent.parent, path.parent):
+                    if folder.is_symlink():
+                        return
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
             os.link(src, path, follow_symlinks=False)
             self.counts.written += 1
         except OSError:
