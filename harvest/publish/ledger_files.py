@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-from harvest.ledger.format import CHUNK_ENTRIES, line_groups
+from harvest.ledger.format import CHUNK_ENTRIES, TailLines, line_groups
 from harvest.load.cache import Cache
 from harvest.proofs import tiles
 from harvest.proofs.merkle import HASH_SIZE, MerkleTree
@@ -64,34 +64,48 @@ def write_files(folder: Path, data: bytes, tree: MerkleTree, receipts: Mapping[s
 
 
 def write_entry_files(writer: _Writer, data: bytes, tree: MerkleTree, known: _Known) -> int:
-    """The hash tiles, entry bundles and entry chunks of a checked ledger."""
+    """The hash tiles, entry bundles and entry chunks of a checked ledger. Bundles and chunks
+    made before are linked from the cache without their lines being read; the lines of the
+    others are read from the end of the file when they are the last ones (entries appended),
+    else group by group."""
     before = writer.count
     for name, content in tiles.tiles(tree):
         writer.write(name, content)
-    leaves = tree.levels[0]
-    width = tiles.TILE_WIDTH
-    start = 0
-    for group in entry_groups(data):
-        base = start // width
-        for n in range(0, (len(group) + width - 1) // width):
-            lines = group[n * width : (n + 1) * width]
-            first = start + n * width
-            made = known.made(b"bundle", leaves[first * HASH_SIZE : (first + len(lines)) * HASH_SIZE])
-            name = tiles.entries_path(base + n, len(lines))
-            if not writer.link(name, made):
-                writer.write(name, _bundle(lines), made)
-        for k in range(0, len(group), CHUNK_ENTRIES):
-            first = start + k
-            lines = group[k : k + CHUNK_ENTRIES]
-            made = known.made(b"chunk", first.to_bytes(8, "big"),
-                              leaves[first * HASH_SIZE : (first + len(lines)) * HASH_SIZE])
-            name = f"entries/{first // CHUNK_ENTRIES}.json"
-            if not writer.link(name, made):
-                writer.write(name, entry_chunk(first + 1, lines), made)
-        start += len(group)
-    if start != tree.size:
-        raise ValueError(f"{start} entry lines for a tree of {tree.size} leaves")
+    leaves, size, width = tree.levels[0], tree.size, tiles.TILE_WIDTH
+    pieces = [(first, min(width, size - first), tiles.entries_path(first // width, min(width, size - first)),
+               known.made(b"bundle", leaves[first * HASH_SIZE : min(first + width, size) * HASH_SIZE]))
+              for first in range(0, size, width)]
+    pieces += [(first, min(CHUNK_ENTRIES, size - first), f"entries/{first // CHUNK_ENTRIES}.json",
+                known.made(b"chunk", first.to_bytes(8, "big"),
+                           leaves[first * HASH_SIZE : min(first + CHUNK_ENTRIES, size) * HASH_SIZE]))
+               for first in range(0, size, CHUNK_ENTRIES)]
+    missing = [piece for piece in pieces if not writer.link(piece[2], piece[3])]
+    lowest = min((first for first, _, _, _ in missing), default=size)
+    if size - lowest <= _TAIL:
+        lines: Sequence[bytes] = TailLines(data, size)[lowest:]
+        _write_pieces(writer, missing, lines, lowest)
+    else:
+        start = 0
+        for group in entry_groups(data):  # a group holds whole bundles and chunks
+            end = start + len(group)
+            _write_pieces(writer, [piece for piece in missing if start <= piece[0] < end], group, start)
+            start = end
+        if start != size:
+            raise ValueError(f"{start} entry lines for a tree of {size} leaves")
     return writer.count - before
+
+
+_TAIL = 1 << 16  # lines read back from the end of a file rather than split from its start
+_Piece = tuple[int, int, str, "_Made"]  # first line (from 0), lines, path, what it is made of
+
+
+def _write_pieces(writer: _Writer, pieces: Sequence[_Piece], lines: Sequence[bytes], start: int) -> None:
+    """Write the bundles and chunks `pieces` from `lines`, whose first is line `start`."""
+    for first, count, name, made in pieces:
+        part = list(lines[first - start : first - start + count])
+        if len(part) != count:
+            raise ValueError(f"{len(part)} entry lines where {count} were expected")
+        writer.write(name, _bundle(part) if name.startswith("tile/") else entry_chunk(first + 1, part), made)
 
 
 def _bundle(lines: list[bytes]) -> bytes:
