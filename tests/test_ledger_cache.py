@@ -193,3 +193,18 @@ def test_tail_lines_are_the_entry_lines(data: bytes) -> None:
 @pytest.mark.parametrize("data", [b"h\n", b"h\n1,a,seq:1", b"h\n1,x\n2,seq:1\n3,seq:2,seq:1\n", ledger(1500)])
 def test_corrections_found_in_the_bytes_are_those_of_the_lines(data: bytes) -> None:
     assert file_corrections(data) == donation_corrections(entry_lines(data))
+
+
+def test_a_ledger_without_a_last_line_end_is_resumed_when_unchanged_and_checked_whole_when_grown(
+        repo: Path) -> None:
+    cache = Cache.for_site(repo)
+    data = ledger(300).removesuffix(b"\n")
+    (repo / "ledgers/x.csv").write_bytes(data)
+    assert load(repo, cache)[0] is not None
+    same, _ = load(repo, cache)
+    assert same is not None and isinstance(same.ledger.entries, LazyEntries)
+    (repo / "ledgers/x.csv").write_bytes(data + b"\n" + "".join(rows(320, start=301)).encode())
+    grown, _ = load(repo, cache)
+    clean, _ = load(repo, Cache(None))
+    assert grown is not None and clean is not None and not isinstance(grown.ledger.entries, LazyEntries)
+    same_book(grown, clean)

@@ -127,7 +127,7 @@ def resume(data: bytes, progress: Progress, path: str, campaign: str, *, product
     whole file must be checked instead (see the module's note)."""
     start, size = progress.length, progress.size
     today = today or date.today()
-    if not 0 < start <= len(data) or data[start - 1 : start] != b"\n":
+    if not 0 < start <= len(data) or (start < len(data) and data[start - 1 : start] != b"\n"):
         return None
     tail = data[start:]
     if b"\r" in tail or not progress.products <= {*products, ""} or not progress.channels <= {*channels, ""}:
