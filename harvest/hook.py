@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page
 
 from harvest.i18n import _
 from harvest.load import git, inputs, sanitise
+from harvest.load.cache import Cache
 from harvest.problems import Problem, ProblemsFound, summary
 from harvest.publish import preview
 from harvest.publish.publisher import Publisher
@@ -135,7 +136,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     site = config.extra[_KEY]
     # A ledger's CSV and thousands of look-up files go straight into the site (MkDocs has
     # emptied it by now), written by the publisher (a worker process) while the pages are made.
-    publisher = Publisher.start(site.books, Path(config.site_dir))
+    publisher = Publisher.start(site.books, Path(config.site_dir), cache=Cache.for_site(site.root))
     config.extra[_PUBLISHER] = publisher
     _RUNNING.add(publisher)
     for file in list(files):

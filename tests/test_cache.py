@@ -86,3 +86,23 @@ def test_a_cache_that_cannot_be_written_only_slows_the_build(tmp_path: Path) -> 
     cache = Cache.for_site(tmp_path)
     cache.put("qr", cache.key("x"), b"1")
     assert cache.get("qr", cache.key("x")) is None and cache.counts.written == 0
+
+
+def test_a_kept_file_is_linked_and_a_damaged_one_made_again(tmp_path: Path) -> None:
+    import hashlib
+
+    cache = Cache.for_site(tmp_path / "repo")
+    site = tmp_path / "site"
+    site.mkdir()
+    content = b"tile " * 100
+    digest = hashlib.sha256(content).digest()
+    assert not cache.link_file(digest, str(site / "a"))
+    (site / "a").write_bytes(content)
+    cache.keep_file(digest, str(site / "a"))
+    assert cache.link_file(digest, str(site / "b"))
+    assert (site / "b").read_bytes() == content and (site / "b").stat().st_nlink == 3
+    kept = next((tmp_path / "repo" / ".cache" / "harvest" / "files").rglob(digest.hex()))
+    kept.unlink()
+    kept.write_bytes(content[:-1] + b"X")  # damaged (not through the site's links)
+    assert not cache.link_file(digest, str(site / "c"))
+    assert not (site / "c").exists() and not kept.exists() and cache.counts.damaged == 1

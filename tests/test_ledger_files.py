@@ -8,6 +8,7 @@ import csv
 import os
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -117,10 +118,10 @@ def test_a_failed_worker_is_redone_in_the_main_process(tmp_path: Path, monkeypat
     main = os.getpid()
     real = ledger_files.write_files
 
-    def fails_in_the_worker(folder: Path, data: bytes, tree: MerkleTree, receipts: dict[str, int]) -> int:
+    def fails_in_the_worker(folder: Path, data: bytes, tree: MerkleTree, receipts: dict[str, int], *more: Any) -> int:
         if os.getpid() != main:
             raise OSError("disk full")
-        return real(folder, data, tree, receipts)
+        return real(folder, data, tree, receipts, *more)
 
     monkeypatch.setattr(publisher, "write_files", fails_in_the_worker)
     published = Publisher.start({"x": book(data)}, tmp_path, fork=True)

@@ -42,7 +42,7 @@ class LedgerState:
 
     header: bytes
     lines: list[bytes]
-    entries: tuple[Entry, ...] | None
+    entries: Sequence[Entry] | None
     heads: list[SealedHead]
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar
@@ -99,14 +99,22 @@ class _Values:
         return value
 
 
-def read_entries(body: bytes, check: LineChecker) -> list[Entry | None]:
+def read_entries(body: bytes, check: LineChecker, *, start: int = 0,
+                 earlier: Sequence[Entry | None] | None = None,
+                 into: list[Entry | None] | None = None) -> list[Entry | None]:
     """Every entry line of `body` (whose line ends are all LF), in order: the Entry, or None
     for a line with problems, which `check` then holds.
+
+    Lines appended to a checked ledger (`resume`): `body` is a line end and the new lines,
+    `start` the number of entries before them, `earlier` every entry by seq (the ones
+    before, then those read here, which are appended to `into`): a correction's check looks
+    up the entry it corrects there.
 
     A line is taken apart and its fields looked up in dicts of values already found valid;
     anything unexpected raises and sends the line to `check.check_line`.
     """
-    entries: list[Entry | None] = []
+    entries: list[Entry | None] = [] if into is None else into
+    seen = entries if earlier is None else earlier
     append = entries.append
     values = _Values(check)
     dates, names, notes, heads = values.dates, values.names, values.notes, values.heads
@@ -131,10 +139,10 @@ def read_entries(body: bytes, check: LineChecker) -> list[Entry | None]:
     donation = DONATION
     # An entry's seq is its line number less one: the previous line's number, as the same int
     # object (a million ints less). `shift` counts on from a wrong seq in a broken file.
-    prev = 1
+    prev = start + 1
     shift = 0
     lines = itertools.chain.from_iterable(line_groups(body))
-    for line_no, raw in enumerate(lines, 2):
+    for line_no, raw in enumerate(lines, start + 2):
         seq, prev = (prev + shift if shift else prev), line_no
         try:
             if len(raw) > MAX_LINE_BYTES:
@@ -194,7 +202,7 @@ def read_entries(body: bytes, check: LineChecker) -> list[Entry | None]:
             entry.__class__ = entry_class  # type: ignore[assignment]
             append(entry)  # type: ignore[arg-type]
         except (ValueError, KeyError, UnicodeDecodeError, csv.Error):
-            checked, number = check.check_line(raw, line_no, seq, entries)
+            checked, number = check.check_line(raw, line_no, seq, seen)
             shift += number - seq
             append(checked)
     return entries

@@ -69,34 +69,77 @@ def compute_figures(entries: Sequence[Entry]) -> Figures:
 
     Example: ``compute_figures(ledger.entries).totals["CNY"]["balance"]``.
     """
-    by_day: dict[tuple[date, str, str], Decimal] = {}  # (date, type, currency) -> sum
-    by_sale: dict[tuple[str, str, str, str], list[Any]] = {}  # product, channel, unit, currency
-    corrections: dict[int, list[int]] = {}
-    get_day = by_day.get
-    get_sale = by_sale.get
-    sale = TYPES[1]
-    with localcontext() as ctx:
-        # 50 digits hold any sum of a million checked amounts; Inexact would be a bug.
-        ctx.prec = 50
-        ctx.traps[Inexact] = True
-        for e in entries:
-            key = (e.date, e.type, e.currency)
-            by_day[key] = get_day(key, _ZERO) + e.amount
-            if e.type == sale:
-                skey = (e.product, e.channel, e.unit, e.currency)
-                acc = get_sale(skey)
-                if acc is None:
-                    by_sale[skey] = [e.quantity or _ZERO, e.orders or 0, e.amount]
-                else:
-                    acc[0] += e.quantity or _ZERO
-                    acc[1] += e.orders or 0
-                    acc[2] += e.amount
-            if e.corrects is not None:
-                corrections.setdefault(e.corrects, []).append(e.seq)
-        totals, days = _totals_and_days(by_day)
-        sales = _sales(by_sale, 0)
-        channels = _sales(by_sale, 1)
-    return Figures(len(entries), totals, sales, channels, days, dict(sorted(corrections.items())))
+    sums = Sums()
+    sums.add(entries)
+    return sums.figures()
+
+
+class Sums:
+    """The running sums every figure is made from: by day, type and currency; by product,
+    channel, unit and currency; the corrections. Entries are added in file order, in as many
+    steps as wished (a ledger's appended entries after its sums so far, `ledger.resume`)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.by_day: dict[tuple[date, str, str], Decimal] = {}  # (date, type, currency) -> sum
+        self.by_sale: dict[tuple[str, str, str, str], list[Any]] = {}  # product, channel, unit, currency
+        self.corrections: dict[int, list[int]] = {}
+
+    def add(self, entries: Sequence[Entry]) -> None:
+        """Add `entries`, the next ones of the ledger in file order."""
+        by_day, by_sale, corrections = self.by_day, self.by_sale, self.corrections
+        get_day = by_day.get
+        get_sale = by_sale.get
+        sale = TYPES[1]
+        with localcontext() as ctx:
+            # 50 digits hold any sum of a million checked amounts; Inexact would be a bug.
+            ctx.prec = 50
+            ctx.traps[Inexact] = True
+            for e in entries:
+                key = (e.date, e.type, e.currency)
+                by_day[key] = get_day(key, _ZERO) + e.amount
+                if e.type == sale:
+                    skey = (e.product, e.channel, e.unit, e.currency)
+                    acc = get_sale(skey)
+                    if acc is None:
+                        by_sale[skey] = [e.quantity or _ZERO, e.orders or 0, e.amount]
+                    else:
+                        acc[0] += e.quantity or _ZERO
+                        acc[1] += e.orders or 0
+                        acc[2] += e.amount
+                if e.corrects is not None:
+                    corrections.setdefault(e.corrects, []).append(e.seq)
+        self.size += len(entries)
+
+    def figures(self) -> Figures:
+        """The figures of the entries added so far."""
+        with localcontext() as ctx:
+            ctx.prec = 50
+            ctx.traps[Inexact] = True
+            totals, days = _totals_and_days(self.by_day)
+            sales = _sales(self.by_sale, 0)
+            channels = _sales(self.by_sale, 1)
+        return Figures(self.size, totals, sales, channels, days,
+                       {seq: list(by) for seq, by in sorted(self.corrections.items())})
+
+    def to_json(self) -> dict[str, Any]:
+        """The sums as JSON values (exact: amounts as their decimal text)."""
+        return {
+            "size": self.size,
+            "by_day": [[d.isoformat(), t, c, str(v)] for (d, t, c), v in self.by_day.items()],
+            "by_sale": [[*k, str(q), o, str(a)] for k, (q, o, a) in self.by_sale.items()],
+            "corrections": [[seq, by] for seq, by in self.corrections.items()],
+        }
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> Sums:
+        """`to_json` read back."""
+        sums = cls()
+        sums.size = int(value["size"])
+        sums.by_day = {(date.fromisoformat(d), t, c): Decimal(v) for d, t, c, v in value["by_day"]}
+        sums.by_sale = {(p, ch, u, c): [Decimal(q), int(o), Decimal(a)] for p, ch, u, c, q, o, a in value["by_sale"]}
+        sums.corrections = {int(seq): [int(s) for s in by] for seq, by in value["corrections"]}
+        return sums
 
 
 def _totals_and_days(by_day: dict[tuple[date, str, str], Decimal]

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import cast
+from typing import cast, overload
 
 HEADER = "seq,date,type,product,channel,quantity,unit,orders,amount,currency,party,reference,note"
 COLUMNS = tuple(HEADER.split(","))
@@ -126,7 +126,7 @@ class Ledger:
     campaign: str
     path: str  # repository-relative, e.g. "ledgers/baojing-oranges-2019.csv"
     data: bytes
-    entries: tuple[Entry, ...]
+    entries: Sequence[Entry]  # a tuple; read again on demand when only the appended lines were checked (`resume`)
 
     def lines(self) -> list[bytes]:
         """Each entry line's bytes without its line end: the Merkle leaves (entry i is leaf i-1)."""
@@ -167,6 +167,36 @@ def entry_lines(data: bytes) -> list[bytes]:
     for group in line_groups(data):
         lines += group
     return lines
+
+
+class TailLines(Sequence[bytes]):
+    """The `size` entry lines of a checked ledger file (LF line ends) as a sequence whose
+    slices are read from the end of the bytes: the last few lines without splitting them all."""
+
+    def __init__(self, data: bytes, size: int) -> None:
+        self.data, self.size = data, size
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, index: int) -> bytes: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[bytes]: ...
+    def __getitem__(self, index: int | slice) -> bytes | list[bytes]:
+        if isinstance(index, int):
+            return self[index : index + 1 or None][0]
+        start, stop, step = index.indices(self.size)
+        if step != 1 or start >= stop:
+            return entry_lines(self.data)[index] if step != 1 else []
+        end = len(self.data) - 1 if self.data.endswith(b"\n") else len(self.data)
+        lines: list[bytes] = []
+        for _ in range(self.size - start):  # from the last line back to line `start`
+            cut = self.data.rfind(b"\n", 0, end)
+            lines.append(self.data[cut + 1 : end])
+            end = cut
+        lines.reverse()
+        return lines[: stop - start]
 
 
 def split_line(text: str) -> list[str]:

@@ -17,7 +17,9 @@ import csv
 import gc
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import cast
 
 from harvest.i18n import _
@@ -57,35 +59,55 @@ def parse_ledger(data: bytes, path: str, campaign: str, *, products: Collection[
     Example: ``parse_ledger(b"seq,date,...,note\\n", "ledgers/x.csv", "x", products={"p"},
     channels={"jd"})`` is an empty ledger and no problems.
     """
+    checked = check_ledger(data, path, campaign, products=products, channels=channels, today=today)
+    return checked.ledger, checked.problems
+
+
+@dataclass
+class Checked:
+    """A ledger checked whole: the ledger (None when it has problems) and its problems, with
+    what the check kept that the entries appended to it are checked against (`resume`): the
+    receipt codes and what corrections left of the entries they correct."""
+
+    ledger: Ledger | None
+    problems: list[Problem]
+    receipts: dict[str, tuple[int, str]] = field(default_factory=dict)
+    left: dict[int, list[Decimal]] = field(default_factory=dict)
+
+
+def check_ledger(data: bytes, path: str, campaign: str, *, products: Collection[str],
+                 channels: Collection[str], today: date | None = None) -> Checked:
+    """`parse_ledger`, and what the check kept (`Checked`)."""
     problems: list[Problem] = []
     body = _file_problems(data, path, campaign, problems)
     if body is None:
-        return None, problems
+        return Checked(None, problems)
     header_problems = _header_problems(body.partition(b"\n")[0].removesuffix(b"\r"), path, campaign)
     if header_problems:
-        return None, problems + header_problems
+        return Checked(None, problems + header_problems)
 
     # Personal data first: its scan makes a copy of the bytes, gone before entries are built.
     suspect = candidate_lines(body)
     checker = LineChecker(path, products, channels, problems, today)
-    with _no_gc():
+    with no_gc():
         if problems:  # the line ends or the encoding are wrong: check every line slowly
             entries = _check_slowly(body, checker)
         else:
             entries = read_entries(body, checker)
-    problems += correction_problems(entries, path)
+    left: dict[int, list[Decimal]] = {}
+    problems += correction_problems(entries, path, left=left)
     if suspect:
         lines = entry_lines(body)  # line `index` of the file (the header is 0) is lines[index - 1]
         for index in suspect:
             if 0 < index <= len(lines):
-                _personal_data(lines[index - 1], index + 1, path, problems)
+                personal_data(lines[index - 1], index + 1, path, problems)
     if problems:
-        return None, _capped(problems, path)
-    return Ledger(campaign, path, data, tuple(cast(list[Entry], entries))), []
+        return Checked(None, capped(problems, path))
+    return Checked(Ledger(campaign, path, data, tuple(cast(list[Entry], entries))), [], checker.receipts, left)
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
+def no_gc() -> Iterator[None]:
     """Keep the cyclic garbage collector out of loading.
 
     Entries hold no reference cycles, yet each is an object the collector tracks: left on,
@@ -218,7 +240,7 @@ def _check_slowly(body: bytes, check: LineChecker) -> list[Entry | None]:
 _TEXT = ("product", "channel", "unit", "party", "reference", "note")
 
 
-def _personal_data(raw: bytes, line: int, path: str, problems: list[Problem]) -> None:
+def personal_data(raw: bytes, line: int, path: str, problems: list[Problem]) -> None:
     text = raw.decode("utf-8", "replace")
     try:
         fields = split_line(text)
@@ -242,7 +264,7 @@ def _personal_problem(path: str, line: int, field: str, kind: str, column: int |
                      "public and its history is kept"), column)
 
 
-def _capped(problems: list[Problem], path: str) -> list[Problem]:
+def capped(problems: list[Problem], path: str) -> list[Problem]:
     problems = sorted(problems, key=lambda p: (p.line or 0, p.column or 0, p.field))
     if len(problems) <= MAX_PROBLEMS:
         return problems

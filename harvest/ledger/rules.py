@@ -398,20 +398,28 @@ class LineChecker:
                           shown(have), _("write {value}").format(value=want))
 
 
-def correction_problems(entries: Sequence[Entry | None], path: str) -> list[Problem]:
+def correction_problems(entries: Sequence[Entry | None], path: str, *,
+                        earlier: Sequence[Entry | None] | None = None,
+                        left: dict[int, list[Decimal]] | None = None) -> list[Problem]:
     """Corrections that, together, take back more than their entry holds: the amount (and for
     a sale the quantity and orders) of an entry plus all its (negative) corrections must stay
-    0 or more. One problem per corrected entry, on the correction that first goes too far."""
+    0 or more. One problem per corrected entry, on the correction that first goes too far.
+
+    For entries appended to a checked ledger (`resume`): `earlier` is every entry by seq (the
+    checked ones and `entries`), and `left` what the checked ones' corrections left of each
+    entry they correct, which is updated."""
     names = ("amount", "quantity", "orders")
-    left: dict[int, list[Decimal]] = {}  # corrected seq -> what is left of amount, quantity, orders
+    everything = entries if earlier is None else earlier
+    # corrected seq -> what is left of amount, quantity, orders
+    left = {} if left is None else left
     told: set[int] = set()
     out: list[Problem] = []
     for entry in entries:
         if entry is None or entry.corrects is None:
             continue
-        target = entries[entry.corrects - 1]
+        target = everything[entry.corrects - 1]
         while target is not None and target.corrects is not None:  # a correction of a correction
-            target = entries[target.corrects - 1]
+            target = everything[target.corrects - 1]
         if target is None or target.seq in told:
             continue
         had = (target.amount, target.quantity or Decimal(0), Decimal(target.orders or 0))

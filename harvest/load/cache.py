@@ -8,6 +8,12 @@ and made again, never published. The cache is only ever a shortcut: a build with
 same bytes as one without (`--no-cache`, tested file by file), and any failure to read or
 write it (a full disk, a read-only folder) only makes the build slower.
 
+Published files that are large or many (a ledger's ten thousand look-up files) are kept whole
+under `<site>/.cache/harvest/files/<ab>/<sha256 of the content>` and hard-linked into the built
+site (`link_file`, `keep_file`): a build that makes the same file again costs a link, not a new
+file. Such a file is checked against its name (its digest) before it is linked, so a damaged one
+is removed and made again; the build never writes into a file it linked.
+
 An editor's repository is hostile input, so the cache is not used at all when `.cache` or
 `.cache/harvest` is a link, or when git tracks any file under `.cache/` (a committed "cache"
 could carry output the inputs never made). Files are opened without following links.
@@ -15,9 +21,11 @@ could carry output the inputs never made). Files are opened without following li
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -56,6 +64,7 @@ class Cache:
     def __init__(self, root: Path | None) -> None:
         self.root = root
         self.counts = Counts()
+        self._folders: set[Path] = set()  # folders of kept files, made and found no link
 
     @classmethod
     def for_site(cls, site_root: Path, enabled: bool = True) -> Cache:
@@ -89,7 +98,13 @@ class Cache:
         """The stored bytes, or None (not stored, damaged, or no cache)."""
         if self.root is None:
             return None
-        path = self._path(kind, key)
+        blob = self._read(self._path(kind, key), lambda blob: blob[: len(MAGIC)] == MAGIC and blob[
+            len(MAGIC) : len(MAGIC) + _DIGEST] == hashlib.sha256(blob[len(MAGIC) + _DIGEST :]).digest())
+        return None if blob is None else blob[len(MAGIC) + _DIGEST :]
+
+    def _read(self, path: Path, sound: Callable[[bytes], bool]) -> bytes | None:
+        """The bytes of `path` (a link is not followed) when `sound` finds them so; a damaged
+        file is removed. Counted as a hit or a miss."""
         try:
             fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
         except OSError:
@@ -100,8 +115,7 @@ class Cache:
                 blob = fp.read()
         except OSError:
             blob = b""
-        data = blob[len(MAGIC) + _DIGEST:]
-        if blob[: len(MAGIC)] != MAGIC or blob[len(MAGIC): len(MAGIC) + _DIGEST] != hashlib.sha256(data).digest():
+        if not sound(blob):
             self.counts.damaged += 1
             self.counts.misses += 1
             try:
@@ -110,7 +124,7 @@ class Cache:
                 pass
             return None
         self.counts.hits += 1
-        return data
+        return blob
 
     def put(self, kind: str, key: str, data: bytes) -> None:
         """Store `data`; a failure (full disk, read-only folder) stores nothing and is no error."""
@@ -133,6 +147,54 @@ class Cache:
                 tmp.unlink()
             except OSError:
                 pass
+
+
+    def _file(self, digest: bytes) -> Path:
+        assert self.root is not None and len(digest) == _DIGEST
+        name = digest.hex()
+        return self.root / "files" / name[:2] / name
+
+    def link_file(self, digest: bytes, dest: str) -> bool:
+        """Put the kept file whose content has SHA-256 `digest` at `dest` (a new path): a hard
+        link, or a copy where links cannot be made. False when there is no such file (or it
+        was damaged: then it is removed)."""
+        if self.root is None:
+            return False
+        path = self._file(digest)
+        data = self._read(path, lambda blob: hashlib.sha256(blob).digest() == digest)
+        if data is None:
+            return False
+        try:
+            try:
+                os.link(path, dest, follow_symlinks=False)
+            except OSError as e:
+                if e.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                    raise
+                with open(dest, "xb") as out:  # another file system, or no links: a copy
+                    out.write(data)
+        except OSError:
+            self.counts.hits -= 1
+            self.counts.misses += 1
+            return False
+        return True
+
+    def keep_file(self, digest: bytes, src: str) -> None:
+        """Keep the file just written at `src` (its content's SHA-256 is `digest`) for later
+        builds, as a hard link; nothing when links cannot be made (a failure is no error)."""
+        if self.root is None:
+            return
+        path = self._file(digest)
+        try:
+            if path.parent not in self._folders:  # checked and made once a build: ten thousand files
+                for folder in (self.root.parent, self.root, path.parent.parent, path.parent):
+                    if folder.is_symlink():
+                        return
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
+            os.link(src, path, follow_symlinks=False)
+            self.counts.written += 1
+        except OSError:
+            pass
 
 
 def _tracked(site_root: Path) -> bool:

@@ -70,6 +70,54 @@ class MerkleTree:
         """The tree whose leaf ``i`` is ``lines[i]`` (the bytes of entry line i+1, no line end)."""
         return cls((leaf_level(lines),))
 
+    def extend(self, leaf_hashes: bytes) -> MerkleTree:
+        """The tree with the leaf hashes `leaf_hashes` (32 bytes each) appended: only the new
+        leaves and the right edge of each level are hashed; the complete subtrees of this tree
+        are kept as they are."""
+        if len(leaf_hashes) % HASH_SIZE:
+            raise ValueError("leaf hashes must be 32 bytes each")
+        level = self.levels[0] + leaf_hashes
+        levels = [level]
+        h = sha256
+        while len(level) >= 2 * HASH_SIZE:
+            k = len(levels)
+            kept = self.levels[k] if k < len(self.levels) else b""  # pairs of this tree's nodes only
+            end = len(level) - 2 * HASH_SIZE + 1
+            level = kept + b"".join([h(b"\x01" + level[i : i + 64]).digest() for i in range(2 * len(kept), end, 64)])
+            levels.append(level)
+        return MerkleTree.of_levels(levels)
+
+    @classmethod
+    def of_levels(cls, levels: list[bytes]) -> MerkleTree:
+        """The tree whose levels (`levels`, as `tree_levels` makes them) are known."""
+        tree = cls.__new__(cls)
+        tree.levels = levels
+        tree.size = len(levels[0]) // HASH_SIZE
+        return tree
+
+    def to_bytes(self) -> bytes:
+        """Every level, each after its length (8 bytes): what `from_bytes` reads back."""
+        return b"".join(len(level).to_bytes(8, "big") + level for level in self.levels)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> MerkleTree:
+        """A tree written by `to_bytes`; ValueError when `data` is not one (its levels are not
+        checked against each other: `data` is trusted, as the build cache's entries are)."""
+        levels: list[bytes] = []
+        pos = 0
+        while pos < len(data):
+            n = int.from_bytes(data[pos : pos + 8], "big")
+            levels.append(data[pos + 8 : pos + 8 + n])
+            pos += 8 + n
+            if len(levels[-1]) != n or n % HASH_SIZE:
+                raise ValueError("not a Merkle tree's levels")
+        if not levels:
+            raise ValueError("not a Merkle tree's levels")
+        for below, above in zip(levels, levels[1:], strict=False):
+            if len(above) != len(below) // (2 * HASH_SIZE) * HASH_SIZE:
+                raise ValueError("not a Merkle tree's levels")
+        return cls.of_levels(levels)
+
     def leaf(self, index: int) -> bytes:
         """The hash of leaf ``index`` (zero-based)."""
         return self.node(0, index)

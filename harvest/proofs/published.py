@@ -25,6 +25,7 @@ from typing import Protocol
 from mkdocs.plugins import get_plugin_logger
 
 from harvest.i18n import _
+from harvest.ledger.format import TailLines
 from harvest.problems import shown
 from harvest.proofs import checkpoint, tiles
 from harvest.proofs.books import Book
@@ -132,7 +133,7 @@ def log_files(site: LogSource, cid: str, book: Book) -> dict[str, bytes]:
     for m, n in zip(sizes, sizes[1:], strict=False):
         files[f"consistency/{m}-{n}"] = tiles.proof_text(tree.consistency_proof(m, n))
     if any(m % tiles.TILE_WIDTH for m in sizes):
-        files.update(history_tiles(tree, book.ledger.lines(), sizes))
+        files.update(history_tiles(tree, TailLines(book.ledger.data, tree.size), sizes))
     return files
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import base64
 import csv
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from hashlib import sha256
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
@@ -148,12 +148,34 @@ def donation_corrections(lines: Iterable[bytes]) -> dict[int, list[tuple[int, st
     counts it. The seq of a line is its place (``lines[0]`` is seq 1), as in a checked ledger.
     Only lines holding ``seq:`` are taken apart, so a million lines take a fraction of a second.
     """
+    return _corrections((seq, line) for seq, line in enumerate(lines, 1) if b"seq:" in line)
+
+
+def file_corrections(data: bytes) -> dict[int, list[tuple[int, str]]]:
+    """`donation_corrections` of a checked ledger file's entry lines (LF line ends), found by
+    searching its bytes for ``seq:``: the other lines are never split apart."""
+    return _corrections(_lines_holding(data, b"seq:"))
+
+
+def _lines_holding(data: bytes, what: bytes) -> Iterator[tuple[int, bytes]]:
+    """(seq, line) of each entry line of `data` holding `what` (the header is line 0)."""
+    seq, counted = 0, 0
+    pos = data.find(what, data.find(b"\n") + 1)
+    while pos != -1:
+        start = data.rfind(b"\n", 0, pos) + 1
+        end = data.find(b"\n", pos)
+        end = len(data) if end == -1 else end
+        seq += data.count(b"\n", counted, start)
+        counted = start
+        yield seq, data[start:end]
+        pos = data.find(what, end)
+
+
+def _corrections(candidates: Iterable[tuple[int, bytes]]) -> dict[int, list[tuple[int, str]]]:
     found: dict[int, list[tuple[int, str]]] = {}
     root: dict[int, int] = {}  # the seq of a correction -> the donation it finally corrects
     amount = INDEX["amount"]
-    for seq, line in enumerate(lines, 1):
-        if b"seq:" not in line:
-            continue
+    for seq, line in candidates:
         try:
             fields = split_line(line.decode("utf-8", "replace"))
         except csv.Error:

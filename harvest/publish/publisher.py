@@ -20,7 +20,7 @@ import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from harvest.ledger.format import receipts_of
+from harvest.load.cache import Cache
 from harvest.proofs.books import Book
 from harvest.publish.ledger_files import write_copy, write_files
 
@@ -30,19 +30,22 @@ FORK_BYTES = 1 << 20  # smaller ledgers are quicker written here than forked
 class Publisher:
     """Every checked ledger's look-up files and CSV, being written into one site folder."""
 
-    def __init__(self, books: Mapping[str, Book], site_dir: Path) -> None:
+    def __init__(self, books: Mapping[str, Book], site_dir: Path, cache: Cache | None = None) -> None:
         self.books = dict(books)
         self.site_dir = site_dir
+        self.cache = cache
         self._pid = 0
         self._reap: weakref.finalize | None = None
 
     @classmethod
-    def start(cls, books: Mapping[str, Book], site_dir: Path, *, fork: bool | None = None) -> Publisher:
+    def start(cls, books: Mapping[str, Book], site_dir: Path, *, fork: bool | None = None,
+              cache: Cache | None = None) -> Publisher:
         """Begin writing under `site_dir` (``ledgers/<id>/…`` and ``ledgers/<id>.csv``).
 
         `fork`: None to fork a worker when it helps, True or False to force the choice.
+        `cache`: the site's build cache, from which files made before are linked.
         """
-        publisher = cls(books, site_dir)
+        publisher = cls(books, site_dir, cache)
         if books:  # MkDocs makes the site folder only when it writes its first page: later
             site_dir.mkdir(parents=True, exist_ok=True)
         size = sum(len(book.ledger.data) for book in books.values())
@@ -74,7 +77,7 @@ class Publisher:
 
     def _write_here(self) -> None:
         for cid, book in self.books.items():
-            publish_book(self.site_dir, cid, book)
+            publish_book(self.site_dir, cid, book, self.cache)
 
     def _fork(self) -> bool:
         try:
@@ -88,11 +91,11 @@ class Publisher:
         return True
 
 
-def publish_book(site_dir: Path, cid: str, book: Book) -> None:
+def publish_book(site_dir: Path, cid: str, book: Book, cache: Cache | None = None) -> None:
     """One checked ledger's look-up files under ``<site>/ledgers/<id>/``, and its CSV beside them."""
     folder = site_dir / "ledgers" / cid
-    write_files(folder, book.ledger.data, book.tree, receipts_of(book.ledger.entries))
-    write_copy(folder.with_name(f"{cid}.csv"), book.ledger.data)
+    write_files(folder, book.ledger.data, book.tree, book.receipts(), cache, cid)
+    write_copy(folder.with_name(f"{cid}.csv"), book.ledger.data, cache)
 
 
 def _fork_helps(size: int) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from harvest.ledger.figures import ledger_json
-from harvest.ledger.format import CHUNK_ENTRIES, DONATION, Entry, receipt_code
+from harvest.ledger.format import CHUNK_ENTRIES, Entry
 from harvest.proofs import published
 from harvest.proofs.books import Book
 from harvest.render.charts import Series, line_chart
@@ -120,7 +120,7 @@ def entry_rows(book: Book, entries: Iterable[Entry], products: Mapping[str, tupl
 
 def names(site: Site, here: str, book: Book) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     """The products a ledger names (id: name and page, from `here`) and every channel (id: label)."""
-    named = {x.product for x in book.ledger.entries}  # 30 ms for a million entries
+    named = book.named_products()
     products = {pid: (site.records.products[pid].name, rel(here, product_url(pid)))
                 for pid in sorted(named) if pid in site.records.products}
     return products, {cid: channel.label for cid, channel in sorted(site.channels.items())}
@@ -152,7 +152,7 @@ def ledger_view(site: Site, cid: str) -> dict[str, Any]:
     book = site.books[cid]
     here = ledger_url(cid)
     size = book.figures.size
-    newest = book.ledger.entries[::-1][:FIRST_SCREEN]
+    newest = book.newest(FIRST_SCREEN)
     products, channels = names(site, here, book)
     return {
         "id": cid,
@@ -164,8 +164,7 @@ def ledger_view(site: Site, cid: str) -> dict[str, Any]:
         "trust": trust_data(site, cid, book),
         "totals": totals_data(book),
         # The receipt box's example is a real code of this ledger: its first donation's.
-        "example_code": next((code for x in book.ledger.entries if x.type == DONATION
-                              for code in [receipt_code(x.reference)] if code), None),
+        "example_code": book.example_code(),
         "entries": entry_rows(book, newest, products, channels),
         "more": more_data(book, len(newest), products, channels) if size > len(newest) else None,
         "root": book.root_hex,

@@ -374,7 +374,7 @@ def test_disk_full_while_writing_a_ledgers_files(site: TinySite) -> None:
     ledger += "1,2019-02-20,donation,,,,,,400.00,CNY,测试小组,T-0001,\n"
     patch = """
         import errno, harvest.publish.publisher as w
-        def write_copy(path, data):
+        def write_copy(path, data, *more):
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         w.write_copy = write_copy
     """
