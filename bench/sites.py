@@ -36,7 +36,7 @@ KINDS: tuple[tuple[str, str, str, str, tuple[int, int]], ...] = (
     ("brown-sugar", "古法红糖", "sugar", "500 g 盒", (1990, 4990)),
     ("green-tea", "绿茶", "tea", "250 g 罐", (5990, 19900)),
     ("shiitake", "香菇", "mushrooms", "500 g 袋", (2990, 6990)),
-    ("sweet-potato-powder", "红薯粉条", "noodles", "2.5 kg 箱", (2590, 4990)),
+    ("sweet-potato-powder", "红薯粉条", "grain", "2.5 kg 箱", (2590, 4990)),
     ("honey", "土蜂蜜", "honey", "500 g 瓶", (4990, 12800)),
     ("rice", "生态大米", "grain", "10 kg 袋", (5990, 11800)),
     ("gerbera", "非洲菊", "flowers", "20 枝 束", (2990, 5990)),

@@ -10,6 +10,7 @@ import logging
 import os
 import weakref
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -21,6 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from harvest.load import git, inputs, sanitise
+from harvest.load.cache import Cache
 from harvest.problems import Problem, ProblemsFound, summary
 from harvest.publish import preview
 from harvest.publish.publisher import Publisher
@@ -49,6 +51,15 @@ def _preview() -> bool:
     return _COMMAND.get("name") == "serve"
 
 
+# Whether builds in this process may use the build cache (`build.py build --no-cache` says no).
+_USE_CACHE: dict[str, bool] = {}
+
+
+def use_cache(enabled: bool) -> None:
+    """Let this process's builds use the build cache under .cache/harvest/, or not."""
+    _USE_CACHE["enabled"] = enabled
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Read and check every record and ledger before anything is written."""
     logging.getLogger("jieba").setLevel(logging.WARNING)  # Material's search uses jieba; keep it quiet
@@ -59,9 +70,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             os.environ["SOURCE_DATE_EPOCH"] = str(when)
     site, problems = load_site(root, Path(config.docs_dir), config.site_url, config.extra,
                                config_file=Path(config.config_file_path), theme_dir=_theme_dir(config))
-    if problems:
+    if problems or site is None:
         _stop(problems)
-    config.extra[_KEY] = site
+    config.extra[_KEY] = replace(site, cache=Cache.for_site(root, _USE_CACHE.get("enabled", True)))
     config.extra[_VIEWS] = {}
     config.extra["hl_csp"] = csp.policy((), _preview())  # the theme's meta, until on_post_page adds the hashes
     return config

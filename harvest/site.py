@@ -16,6 +16,7 @@ from typing import Any
 from harvest import THEME
 from harvest.ledger import citations
 from harvest.load import content, inputs, links, sanitise
+from harvest.load.cache import Cache
 from harvest.load.records import Channel, Records, channel_names, load_channels, load_records, product_names
 from harvest.load.settings import Admin, read_admin
 from harvest.problems import Problem, shown
@@ -64,6 +65,8 @@ class Site:
     signer: str | None = None  # the Ed25519 signer key from HARVEST_SIGNING_KEY, never from the repository
     witnesses: Policy = Policy()  # the witnesses trusted to cosign, and the quorum (extra: witnesses:)
     admin: Admin | None = None  # the editors' forms at /admin/ (extra.admin, extra.categories)
+    # Work already done by earlier builds (load/cache.py): only ever a shortcut, never data.
+    cache: Cache = field(default_factory=lambda: Cache(None), compare=False, repr=False)
 
     def category(self, slug: str) -> str:
         """A category as readers see it: its label in `extra.categories` or the defaults."""

@@ -86,3 +86,20 @@ def test_a_cache_that_cannot_be_written_only_slows_the_build(tmp_path: Path) -> 
     cache = Cache.for_site(tmp_path)
     cache.put("qr", cache.key("x"), b"1")
     assert cache.get("qr", cache.key("x")) is None and cache.counts.written == 0
+
+
+def test_made_work_is_made_once_and_found_by_the_next_build(tmp_path: Path) -> None:
+    calls: list[int] = []
+
+    def make() -> bytes:
+        calls.append(1)
+        return b"<svg/>"
+
+    first = Cache.for_site(tmp_path)
+    assert first.made("qr", ("https://a.example/",), make, keep=True) == b"<svg/>"
+    assert first.made("qr", ("https://a.example/",), make, keep=True) == b"<svg/>"  # kept in memory
+    assert len(calls) == 1 and first.counts.written == 1
+    second = Cache.for_site(tmp_path)  # the next build
+    assert second.made("qr", ("https://a.example/",), make) == b"<svg/>"
+    assert len(calls) == 1 and second.counts.hits == 1
+    assert Cache(None).made("qr", ("https://a.example/",), make) == b"<svg/>" and len(calls) == 2

@@ -1,8 +1,9 @@
 """The build cache: work already done, found again by the bytes it was made from.
 
 Under `<site>/.cache/harvest/<kind>/<ab>/<key>`, where `key` is the SHA-256 of everything
-the work depends on (`Cache.key`: the caller's inputs, and the package's own code and
-templates, so that a new version of Harvest Ledger never reuses an old result). An entry is
+the work depends on (`Cache.key`: the caller's inputs, the package's own code and templates,
+and the version of every installed library, so that a new version of Harvest Ledger, segno or
+Pillow never reuses an old result). An entry is
 `MAGIC + SHA-256(data) + data`: a damaged or truncated entry is detected on reading, removed
 and made again, never published. The cache is only ever a shortcut: a build with it gives the
 same bytes as one without (`--no-cache`, tested file by file), and any failure to read or
@@ -16,8 +17,10 @@ could carry output the inputs never made). Files are opened without following li
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -32,8 +35,11 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 @cache
 def code_version() -> bytes:
-    """A digest of the package's code and theme: part of every key."""
+    """A digest of the package's code and theme, and of the installed libraries' versions: part
+    of every key."""
     h = hashlib.sha256()
+    libraries = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    h.update("\n".join(libraries).encode() + b"\0")
     for folder in (PROJECT / "harvest", PROJECT / "theme"):
         for path in sorted(folder.rglob("*")):
             if path.is_file() and not path.is_symlink() and "__pycache__" not in path.parts:
@@ -56,6 +62,7 @@ class Cache:
     def __init__(self, root: Path | None) -> None:
         self.root = root
         self.counts = Counts()
+        self._kept: dict[tuple[str, str], bytes] = {}
 
     @classmethod
     def for_site(cls, site_root: Path, enabled: bool = True) -> Cache:
@@ -133,6 +140,23 @@ class Cache:
                 tmp.unlink()
             except OSError:
                 pass
+
+
+    def made(self, kind: str, parts: tuple[bytes | str, ...], make: Callable[[], bytes], keep: bool = False) -> bytes:
+        """The bytes `make()` gives for `parts`: stored ones when found, else made and stored.
+        `keep`: also held in memory for this build (small results asked for several times)."""
+        if self.root is None:
+            return make()
+        key = self.key(kind, *parts)
+        data = self._kept.get((kind, key)) if keep else None
+        if data is None:
+            data = self.get(kind, key)
+            if data is None:
+                data = make()
+                self.put(kind, key, data)
+            if keep:
+                self._kept[kind, key] = data
+        return data
 
 
 def _tracked(site_root: Path) -> bool:
