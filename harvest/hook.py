@@ -26,7 +26,7 @@ from harvest.load.cache import Cache
 from harvest.problems import Problem, ProblemsFound, summary
 from harvest.publish import preview
 from harvest.publish.publisher import Publisher
-from harvest.render import citations, csp, generate, problems_page, templates
+from harvest.render import citations, csp, generate, problems_page, search, templates
 from harvest.render.html import e
 from harvest.site import check_inputs, load_site
 
@@ -72,7 +72,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                                config_file=Path(config.config_file_path), theme_dir=_theme_dir(config))
     if problems or site is None:
         _stop(problems)
-    config.extra[_KEY] = replace(site, cache=Cache.for_site(root, _USE_CACHE.get("enabled", True)))
+    cache = Cache.for_site(root, _USE_CACHE.get("enabled", True))
+    config.extra[_KEY] = replace(site, cache=cache)
+    for name, plugin in config.plugins.items():  # the search plugin runs before this hook
+        if name.endswith("search"):
+            search.remember_entries(plugin, cache)
     config.extra[_VIEWS] = {}
     config.extra["hl_csp"] = csp.policy((), _preview())  # the theme's meta, until on_post_page adds the hashes
     return config
