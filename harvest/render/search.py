@@ -24,7 +24,7 @@ def _toc(items: Iterable[Any]) -> list[Any]:
 def remember_entries(plugin: Any, cache: Cache) -> None:
     """Make the search plugin's index take each page's entries from `cache` when it has them
     (and store those it makes). Nothing changes when the plugin is not Material's search."""
-    index = getattr(plugin, "search_index", None)
+    index: Any = getattr(plugin, "search_index", None)
     add: Callable[[Any], None] | None = getattr(index, "add_entry_from_context", None)
     if not cache.enabled or add is None or not isinstance(getattr(index, "entries", None), list):
         return
