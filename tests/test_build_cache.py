@@ -46,7 +46,7 @@ def test_cached_and_clean_builds_are_byte_identical(pictured: TinySite) -> None:
     first = _files(site)
     made = _entries(pictured)
     kinds = {name.split("/")[0] for name in made}
-    assert {"qr", "picture", "search"} <= kinds, kinds
+    assert {"qr", "picture", "search", "page"} <= kinds, kinds
     assert len([n for n in made if n.startswith("picture/")]) == 2
 
     assert pictured.build().code == 0  # everything found in the cache: nothing made or stored again

@@ -17,8 +17,9 @@ from typing import Any
 from harvest.load.cache import Cache
 
 
-def _toc(items: Iterable[Any]) -> list[Any]:
-    return [[item.id, item.title, item.level, _toc(item.children)] for item in items]
+def toc_data(items: Iterable[Any]) -> list[Any]:
+    """A page's table of contents as plain data."""
+    return [[item.id, item.title, item.level, toc_data(item.children)] for item in items]
 
 
 def remember_entries(plugin: Any, cache: Cache) -> None:
@@ -35,7 +36,7 @@ def remember_entries(plugin: Any, cache: Cache) -> None:
         if (meta.get("search") or {}).get("exclude"):
             return add(page)
         described = json.dumps([page.url, str(meta.get("title", page.title)), meta.get("tags"), meta.get("search"),
-                                _toc(page.toc)], ensure_ascii=False, sort_keys=True, default=str)
+                                toc_data(page.toc)], ensure_ascii=False, sort_keys=True, default=str)
         key = cache.key("search", settings, described, page.content)
         found = cache.get("search", key)
         entries = index.entries
