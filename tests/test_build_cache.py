@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,28 @@ def test_a_damaged_entry_is_made_again_and_never_published(pictured: TinySite, d
         assert blob.startswith(MAGIC)
         kind, key = path.relative_to(folder).parts[0], path.name
         assert Cache.for_site(pictured.path).get(kind, key) is not None
+
+
+def test_what_changed_is_made_again_and_nothing_stale_is_published(pictured: TinySite) -> None:
+    """A story, a record, the configuration and a picture edited between two builds: the
+    cached build shows every change, and is the same as a clean build of the edited site."""
+    site = pictured.path / "site"
+    assert pictured.build().code == 0
+    pictured.write("content/stories/test-orange.md", "果园在河边。\n\n![果园](../images/s.jpg)\n")
+    pictured.write("products/test-orange.yml", PRODUCT.replace('"39.90"', '"42.50"') + "images: [images/o.jpg]\n")
+    config = (pictured.path / "mkdocs.yml").read_text(encoding="utf-8")
+    pictured.write("mkdocs.yml", config.replace("site_name: Test site", "site_name: 测试县助农"))
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 800), (10, 10, 200)).save(out, "JPEG")
+    pictured.write("content/images/o.jpg", out.getvalue())
+    assert pictured.build().code == 0
+    cached = _files(site)
+    page = cached["products/test-orange/index.html"].decode()
+    assert "果园在河边" in page and "果园在山上" not in page
+    assert "42.50" in page and "39.90" not in page
+    assert "测试县助农" in cached["products/test-orange/poster/index.html"].decode()
+    docs = json.loads(cached["search/search_index.json"])["docs"]
+    text = "".join(d["text"] for d in docs if d["location"].startswith("products/test-orange/")).replace("\u200b", "")
+    assert "果园在河边" in text and "果园在山上" not in text
+    assert pictured.run("build", "--no-cache").code == 0
+    assert _files(site) == cached
