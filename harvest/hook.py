@@ -78,6 +78,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if problems or site is None:
         _stop(problems)
     cache = Cache.for_site(root, _USE_CACHE.get("enabled", True))
+    cache.write_behind()  # flushed in on_post_build
     config.extra[_KEY] = replace(site, cache=cache)
     config.extra[_FINISHED] = finished.FinishedPages(cache)
     for name, plugin in config.plugins.items():  # the search plugin runs before this hook
@@ -208,6 +209,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     made in an input folder while it was built (MkDocs copies files by following links)."""
     config.extra.pop(_PUBLISHER).finish()
     site = config.extra[_KEY]
+    site.cache.flush()
     linked = check_inputs(site.root, site.docs_dir, Path(config.config_file_path), _theme_dir(config))
     if linked:
         _stop(linked)

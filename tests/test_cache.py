@@ -103,3 +103,16 @@ def test_made_work_is_made_once_and_found_by_the_next_build(tmp_path: Path) -> N
     assert second.made("qr", ("https://a.example/",), make) == b"<svg/>"
     assert len(calls) == 1 and second.counts.hits == 1
     assert Cache(None).made("qr", ("https://a.example/",), make) == b"<svg/>" and len(calls) == 2
+
+
+def test_entries_written_behind_are_found_at_once_and_on_disk_after_flush(tmp_path: Path) -> None:
+    cache = Cache.for_site(tmp_path)
+    cache.write_behind()
+    keys = [cache.key("page", str(i)) for i in range(200)]
+    for i, key in enumerate(keys):
+        cache.put("page", key, f"<p>{i}</p>".encode())
+    assert cache.get("page", keys[-1]) == b"<p>199</p>"  # written or not yet, it is found
+    cache.flush()
+    assert cache.counts.written == 200
+    again = Cache.for_site(tmp_path)
+    assert [again.get("page", key) for key in keys] == [f"<p>{i}</p>".encode() for i in range(200)]

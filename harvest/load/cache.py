@@ -21,6 +21,7 @@ import importlib.metadata
 import os
 import secrets
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -63,6 +64,9 @@ class Cache:
         self.root = root
         self.counts = Counts()
         self._kept: dict[tuple[str, str], bytes] = {}
+        self._folders: set[Path] = set()  # folders this cache checked (no link) and made
+        self._writer: ThreadPoolExecutor | None = None
+        self._pending: dict[Path, bytes] = {}  # handed to the writer, not yet on disk
 
     @classmethod
     def for_site(cls, site_root: Path, enabled: bool = True) -> Cache:
@@ -92,11 +96,27 @@ class Cache:
         assert self.root is not None and kind.isidentifier() and len(key) == 64
         return self.root / kind / key[:2] / key
 
+    def write_behind(self) -> None:
+        """From now on, store entries in a thread of their own while the build goes on (the
+        disk's time is then not the build's); `flush` waits until they are written."""
+        if self.root is not None and self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="harvest-cache")
+
+    def flush(self) -> None:
+        """Wait until every entry handed to the writer is written."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
+
     def get(self, kind: str, key: str) -> bytes | None:
         """The stored bytes, or None (not stored, damaged, or no cache)."""
         if self.root is None:
             return None
         path = self._path(kind, key)
+        pending = self._pending.get(path)
+        if pending is not None:
+            self.counts.hits += 1
+            return pending
         try:
             fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
         except OSError:
@@ -124,12 +144,22 @@ class Cache:
         if self.root is None:
             return
         path = self._path(kind, key)
-        tmp = path.with_name(f".{key}.{secrets.token_hex(4)}")
+        if self._writer is None:
+            self._write(path, data)
+        else:
+            self._pending[path] = data
+            self._writer.submit(self._write, path, data)
+
+    def _write(self, path: Path, data: bytes) -> None:
+        assert self.root is not None
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
         try:
-            for folder in (self.root.parent, self.root, path.parent.parent, path.parent):
-                if folder.is_symlink():
-                    return
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in self._folders:
+                for folder in (self.root.parent, self.root, path.parent.parent, path.parent):
+                    if folder.is_symlink():
+                        return
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
             with os.fdopen(fd, "wb") as fp:
                 fp.write(MAGIC + hashlib.sha256(data).digest() + data)
@@ -140,6 +170,8 @@ class Cache:
                 tmp.unlink()
             except OSError:
                 pass
+        finally:
+            self._pending.pop(path, None)
 
 
     def made(self, kind: str, parts: tuple[bytes | str, ...], make: Callable[[], bytes], keep: bool = False) -> bytes:
