@@ -517,6 +517,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--entries", type=int, help="ledger entries (default 1,000,000)")
     parser.add_argument("--ledger-repeat", type=int, default=3, help="runs of each ledger build")
     parser.add_argument("--profile", action="store_true", help="profile even when the ratio is met")
+    parser.add_argument("--no-profile", action="store_true", help="no profile even when the ratio is not met")
     parser.add_argument("--profile-size", type=int, default=1000, help="products in the profiled build")
     parser.add_argument("--no-products", action="store_true", help="skip the product builds")
     parser.add_argument("--no-ledger", action="store_true", help="skip the ledger part")
@@ -537,7 +538,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"  built {n:,} products: project {r.project.wall:.1f} s, plain {r.plain.wall:.1f} s", flush=True)
         print_products(results)
         worst = max(r.project.wall / r.plain.wall for r in results)
-        if args.profile or worst > RATIO_TARGET:
+        if args.profile or (worst > RATIO_TARGET and not args.no_profile):
             profile(min(args.profile_size, max(sizes)))
     if not args.no_ledger:
         bench_ledger(entries, args.ledger_repeat, args.profile)
