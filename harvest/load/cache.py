@@ -32,6 +32,7 @@ from harvest.load.git import git
 MAGIC = b"HLC1"
 _DIGEST = 32
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_PENDING = 512  # entries at most waiting for the writer thread
 
 
 @cache
@@ -144,8 +145,8 @@ class Cache:
         if self.root is None:
             return
         path = self._path(kind, key)
-        if self._writer is None:
-            self._write(path, data)
+        if self._writer is None or len(self._pending) >= _PENDING:
+            self._write(path, data)  # no writer, or it is behind: memory must not hold the whole site
         else:
             self._pending[path] = data
             self._writer.submit(self._write, path, data)
