@@ -2,15 +2,21 @@
 
 Not a test (pytest collects test_*.py only): it prints figures and ratios. From the root:
 
-    .venv/bin/python bench/bench.py                   # 100, 1,000 and 5,000 products, 1M-entry ledger
+    .venv/bin/python bench/bench.py                   # 100, 1,000 and 10,000 products, 1M-entry ledger
     .venv/bin/python bench/bench.py --quick           # 100 products, 100,000-entry ledger
     .venv/bin/python bench/bench.py --sizes 100,1000 --repeat 3 --no-ledger --profile
 
 1. Products: N synthetic products built by the project (`build.py build`) and the same stories
    built by plain MkDocs + Material as pages kept out of the nav. Wall seconds, CPU seconds and
    peak memory (RSS) of each build, the ratio, and seconds per 1,000 products. Target: ratio at
-   most 1.2 and linear growth. When the ratio is above 1.2 (or with --profile) both builds are
-   run once more under cProfile and the time is split by where it goes.
+   most 1.2 and linear growth. Every project build here is cold: its build cache
+   (.cache/harvest/) is removed first. When the ratio is above 1.2 (or with --profile) both
+   builds are run once more under cProfile and the time is split by where it goes.
+   At 1,000 products (--warm-size): the warm rebuild after editing one product's story and
+   record, with the cache the cold builds left (target: at most 0.25 of the plain cold build),
+   the same through `build.py serve` (from the save to "Reloading browsers"), and the
+   cached-versus-clean comparison: the warm build's site against a `--no-cache` build's,
+   every file byte for byte.
 2. Ledgers: a tiny site built with and without a 1,000,000-entry ledger, cold (no build cache;
    target: at most 4 s added and peak memory under 1 GB), then sealed and built with nothing
    changed, and after 1,000 entries appended (target: at most 1 s more than nothing changed);
@@ -28,6 +34,7 @@ import itertools
 import json
 import os
 import pstats
+import re
 import resource
 import shutil
 import subprocess
@@ -45,6 +52,7 @@ from bench import sites as bench_sites  # noqa: E402
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
 RATIO_TARGET = 1.2
+WARM_TARGET = 0.25
 LEDGER_SECONDS_TARGET = 4.0
 LEDGER_MB_TARGET = 1024.0
 
@@ -81,8 +89,14 @@ def run(cmd: Sequence[str], cwd: Path) -> Run:
         )
 
 
-def project_cmd(config: Path) -> list[str]:
-    return [sys.executable, str(ROOT / "build.py"), "build", "--config-file", str(config)]
+def project_cmd(config: Path, *more: str) -> list[str]:
+    return [sys.executable, str(ROOT / "build.py"), "build", "--config-file", str(config), *more]
+
+
+def cold(config: Path) -> Path:
+    """The site's build cache removed: the next build makes everything."""
+    shutil.rmtree(config.parent / ".cache", ignore_errors=True)
+    return config
 
 
 def plain_cmd(config: Path) -> list[str]:
@@ -113,6 +127,9 @@ class SizeResult:
     n: int
     project: Run
     plain: Run
+    warm: Run | None = None  # one product edited, rebuilt with the cache
+    served: float | None = None  # the same through `build.py serve`: seconds from save to reload
+    same: tuple[int, list[str]] | None = None  # files compared, and those that differ (cached vs clean)
 
 
 def write_sites(tmp: Path, n: int) -> tuple[Path, Path, str]:
@@ -123,7 +140,7 @@ def write_sites(tmp: Path, n: int) -> tuple[Path, Path, str]:
     return project, plain, items[0].pid
 
 
-def bench_size(n: int, repeat: int) -> SizeResult:
+def bench_size(n: int, repeat: int, warm: bool = False) -> SizeResult:
     with tempfile.TemporaryDirectory(prefix="hl-bench-") as name:
         project, plain, pid = write_sites(Path(name), n)
         ours: list[Run] = []
@@ -131,7 +148,7 @@ def bench_size(n: int, repeat: int) -> SizeResult:
         for _ in range(repeat):  # interleaved, so both see the same load on the machine
             ours.append(
                 checked(
-                    run(project_cmd(project), project.parent),
+                    run(project_cmd(cold(project)), project.parent),
                     f"project build of {n}",
                     project.parent / "site" / "products" / pid / "index.html",
                 )
@@ -143,7 +160,93 @@ def bench_size(n: int, repeat: int) -> SizeResult:
                     plain.parent / "site" / "stories" / pid / "index.html",
                 )
             )
-        return SizeResult(n, best(ours), best(theirs))
+        result = SizeResult(n, best(ours), best(theirs))
+        if not warm:
+            return result
+        page = project.parent / "site" / "products" / pid / "index.html"
+        warms = []
+        for k in range(max(3, repeat)):
+            edit_product(project.parent, pid, k)
+            warms.append(checked(run(project_cmd(project), project.parent), f"warm rebuild of {n}", page))
+        if f"第 {k} 次修改" not in page.read_text(encoding="utf-8"):
+            sys.exit("the warm rebuild did not show the edited story")
+        same = compare_clean(project)
+        return replace(result, warm=best(warms), served=serve_rebuild(project, pid, max(3, repeat)), same=same)
+
+
+def edit_product(site: Path, pid: str, k: int) -> None:
+    """What an editor does: a sentence added to the story, the price changed in the record."""
+    story = site / "content" / "stories" / f"{pid}.md"
+    story.write_text(story.read_text(encoding="utf-8") + f"\n第 {k} 次修改：补充了今年的采收日期。\n", encoding="utf-8")
+    record = site / "products" / f"{pid}.yml"
+    text = re.sub(r'amount: "[0-9.]+"', f'amount: "{10 + k}.50"', record.read_text(encoding="utf-8"), count=1)
+    record.write_text(text, encoding="utf-8")
+
+
+def compare_clean(config: Path) -> tuple[int, list[str]]:
+    """The site just built with the cache against one built with --no-cache: files that differ."""
+    site, clean = config.parent / "site", config.parent / "site-clean"
+    checked(run(project_cmd(config, "--no-cache", "--site-dir", str(clean)), config.parent), "clean build", clean)
+
+    def files(root: Path) -> dict[str, Path]:
+        return {p.relative_to(root).as_posix(): p for p in root.rglob("*") if p.is_file()}
+
+    ours, theirs = files(site), files(clean)
+    differ = sorted(set(ours) ^ set(theirs))
+    differ += sorted(k for k in set(ours) & set(theirs) if ours[k].read_bytes() != theirs[k].read_bytes())
+    shutil.rmtree(clean)
+    return len(ours), differ
+
+
+def serve_rebuild(config: Path, pid: str, times: int) -> float | None:
+    """`build.py serve`: seconds from saving an edited product to "Reloading browsers" (best of
+    `times`); None when the server did not come up."""
+    import queue
+    import socket
+    import threading
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, str(ROOT / "build.py"), "serve", "--config-file", str(config), "-a", f"127.0.0.1:{port}"]
+    proc = subprocess.Popen(cmd, cwd=config.parent, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
+    lines: queue.Queue[tuple[float, str]] = queue.Queue()
+
+    def read() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            lines.put((time.perf_counter(), line))
+
+    threading.Thread(target=read, daemon=True).start()
+
+    def wait_for(text: str, timeout: float) -> float | None:
+        end = time.perf_counter() + timeout
+        while (left := end - time.perf_counter()) > 0:
+            try:
+                when, line = lines.get(timeout=left)
+            except queue.Empty:
+                return None
+            if text in line:
+                return when
+        return None
+
+    try:
+        if wait_for("Serving on", 900) is None:
+            return None
+        seconds = []
+        for k in range(times):
+            time.sleep(1.0)  # the watcher settles
+            edit_product(config.parent, pid, 100 + k)
+            saved = time.perf_counter()
+            done = wait_for("Reloading browsers", 600)
+            if done is None:
+                return None
+            seconds.append(done - saved)
+        return min(seconds)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
 
 
 def warm_up() -> None:
@@ -181,6 +284,27 @@ def print_products(results: list[SizeResult]) -> None:
     worst = max(r.project.wall / r.plain.wall for r in results)
     verdict = "met" if worst <= RATIO_TARGET else "NOT met"
     print(f"\nTarget ratio <= {RATIO_TARGET}: {verdict} (worst ratio {worst:.2f})")
+    for r in results:
+        if r.warm is not None:
+            print_warm(r)
+
+
+def print_warm(r: SizeResult) -> None:
+    assert r.warm is not None
+    ratio = r.warm.wall / r.plain.wall
+    print(f"\nWarm rebuild at {r.n:,} products, one product's story and record edited, with the build cache")
+    print(f"  build.py build   {r.warm.wall:6.2f} s wall {r.warm.cpu:6.2f} s CPU {r.warm.peak_mb:5.0f} MB"
+          f"  ratio to the plain cold build {ratio:.2f} (target <= {WARM_TARGET}: {'met' if ratio <= WARM_TARGET else 'NOT met'})")
+    if r.served is None:
+        print("  build.py serve   the preview did not start or did not rebuild")
+    else:
+        ratio = r.served / r.plain.wall
+        print(f"  build.py serve   {r.served:6.2f} s from save to reload"
+              f"  ratio {ratio:.2f} (target <= {WARM_TARGET}: {'met' if ratio <= WARM_TARGET else 'NOT met'})")
+    if r.same is not None:
+        count, differ = r.same
+        verdict = "identical" if not differ else f"{len(differ)} DIFFER, first: {differ[:5]}"
+        print(f"  cached vs clean  {count:,} files, the warm build's site against a --no-cache build's: {verdict}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -439,11 +563,14 @@ def ledger_domain(csv: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="only N=100 and a 100,000-entry ledger")
-    parser.add_argument("--sizes", help="product counts, comma-separated (default 100,1000,5000)")
+    parser.add_argument("--sizes", help="product counts, comma-separated (default 100,1000,10000)")
+    parser.add_argument("--warm-size", type=int, default=1000,
+                        help="the size at which the warm one-product rebuild is measured (0: none)")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each build; the fastest counts")
     parser.add_argument("--entries", type=int, help="ledger entries (default 1,000,000)")
     parser.add_argument("--ledger-repeat", type=int, default=3, help="runs of each ledger build")
     parser.add_argument("--profile", action="store_true", help="profile even when the ratio is met")
+    parser.add_argument("--no-profile", action="store_true", help="no profile even when the ratio is not met")
     parser.add_argument("--profile-size", type=int, default=1000, help="products in the profiled build")
     parser.add_argument("--no-products", action="store_true", help="skip the product builds")
     parser.add_argument("--no-ledger", action="store_true", help="skip the ledger part")
@@ -452,19 +579,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.ledger_worker:
         ledger_worker(args.ledger_worker)
         return
-    sizes = [100] if args.quick else [int(s.replace("_", "")) for s in (args.sizes or "100,1000,5000").split(",")]
+    sizes = [100] if args.quick else [int(s.replace("_", "")) for s in (args.sizes or "100,1000,10000").split(",")]
     entries = args.entries or (100_000 if args.quick else 1_000_000)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     if not args.no_products:
         warm_up()
         results = []
         for n in sizes:
-            results.append(bench_size(n, args.repeat))
+            results.append(bench_size(n, args.repeat, warm=n == args.warm_size))
             r = results[-1]
             print(f"  built {n:,} products: project {r.project.wall:.1f} s, plain {r.plain.wall:.1f} s", flush=True)
         print_products(results)
         worst = max(r.project.wall / r.plain.wall for r in results)
-        if args.profile or worst > RATIO_TARGET:
+        if args.profile or (worst > RATIO_TARGET and not args.no_profile):
             profile(min(args.profile_size, max(sizes)))
     if not args.no_ledger:
         bench_ledger(entries, args.ledger_repeat, args.profile)

@@ -227,6 +227,10 @@ def cli() -> None:
             fail(_("HARVEST_ENGINE=properdocs, but ProperDocs is not installed: .venv/bin/pip install properdocs"))
 
 
+no_cache_option = click.option(
+    "--no-cache", is_flag=True,
+    help=_("Make everything again, without the work saved by earlier builds in .cache/harvest/ (same result, slower)."),
+)
 config_option = click.option(
     "-f",
     "--config-file",
@@ -259,11 +263,15 @@ config_option = click.option(
 @click.option("-v", "--verbose", is_flag=True, help=_("Show every step MkDocs takes."))
 @click.option("--previous-site", default=None, metavar="URL_OR_FOLDER",
               help=_("The live site: refuse to replace it with a site whose ledgers are not consistent with it."))
-def build(config_file: Path, site_dir: Path | None, verbose: bool, previous_site: str | None) -> None:
+@no_cache_option
+def build(config_file: Path, site_dir: Path | None, verbose: bool, previous_site: str | None, no_cache: bool) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 
+    from harvest import hook
     from harvest.publish import swap
+
+    hook.use_cache(not no_cache)
 
     _logging(verbose)
     target = Path(os.path.abspath(site_dir or config_file.parent / "site"))
@@ -345,10 +353,14 @@ def check(config_file: Path) -> None:
     """))
 @config_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help=_("Address to serve on."))
-def serve(config_file: Path, dev_addr: str) -> None:
+@no_cache_option
+def serve(config_file: Path, dev_addr: str, no_cache: bool) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import Abort
 
+    from harvest import hook
+
+    hook.use_cache(not no_cache)
     _logging(False)
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     try:

@@ -6,20 +6,23 @@ Loaded through hooks/harvest.py, the one file under `hooks:` in mkdocs.yml. Per-
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import weakref
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from harvest.i18n import _
 from harvest.load import git, inputs, sanitise
@@ -27,7 +30,7 @@ from harvest.load.cache import Cache
 from harvest.problems import Problem, ProblemsFound, summary
 from harvest.publish import preview
 from harvest.publish.publisher import Publisher
-from harvest.render import citations, csp, generate, problems_page, templates
+from harvest.render import citations, csp, finished, generate, problems_page, search, templates
 from harvest.render.html import e
 from harvest.site import check_inputs, load_site
 
@@ -35,6 +38,8 @@ log = get_plugin_logger("harvest")
 _KEY = "_harvest_site"
 _VIEWS = "_harvest_views"  # src_uri -> the View of a generated page made by a template
 _PUBLISHER = "_harvest_publisher"  # the ledgers' files being written, for one build
+_NAV = "_harvest_nav"  # the site's navigation, for one build
+_FINISHED = "_harvest_finished"  # generated pages whose finished bytes the build cache holds
 # Worker processes are the process's, not a build's: on_build_error is told no config to find them in.
 _RUNNING: weakref.WeakSet[Publisher] = weakref.WeakSet()
 
@@ -52,6 +57,15 @@ def _preview() -> bool:
     return _COMMAND.get("name") == "serve"
 
 
+# Whether builds in this process may use the build cache (`build.py build --no-cache` says no).
+_USE_CACHE: dict[str, bool] = {}
+
+
+def use_cache(enabled: bool) -> None:
+    """Let this process's builds use the build cache under .cache/harvest/, or not."""
+    _USE_CACHE["enabled"] = enabled
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Read and check every record and ledger before anything is written."""
     logging.getLogger("jieba").setLevel(logging.WARNING)  # Material's search uses jieba; keep it quiet
@@ -62,11 +76,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             os.environ["SOURCE_DATE_EPOCH"] = str(when)
     site, problems = load_site(root, Path(config.docs_dir), config.site_url, config.extra,
                                config_file=Path(config.config_file_path), theme_dir=_theme_dir(config))
-    if problems:
+    if problems or site is None:
         _stop(problems)
-    if site is not None and _preview():
-        site = dataclasses.replace(site, preview=True)
-    config.extra[_KEY] = site
+    cache = Cache.for_site(root, _USE_CACHE.get("enabled", True))
+    cache.write_behind()  # flushed in on_post_build
+    config.extra[_KEY] = replace(site, cache=cache, preview=_preview())
+    config.extra[_FINISHED] = finished.FinishedPages(cache)
+    for name, plugin in config.plugins.items():  # the search plugin runs before this hook
+        if name.endswith("search"):
+            search.remember_entries(plugin, cache)
     config.extra[_VIEWS] = {}
     config.extra["hl_csp"] = csp.policy((), _preview())  # the theme's meta, until on_post_page adds the hashes
     return config
@@ -164,11 +182,35 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    """Keep the navigation: its titles are known once every page is read (on_env)."""
+    config.extra[_NAV] = nav
+    return nav
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    """Every page is read: generated pages finished by an earlier build are found in the cache."""
+    site = finished.shared(Path(config.config_file_path), _theme_dir(config), config.extra.pop(_NAV), _preview())
+    views = config.extra[_VIEWS]
+    pages = [f.page for f in files.documentation_pages() if f.src_uri in views and f.page is not None]
+    config.extra[_FINISHED].look_up(site, pages)
+    return env
+
+
+def on_page_context(context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+    """A page found finished is printed as it is (after the search index has read its content)."""
+    done = config.extra[_FINISHED].found.get(page.file.src_uri)
+    if done is not None:
+        page.content = done
+    return context
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     """Wait until every ledger's look-up files are written; refuse the site if a link was
     made in an input folder while it was built (MkDocs copies files by following links)."""
     config.extra.pop(_PUBLISHER).finish()
     site = config.extra[_KEY]
+    site.cache.flush()
     linked = check_inputs(site.root, site.docs_dir, Path(config.config_file_path), _theme_dir(config))
     if linked:
         _stop(linked)
@@ -207,11 +249,16 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """The page's Content-Security-Policy, with the hashes of the theme's inline scripts."""
+    pages = config.extra[_FINISHED]
+    if page.file.src_uri in pages.found:
+        return output  # finished and secured by the build that stored it
     try:
-        return csp.secure(output, _preview())
+        output = csp.secure(output, _preview())
     except csp.ContentScript as why:
         raise PluginError(_("{page}: {reason}; this is a bug in the sanitiser, please report it")
                           .format(page=page.file.src_uri, reason=why)) from None
+    pages.store(page.file.src_uri, output)
+    return output
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from harvest import THEME
 from harvest.i18n import _
 from harvest.ledger import citations
 from harvest.load import content, inputs, links, sanitise
+from harvest.load.cache import Cache
 from harvest.load.records import Channel, Records, channel_names, load_channels, load_records, product_names
 from harvest.load.settings import Admin, read_admin
 from harvest.problems import Problem, shown
@@ -68,6 +70,8 @@ class Site:
     # `serve`: MkDocs gives the site the preview's address, so the ledgers' origins differ from
     # the ones the witnesses cosigned; the build says nothing of cosignatures it cannot use then.
     preview: bool = False
+    # Work already done by earlier builds (load/cache.py): only ever a shortcut, never data.
+    cache: Cache = field(default_factory=lambda: Cache(None), compare=False, repr=False)
 
     def category(self, slug: str) -> str:
         """A category as readers see it: its label in `extra.categories` or the defaults."""
@@ -86,13 +90,17 @@ class Site:
     def products_by_place(self) -> list[str]:
         """Product ids sorted by province (in the official order), then county and product
         name by pinyin, then id."""
+        return list(self._by_place)
+
+    @cached_property
+    def _by_place(self) -> tuple[str, ...]:  # sorted once a build: three page families ask
         products = self.records.products
 
         def key(pid: str) -> tuple[object, ...]:
             p = products[pid]
             return province_order(p.origin.province), pinyin(p.origin.county), pinyin(p.name), pid
 
-        return sorted(products, key=key)
+        return tuple(sorted(products, key=key))
 
 
 def check_site_url(site_url: str | None) -> tuple[str, list[Problem]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
@@ -99,6 +100,7 @@ PROVINCES = ("北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉
              "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆", "台湾", "香港", "澳门")
 
 
+@lru_cache(maxsize=1 << 16)  # county and province names come back for every product
 def pinyin(text: str) -> tuple[str, str]:
     """A name's place in a list sorted as Chinese readers expect: by its pinyin (重庆 as
     chongqing, 长沙 as changsha), then by the characters."""

@@ -14,8 +14,11 @@ if sys.path[:1] != [_ROOT]:
 from harvest.hook import (  # noqa: E402
     on_build_error,
     on_config,
+    on_env,
     on_files,
+    on_nav,
     on_page_content,
+    on_page_context,
     on_page_markdown,
     on_page_read_source,
     on_post_build,
@@ -25,6 +28,7 @@ from harvest.hook import (  # noqa: E402
     on_startup,
 )
 
-__all__ = ["on_build_error", "on_config", "on_files", "on_page_content", "on_page_markdown", "on_page_read_source",
+__all__ = ["on_build_error", "on_config", "on_env", "on_files", "on_nav", "on_page_content", "on_page_context",
+           "on_page_markdown", "on_page_read_source",
            "on_post_build", "on_post_page", "on_post_template", "on_serve",
            "on_startup"]

@@ -106,3 +106,33 @@ def test_a_kept_file_is_linked_and_a_damaged_one_made_again(tmp_path: Path) -> N
     kept.write_bytes(content[:-1] + b"X")  # damaged (not through the site's links)
     assert not cache.link_file(digest, str(site / "c"))
     assert not (site / "c").exists() and not kept.exists() and cache.counts.damaged == 1
+
+
+def test_made_work_is_made_once_and_found_by_the_next_build(tmp_path: Path) -> None:
+    calls: list[int] = []
+
+    def make() -> bytes:
+        calls.append(1)
+        return b"<svg/>"
+
+    first = Cache.for_site(tmp_path)
+    assert first.made("qr", ("https://a.example/",), make, keep=True) == b"<svg/>"
+    assert first.made("qr", ("https://a.example/",), make, keep=True) == b"<svg/>"  # kept in memory
+    assert len(calls) == 1 and first.counts.written == 1
+    second = Cache.for_site(tmp_path)  # the next build
+    assert second.made("qr", ("https://a.example/",), make) == b"<svg/>"
+    assert len(calls) == 1 and second.counts.hits == 1
+    assert Cache(None).made("qr", ("https://a.example/",), make) == b"<svg/>" and len(calls) == 2
+
+
+def test_entries_written_behind_are_found_at_once_and_on_disk_after_flush(tmp_path: Path) -> None:
+    cache = Cache.for_site(tmp_path)
+    cache.write_behind()
+    keys = [cache.key("page", str(i)) for i in range(200)]
+    for i, key in enumerate(keys):
+        cache.put("page", key, f"<p>{i}</p>".encode())
+    assert cache.get("page", keys[-1]) == b"<p>199</p>"  # written or not yet, it is found
+    cache.flush()
+    assert cache.counts.written == 200
+    again = Cache.for_site(tmp_path)
+    assert [again.get("page", key) for key in keys] == [f"<p>{i}</p>".encode() for i in range(200)]

@@ -43,3 +43,28 @@ def test_every_code_on_every_product_page_decodes(tiny: TinySite) -> None:
         # the visible text alternative beside each code is the same address
         assert f"<code>{base}go/test-orange/{channel}/</code>" in html
     assert decode_svg(tiny.read("qr/test-orange/page.svg")) == [base + "products/test-orange/"]
+
+
+def test_the_print_file_is_what_segnos_own_file_writer_gives() -> None:
+    """The file is made from the inline drawing (one encoding a code); it must stay the bytes
+    segno writes for a file: every QR code of the site, printed or on screen, is the same."""
+    import io
+    import random
+    from html import escape
+
+    import segno
+
+    from harvest.render.qr import MASK, QUIET_ZONE
+
+    rnd = random.Random(7)
+    for _ in range(60):
+        url = "https://harvest.example.org/" + "".join(rnd.choice("ab长/-_09") for _ in range(rnd.randrange(1, 400)))
+        out = io.BytesIO()
+        segno.make(url, error="m", micro=False, boost_error=True, mask=MASK).save(
+            out, kind="svg", scale=10, border=QUIET_ZONE, light="#fff", dark="#000", title=None, xmldecl=True,
+            svgclass=None, lineclass=None)
+        svg = out.getvalue().decode()
+        head = svg.index(">", svg.index("<svg")) + 1
+        label = "<脐橙 & 京东>"
+        assert qr_svg_file(url, label) == (svg[:head] + f"<title>{escape(label, quote=False)}</title>"
+                                           + svg[head:]).encode()

@@ -103,6 +103,19 @@ def test_main_branch_builds_and_deploys_to_pages() -> None:
 
 
 @pytest.mark.parametrize("name", ["publish.yml", "pull-request.yml"])
+def test_the_build_cache_is_restored_before_the_build_and_keyed_by_the_lock_files(name: str) -> None:
+    wf = load(name)
+    order = steps(wf)
+    cache = uses(wf)["actions/cache"]
+    assert cache["with"]["path"] == ".cache/harvest"
+    for lock in ("requirements.txt", "requirements-dev.txt"):
+        assert lock in cache["with"]["key"] and lock in cache["with"]["restore-keys"]
+    assert "github.sha" in cache["with"]["key"]  # each run saves what it made; the next restores the newest
+    build = next(s for s in order if "build.py build" in s.get("run", ""))
+    assert order.index(cache) < order.index(build)
+
+
+@pytest.mark.parametrize("name", ["publish.yml", "pull-request.yml"])
 def test_actions_are_pinned_and_commands_exist(name: str) -> None:
     from harvest import cli as build
 

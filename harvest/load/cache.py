@@ -1,8 +1,9 @@
 """The build cache: work already done, found again by the bytes it was made from.
 
 Under `<site>/.cache/harvest/<kind>/<ab>/<key>`, where `key` is the SHA-256 of everything
-the work depends on (`Cache.key`: the caller's inputs, and the package's own code and
-templates, so that a new version of Harvest Ledger never reuses an old result). An entry is
+the work depends on (`Cache.key`: the caller's inputs, the package's own code and templates,
+and the version of every installed library, so that a new version of Harvest Ledger, segno or
+Pillow never reuses an old result). An entry is
 `MAGIC + SHA-256(data) + data`: a damaged or truncated entry is detected on reading, removed
 and made again, never published. The cache is only ever a shortcut: a build with it gives the
 same bytes as one without (`--no-cache`, tested file by file), and any failure to read or
@@ -23,9 +24,11 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import importlib.metadata
 import os
 import secrets
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -36,12 +39,16 @@ from harvest.load.git import git
 MAGIC = b"HLC1"
 _DIGEST = 32
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_PENDING = 512  # entries at most waiting for the writer thread
 
 
 @cache
 def code_version() -> bytes:
-    """A digest of the package's code and theme: part of every key."""
+    """A digest of the package's code and theme, and of the installed libraries' versions: part
+    of every key."""
     h = hashlib.sha256()
+    libraries = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    h.update("\n".join(libraries).encode() + b"\0")
     for folder in (PROJECT / "harvest", PROJECT / "theme"):
         for path in sorted(folder.rglob("*")):
             if path.is_file() and not path.is_symlink() and "__pycache__" not in path.parts:
@@ -64,7 +71,10 @@ class Cache:
     def __init__(self, root: Path | None) -> None:
         self.root = root
         self.counts = Counts()
-        self._folders: set[Path] = set()  # folders of kept files, made and found no link
+        self._kept: dict[tuple[str, str], bytes] = {}
+        self._folders: set[Path] = set()  # folders this cache checked (no link) and made
+        self._writer: ThreadPoolExecutor | None = None
+        self._pending: dict[Path, bytes] = {}  # handed to the writer, not yet on disk
 
     @classmethod
     def for_site(cls, site_root: Path, enabled: bool = True) -> Cache:
@@ -94,11 +104,28 @@ class Cache:
         assert self.root is not None and kind.isidentifier() and len(key) == 64
         return self.root / kind / key[:2] / key
 
+    def write_behind(self) -> None:
+        """From now on, store entries in a thread of their own while the build goes on (the
+        disk's time is then not the build's); `flush` waits until they are written."""
+        if self.root is not None and self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="harvest-cache")
+
+    def flush(self) -> None:
+        """Wait until every entry handed to the writer is written."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
+
     def get(self, kind: str, key: str) -> bytes | None:
         """The stored bytes, or None (not stored, damaged, or no cache)."""
         if self.root is None:
             return None
-        blob = self._read(self._path(kind, key), lambda blob: blob[: len(MAGIC)] == MAGIC and blob[
+        path = self._path(kind, key)
+        pending = self._pending.get(path)
+        if pending is not None:
+            self.counts.hits += 1
+            return pending
+        blob = self._read(path, lambda blob: blob[: len(MAGIC)] == MAGIC and blob[
             len(MAGIC) : len(MAGIC) + _DIGEST] == hashlib.sha256(blob[len(MAGIC) + _DIGEST :]).digest())
         return None if blob is None else blob[len(MAGIC) + _DIGEST :]
 
@@ -131,12 +158,22 @@ class Cache:
         if self.root is None:
             return
         path = self._path(kind, key)
-        tmp = path.with_name(f".{key}.{secrets.token_hex(4)}")
+        if self._writer is None or len(self._pending) >= _PENDING:
+            self._write(path, data)  # no writer, or it is behind: memory must not hold the whole site
+        else:
+            self._pending[path] = data
+            self._writer.submit(self._write, path, data)
+
+    def _write(self, path: Path, data: bytes) -> None:
+        assert self.root is not None
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
         try:
-            for folder in (self.root.parent, self.root, path.parent.parent, path.parent):
-                if folder.is_symlink():
-                    return
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in self._folders:
+                for folder in (self.root.parent, self.root, path.parent.parent, path.parent):
+                    if folder.is_symlink():
+                        return
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
             with os.fdopen(fd, "wb") as fp:
                 fp.write(MAGIC + hashlib.sha256(data).digest() + data)
@@ -147,7 +184,25 @@ class Cache:
                 tmp.unlink()
             except OSError:
                 pass
+        finally:
+            self._pending.pop(path, None)
 
+
+    def made(self, kind: str, parts: tuple[bytes | str, ...], make: Callable[[], bytes], keep: bool = False) -> bytes:
+        """The bytes `make()` gives for `parts`: stored ones when found, else made and stored.
+        `keep`: also held in memory for this build (small results asked for several times)."""
+        if self.root is None:
+            return make()
+        key = self.key(kind, *parts)
+        data = self._kept.get((kind, key)) if keep else None
+        if data is None:
+            data = self.get(kind, key)
+            if data is None:
+                data = make()
+                self.put(kind, key, data)
+            if keep:
+                self._kept[kind, key] = data
+        return data
 
     def _file(self, digest: bytes) -> Path:
         assert self.root is not None and len(digest) == _DIGEST

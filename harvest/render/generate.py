@@ -13,7 +13,7 @@ def outputs(site: Site) -> Iterator[Output]:
     """Pages, redirects, QR codes and data files, each once."""
     pictures = images.pictures(site, site.docs_dir)
     yield from products.product_outputs(site, pictures)
-    yield from images.outputs(pictures, site.docs_dir)
+    yield from images.outputs(pictures, site.docs_dir, site.cache)
     yield from prints.print_outputs(site, pictures)
     yield from products.index_outputs(site, pictures)
     yield from campaigns.campaign_outputs(site, pictures)

@@ -9,6 +9,7 @@ encoder settings, the same Pillow giving the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import posixpath
 import re
@@ -22,6 +23,7 @@ from PIL import Image, ImageOps
 
 from harvest.i18n import _
 from harvest.load import inputs
+from harvest.load.cache import Cache
 from harvest.problems import Problem, ProblemsFound
 from harvest.render.urls import PRODUCTS_URL, rel
 from harvest.site import Output, Site
@@ -158,14 +160,15 @@ def encode(im: Image.Image, ext: str) -> bytes:
     return data
 
 
-def outputs(pics: Mapping[str, Picture], docs_dir: Path) -> Iterator[Output]:
-    """Every resized copy of every product picture.
+def outputs(pics: Mapping[str, Picture], docs_dir: Path, cache: Cache | None = None) -> Iterator[Output]:
+    """Every resized copy of every product picture (from the build cache when the same bytes
+    were resized before).
 
     Raises `ProblemsFound` when a picture changed since it was checked and no longer opens.
     """
     for src, picture in pics.items():
         try:
-            copies = list(resize(inputs.read_bytes(docs_dir, src), picture))
+            copies = _copies(inputs.read_bytes(docs_dir, src), picture, cache)
         except inputs.Refused as e:
             raise ProblemsFound([e.problem(_rel(docs_dir, src))]) from None
         except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
@@ -173,6 +176,25 @@ def outputs(pics: Mapping[str, Picture], docs_dir: Path) -> Iterator[Output]:
                                          _("a file that changed during the build and no longer opens"),
                                          _("build again; if it happens again, save the picture again as JPEG"))]) from None
         yield from copies
+
+
+def _copies(data: bytes, picture: Picture, cache: Cache | None) -> list[Output]:
+    """`resize`, or the copies an earlier build made of the same bytes at the same sizes."""
+    if cache is None or not cache.enabled:
+        return list(resize(data, picture))
+    sizes = " ".join(f"{v.width}x{v.height}.{v.ext}" for v in picture.variants)
+
+    def make() -> bytes:
+        made = [out.content for out in resize(data, picture)]
+        return b"".join(len(c).to_bytes(8, "big") + c for c in made if isinstance(c, bytes))
+
+    blob = cache.made("picture", (hashlib.sha256(data).digest(), sizes), make)
+    copies, at = [], 0
+    for v in picture.variants:
+        size = int.from_bytes(blob[at : at + 8], "big")
+        copies.append(Output(v.url, blob[at + 8 : at + 8 + size]))
+        at += 8 + size
+    return copies
 
 
 def _rel(docs_dir: Path, src: str) -> str:

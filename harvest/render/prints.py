@@ -47,7 +47,7 @@ def share_codes(site: Site, pid: str) -> list[dict[str, Any]]:
 
 def _qr(site: Site, pid: str) -> Markup:
     url = site.absolute(product_url(pid))
-    return Markup(qr_svg_inline(url, f"{site.records.products[pid].name} 产品页二维码：{url}"))
+    return Markup(qr_svg_inline(url, f"{site.records.products[pid].name} 产品页二维码：{url}", site.cache))
 
 
 def _label(site: Site, pid: str) -> dict[str, Any]:

@@ -89,16 +89,17 @@ def product_view(site: Site, pid: str, pictures: Mapping[str, Picture] | None = 
         "verified": None if v is None else {"by": v.by, "on": v.on.isoformat(), "note": v.note},
         "campaigns": [{"href": rel(here, campaign_url(c)), "name": site.records.campaigns[c].name}
                       for c in site.product_campaigns(pid)],
-        "qr": [_qr(site.absolute(go_url(pid, b.channel)), f"扫码{_buy_label(site, b.channel)}",
+        "qr": [_qr(site, site.absolute(go_url(pid, b.channel)), f"扫码{_buy_label(site, b.channel)}",
                    rel(here, qr_file(pid, b.channel))) for b in p.purchase]
-        + [_qr(site.absolute(here), "本页二维码（用于海报）", rel(here, qr_file(pid)))],
+        + [_qr(site, site.absolute(here), "本页二维码（用于海报）", rel(here, qr_file(pid)))],
         "poster": rel(here, poster_url(pid)),
     }
 
 
-def _qr(url: str, caption: str, file: str) -> dict[str, Any]:
+def _qr(site: Site, url: str, caption: str, file: str) -> dict[str, Any]:
     """A QR code on the page; `file` is its picture alone (tapped, it fills the screen)."""
-    return {"svg": Markup(qr_svg_inline(url, caption + "：" + url)), "caption": caption, "url": url, "file": file}
+    svg = qr_svg_inline(url, caption + "：" + url, site.cache)
+    return {"svg": Markup(svg), "caption": caption, "url": url, "file": file}
 
 
 def product_page(site: Site, pid: str, pictures: Mapping[str, Picture] | None = None) -> Output:
@@ -126,8 +127,9 @@ def product_outputs(site: Site, pictures: Mapping[str, Picture] | None = None) -
                         name=p.name, price=price, shop=label, policy=policy_attr(site.channels[b.channel].in_app),
                         share_code=b.share_code),
             )
-            yield Output(qr_file(pid, b.channel), qr_svg_file(site.absolute(go_url(pid, b.channel)), f"{p.name} · {label}"))
-        yield Output(qr_file(pid), qr_svg_file(site.absolute(product_url(pid)), p.name))
+            yield Output(qr_file(pid, b.channel),
+                         qr_svg_file(site.absolute(go_url(pid, b.channel)), f"{p.name} · {label}", site.cache))
+        yield Output(qr_file(pid), qr_svg_file(site.absolute(product_url(pid)), p.name, site.cache))
         if p.gtin:
             link = gs1_url(p.gtin)
             yield Output(
