@@ -74,13 +74,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         when = git.commit_time(root)
         if when is not None:
             os.environ["SOURCE_DATE_EPOCH"] = str(when)
+    cache = Cache.for_site(root, _USE_CACHE.get("enabled", True))
     site, problems = load_site(root, Path(config.docs_dir), config.site_url, config.extra,
-                               config_file=Path(config.config_file_path), theme_dir=_theme_dir(config))
+                               config_file=Path(config.config_file_path), theme_dir=_theme_dir(config), cache=cache)
     if problems or site is None:
         _stop(problems)
-    cache = Cache.for_site(root, _USE_CACHE.get("enabled", True))
     cache.write_behind()  # flushed in on_post_build
-    config.extra[_KEY] = replace(site, cache=cache, preview=_preview())
+    config.extra[_KEY] = replace(site, preview=_preview())
     config.extra[_FINISHED] = finished.FinishedPages(cache)
     for name, plugin in config.plugins.items():  # the search plugin runs before this hook
         if name.endswith("search"):
@@ -154,7 +154,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     site = config.extra[_KEY]
     # A ledger's CSV and thousands of look-up files go straight into the site (MkDocs has
     # emptied it by now), written by the publisher (a worker process) while the pages are made.
-    publisher = Publisher.start(site.books, Path(config.site_dir), cache=Cache.for_site(site.root))
+    publisher = Publisher.start(site.books, Path(config.site_dir), cache=Cache(site.cache.root))  # its own: no writer thread in a fork
     config.extra[_PUBLISHER] = publisher
     _RUNNING.add(publisher)
     for file in list(files):

@@ -182,12 +182,16 @@ def check_inputs(root: Path, docs_dir: Path, config_file: Path | None = None,
 def load_site(
     root: Path, docs_dir: Path, site_url: str | None, extra: Mapping[str, Any] | None,
     environ: Mapping[str, str] | None = None, *, config_file: Path | None = None, theme_dir: Path | None = None,
+    cache: Cache | None = None,
 ) -> tuple[Site | None, list[Problem]]:
     """Read and check every record, story and ledger; None when anything is wrong.
 
     The input folders are checked first (`check_inputs`); when a link or an oversized file
-    is found, nothing else is read.
+    is found, nothing else is read. Loading starts no process but git's reading history and
+    writes nothing, except into the build `cache` when one is given (the build's: what checking
+    each ledger found, so that the next build checks only appended lines).
     """
+    cache = cache or Cache(None)
     problems = check_inputs(root, docs_dir, config_file, theme_dir)
     if problems:
         return None, problems
@@ -202,7 +206,7 @@ def load_site(
     problems += more + content.check_content(docs_dir, root, records)
     books, more = load_books(root, records.campaigns, records.files_of("campaigns"),
                              products=product_names(records.products, records.files_of("products")),
-                             channels=channel_names(channels))
+                             channels=channel_names(channels), cache=cache)
     problems += more
     signer, more = _signer(environ if environ is not None else os.environ)
     problems += more
@@ -215,7 +219,7 @@ def load_site(
     if problems:
         return None, problems
     return Site(root=root, docs_dir=docs_dir, site_url=url, channels=channels, records=records, stories=stories,
-                books=books, signer=signer, witnesses=witnesses, admin=admin), []
+                books=books, signer=signer, witnesses=witnesses, admin=admin, cache=cache), []
 
 
 def _signer(environ: Mapping[str, str]) -> tuple[str | None, list[Problem]]:

@@ -136,3 +136,13 @@ def test_entries_written_behind_are_found_at_once_and_on_disk_after_flush(tmp_pa
     assert cache.counts.written == 200
     again = Cache.for_site(tmp_path)
     assert [again.get("page", key) for key in keys] == [f"<p>{i}</p>".encode() for i in range(200)]
+
+
+def test_git_never_offers_to_commit_the_cache(tmp_path: Path) -> None:
+    """Even in a repository whose .gitignore does not name .cache/ (a county's own site)."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    cache = Cache.for_site(tmp_path)
+    cache.put("qr", cache.key("x"), b"1")
+    status = subprocess.run(["git", "-C", str(tmp_path), "status", "--porcelain", "--untracked-files=all"],
+                            capture_output=True, text=True, check=True).stdout
+    assert status == "" and cache.get("qr", cache.key("x")) == b"1"

@@ -95,8 +95,12 @@ def test_a_picture_that_no_longer_opens(tmp_path: Path) -> None:
 def test_a_script_inside_a_page_is_told_as_a_bug() -> None:
     page = SimpleNamespace(file=SimpleNamespace(src_uri="about.md"))
     html = "<html><head><meta charset=\"utf-8\"></head><body>" + csp.mark_content("<script>x()</script>") + "</body></html>"
+    from harvest.load.cache import Cache
+    from harvest.render.finished import FinishedPages
+
+    config = SimpleNamespace(extra={hook._FINISHED: FinishedPages(Cache(None))})
     with use_language("zh_CN"), pytest.raises(PluginError) as caught:
-        hook.on_post_page(html, page, None)  # type: ignore[arg-type]
+        hook.on_post_page(html, page, config)  # type: ignore[arg-type]
     assert str(caught.value) == ("about.md：页面正文里有内嵌的 <script> 或 <style>；"
                                  "这是程序的错误（网页清理部分），请报告给开发人员")
 

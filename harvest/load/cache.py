@@ -173,6 +173,7 @@ class Cache:
                     if folder.is_symlink():
                         return
                 path.parent.mkdir(parents=True, exist_ok=True)
+                self._ignored()
                 self._folders.add(path.parent)
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
             with os.fdopen(fd, "wb") as fp:
@@ -187,6 +188,20 @@ class Cache:
         finally:
             self._pending.pop(path, None)
 
+
+    def _ignored(self) -> None:
+        """A `.gitignore` of `*` in the cache's folder, once: git never offers to commit the
+        cache, even in a repository whose own .gitignore does not name it (as pytest does)."""
+        assert self.root is not None
+        if self.root in self._folders:
+            return
+        try:
+            fd = os.open(self.root / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
+            with os.fdopen(fd, "w", encoding="utf-8") as fp:
+                fp.write("# Harvest Ledger's build cache (.cache/harvest/): never committed.\n*\n")
+        except FileExistsError:
+            pass
+        self._folders.add(self.root)
 
     def made(self, kind: str, parts: tuple[bytes | str, ...], make: Callable[[], bytes], keep: bool = False) -> bytes:
         """The bytes `make()` gives for `parts`: stored ones when found, else made and stored.
@@ -245,6 +260,7 @@ class Cache:
                     if folder.is_symlink():
                         return
                 path.parent.mkdir(parents=True, exist_ok=True)
+                self._ignored()
                 self._folders.add(path.parent)
             os.link(src, path, follow_symlinks=False)
             self.counts.written += 1

@@ -213,7 +213,7 @@ def load_books(
     cache: Cache | None = None,
 ) -> tuple[dict[str, Book], list[Problem]]:
     """Every ledger under `root/ledgers/`, by campaign id, with every problem found; `cache`
-    is the site's build cache (`Cache.for_site(root)` when None)."""
+    is the build's cache (none when None: every ledger is checked whole)."""
     books: dict[str, Book] = {}
     problems: list[Problem] = []
     folder = root / "ledgers"
@@ -221,7 +221,7 @@ def load_books(
         return books, problems
     today = git.commit_date(root)
     if cache is None:
-        cache = Cache.for_site(root)
+        cache = Cache(None)
     for file in sorted(folder.iterdir()):
         rel = file.relative_to(root).as_posix()
         if file.suffix not in (".csv", ".checkpoints"):
