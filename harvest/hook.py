@@ -241,9 +241,11 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     template around it (harvest/render/templates.py); mark the result as the page's content
     for the Content-Security-Policy."""
     story = sanitise.clean(html) if html.strip() else ""
-    view = config.extra[_VIEWS].get(page.file.src_uri) if page.file.generated_by is not None else None
+    views = config.extra[_VIEWS]
+    view = views.get(page.file.src_uri) if page.file.generated_by is not None else None
     if view is None:
         return csp.mark_content(story)
+    views[page.file.src_uri] = None  # its data is not needed again: freed (on_env asks only which pages have one)
     return csp.mark_content(templates.render(view, story, _theme_dir(config)))
 
 
@@ -251,6 +253,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """The page's Content-Security-Policy, with the hashes of the theme's inline scripts."""
     pages = config.extra[_FINISHED]
     if page.file.src_uri in pages.found:
+        del pages.found[page.file.src_uri]
+        _written(page)
         return output  # finished and secured by the build that stored it
     try:
         output = csp.secure(output, _preview())
@@ -258,7 +262,15 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
         raise PluginError(_("{page}: {reason}; this is a bug in the sanitiser, please report it")
                           .format(page=page.file.src_uri, reason=why)) from None
     pages.store(page.file.src_uri, output)
+    _written(page)
     return output
+
+
+def _written(page: Page) -> None:
+    """A page's HTML is not read again once it is made (its anchors were found when it was
+    read): freed, so that a large site's pages are not all held until the build ends."""
+    page.content = None
+    page.markdown = None
 
 
 def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:

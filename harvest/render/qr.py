@@ -40,7 +40,8 @@ def _drawn(data: str) -> str:
 def _inline(data: str, cache: Cache | None) -> str:
     if cache is None:
         return _drawn(data)
-    return cache.made("qr", (data,), lambda: _drawn(data).encode(), keep=True).decode()
+    # The cache keeps the drawing for this build: not a second copy in _drawn's own memory.
+    return cache.made("qr", (data,), lambda: _drawn.__wrapped__(data).encode(), keep=True).decode()
 
 
 def qr_svg_inline(data: str, label: str, cache: Cache | None = None) -> str:
