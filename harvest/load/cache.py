@@ -168,13 +168,8 @@ class Cache:
         assert self.root is not None
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
         try:
-            if path.parent not in self._folders:
-                for folder in (self.root.parent, self.root, path.parent.parent, path.parent):
-                    if folder.is_symlink():
-                        return
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self._ignored()
-                self._folders.add(path.parent)
+            if not self._ready(path):
+                return
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644)
             with os.fdopen(fd, "wb") as fp:
                 fp.write(MAGIC + hashlib.sha256(data).digest() + data)
@@ -188,6 +183,20 @@ class Cache:
         finally:
             self._pending.pop(path, None)
 
+
+    def _ready(self, path: Path) -> bool:
+        """Whether `path`'s folder exists and neither it nor a folder above it in the cache is a
+        link; made when missing. Checked once a build per folder (ten thousand files share a few)."""
+        assert self.root is not None
+        if path.parent in self._folders:
+            return True
+        for folder in (self.root.parent, self.root, path.parent.parent, path.parent):
+            if folder.is_symlink():
+                return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._ignored()
+        self._folders.add(path.parent)
+        return True
 
     def _ignored(self) -> None:
         """A `.gitignore` of `*` in the cache's folder, once: git never offers to commit the
@@ -255,13 +264,8 @@ class Cache:
             return
         path = self._file(digest)
         try:
-            if path.parent not in self._folders:  # checked and made once a build: ten thousand files
-                for folder in (self.root.parent, self.root, path.parent.parent, path.parent):
-                    if folder.is_symlink():
-                        return
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self._ignored()
-                self._folders.add(path.parent)
+            if not self._ready(path):
+                return
             os.link(src, path, follow_symlinks=False)
             self.counts.written += 1
         except OSError:
