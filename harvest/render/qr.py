@@ -38,7 +38,7 @@ def _drawn(data: str) -> str:
 
 
 def _inline(data: str, cache: Cache | None) -> str:
-    if cache is None:
+    if cache is None or not cache.enabled:  # --no-cache: drawn once a build all the same
         return _drawn(data)
     # The cache keeps the drawing for this build: not a second copy in _drawn's own memory.
     return cache.made("qr", (data,), lambda: _drawn.__wrapped__(data).encode(), keep=True).decode()
